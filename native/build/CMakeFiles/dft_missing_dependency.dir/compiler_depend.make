@@ -1,0 +1,2 @@
+# Empty compiler generated dependencies file for dft_missing_dependency.
+# This may be replaced when dependencies are built.

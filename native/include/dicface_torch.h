@@ -1,0 +1,161 @@
+/*
+ * dicface_torch.h — the C API of DicFace for Fiji over libtorch (the contract with the Java bindings).
+ *
+ * Rules that hold for every function:
+ *  - Handles are opaque. A function that returns a new handle through an out-parameter (dft_tensor**,
+ *    dft_generator**) transfers ownership to the caller, who frees it exactly once with dft_tensor_free /
+ *    dft_generator_free. Input handles are borrowed: the callee never frees or keeps them.
+ *  - Errors are returned in-band: a fallible function returns NULL on success, or a dft_error* that the
+ *    caller owns and frees with dft_error_free. No C++ exception ever crosses this boundary and no state
+ *    is kept per OS thread, so a caller may move between OS threads between any two calls (Java virtual
+ *    threads do). On error the out-parameters are left NULL.
+ *  - Functions that compute take `mode` first: DFT_MODE_GRAD records autograd history, DFT_MODE_NO_GRAD
+ *    does not, DFT_MODE_INFERENCE runs under c10::InferenceMode (fastest; results cannot enter autograd).
+ *    The mode applies to that call only, for the same reason as above.
+ *  - Buffers: shapes and index lists are `const int64_t*` with an explicit length; host data is raw bytes
+ *    with an explicit byte count that must match the tensor exactly.
+ *  - dtype codes equal c10::ScalarType values; device type codes equal c10::DeviceType values.
+ */
+#ifndef DICFACE_TORCH_H
+#define DICFACE_TORCH_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define DFT_API __declspec(dllexport)
+#else
+#define DFT_API __attribute__((visibility("default")))
+#endif
+
+/* Bumped whenever a signature changes; the Java side refuses a library with another version. */
+#define DFT_API_VERSION 1
+
+typedef struct dft_tensor dft_tensor;
+typedef struct dft_error dft_error;
+typedef struct dft_generator dft_generator;
+
+enum dft_dtype {
+  DFT_UINT8 = 0, DFT_INT8 = 1, DFT_INT16 = 2, DFT_INT32 = 3, DFT_INT64 = 4,
+  DFT_FLOAT16 = 5, DFT_FLOAT32 = 6, DFT_FLOAT64 = 7, DFT_BOOL = 11, DFT_BFLOAT16 = 15
+};
+enum dft_device_type { DFT_CPU = 0, DFT_CUDA = 1 };
+enum dft_mode { DFT_MODE_GRAD = 0, DFT_MODE_NO_GRAD = 1, DFT_MODE_INFERENCE = 2 };
+
+enum dft_unary_op {
+  DFT_NEG = 0, DFT_ABS = 1, DFT_EXP = 2, DFT_LOG = 3, DFT_SQRT = 4, DFT_RSQRT = 5, DFT_SIGMOID = 6,
+  DFT_SILU = 7, DFT_GELU = 8 /* exact (erf) */, DFT_RELU = 9, DFT_TANH = 10, DFT_LGAMMA = 11,
+  DFT_DIGAMMA = 12, DFT_CONTIGUOUS = 13, DFT_CLONE = 14, DFT_DETACH = 15, DFT_SQUARE = 16,
+  DFT_LOG1P = 17, DFT_SIGN = 18, DFT_FLOOR = 19, DFT_ROUND = 20
+};
+enum dft_binary_op {
+  DFT_ADD = 0, DFT_SUB = 1, DFT_MUL = 2, DFT_DIV = 3, DFT_POW = 4, DFT_MAXIMUM = 5, DFT_MINIMUM = 6,
+  DFT_RSUB = 7 /* other - self */, DFT_EQ = 8, DFT_LT = 9, DFT_GT = 10
+};
+enum dft_reduce_op { DFT_SUM = 0, DFT_MEAN = 1, DFT_AMAX = 2, DFT_AMIN = 3 };
+enum dft_pad_mode { DFT_PAD_CONSTANT = 0, DFT_PAD_REFLECT = 1, DFT_PAD_REPLICATE = 2 };
+
+/* ---- errors ---- */
+DFT_API const char* dft_error_message(const dft_error* error);            /* borrowed, valid until freed */
+DFT_API void dft_error_free(dft_error* error);                            /* NULL is ignored */
+
+/* ---- runtime ---- */
+DFT_API int32_t dft_api_version(void);
+DFT_API const char* dft_torch_version(void);                              /* static string, e.g. "1.13.0" */
+DFT_API int32_t dft_cuda_is_available(void);
+DFT_API int64_t dft_cuda_device_count(void);
+DFT_API int32_t dft_get_num_threads(void);
+DFT_API dft_error* dft_set_num_threads(int32_t threads);                  /* applies to every OS thread */
+DFT_API dft_error* dft_manual_seed(int64_t seed);                         /* default generators, all devices */
+DFT_API dft_error* dft_cuda_empty_cache(void);                            /* no-op without CUDA */
+DFT_API int64_t dft_live_tensors(void);                                   /* handles not yet freed */
+
+/* ---- CPU caching allocator (keeps large freed blocks instead of returning them to the OS) ---- */
+DFT_API dft_error* dft_cpu_cache_enable(int32_t enabled);
+DFT_API void dft_cpu_cache_set_limit(int64_t bytes);                      /* most bytes kept idle */
+DFT_API void dft_cpu_cache_release(void);                                 /* frees all idle blocks */
+DFT_API void dft_cpu_cache_stats(int64_t* out_stats, int32_t capacity);   /* enabled, idle bytes, hits, misses */
+
+/* ---- tensors: creation, host transfer, metadata ---- */
+DFT_API dft_error* dft_empty(dft_tensor** out, const int64_t* shape, int32_t ndim, int32_t dtype, int32_t device_type, int32_t device_index);
+DFT_API dft_error* dft_full(dft_tensor** out, const int64_t* shape, int32_t ndim, double value, int32_t dtype, int32_t device_type, int32_t device_index);
+DFT_API dft_error* dft_from_host(dft_tensor** out, const void* data, int64_t nbytes, const int64_t* shape, int32_t ndim, int32_t dtype); /* copies */
+DFT_API dft_error* dft_copy_to_host(const dft_tensor* tensor, void* dst, int64_t nbytes);  /* any device or layout */
+DFT_API dft_error* dft_data_ptr(const dft_tensor* tensor, void** out);    /* CPU + contiguous only; valid while tensor lives */
+DFT_API void dft_tensor_free(dft_tensor* tensor);                         /* NULL is ignored */
+DFT_API int32_t dft_ndim(const dft_tensor* tensor);
+DFT_API int32_t dft_shape(const dft_tensor* tensor, int64_t* out_shape, int32_t capacity); /* returns ndim */
+DFT_API int32_t dft_dtype(const dft_tensor* tensor);
+DFT_API int32_t dft_device_type(const dft_tensor* tensor);
+DFT_API int32_t dft_device_index(const dft_tensor* tensor);               /* -1 on CPU */
+DFT_API int64_t dft_numel(const dft_tensor* tensor);
+DFT_API int32_t dft_is_contiguous(const dft_tensor* tensor);
+DFT_API dft_error* dft_item(const dft_tensor* tensor, double* out);
+DFT_API dft_error* dft_to(int32_t mode, dft_tensor** out, const dft_tensor* tensor, int32_t device_type, int32_t device_index, int32_t dtype); /* dtype -1 keeps it */
+DFT_API dft_error* dft_copy_(dft_tensor* dst, const dft_tensor* src);     /* in place, never recorded */
+
+/* ---- elementwise ---- */
+DFT_API dft_error* dft_unary(int32_t mode, dft_tensor** out, int32_t op, const dft_tensor* x);
+DFT_API dft_error* dft_binary(int32_t mode, dft_tensor** out, int32_t op, const dft_tensor* a, const dft_tensor* b);
+DFT_API dft_error* dft_binary_scalar(int32_t mode, dft_tensor** out, int32_t op, const dft_tensor* a, double b);
+DFT_API dft_error* dft_clamp(int32_t mode, dft_tensor** out, const dft_tensor* x, double min, double max); /* +-inf: unbounded */
+DFT_API dft_error* dft_leaky_relu(int32_t mode, dft_tensor** out, const dft_tensor* x, double negative_slope);
+DFT_API dft_error* dft_softplus(int32_t mode, dft_tensor** out, const dft_tensor* x, double beta, double threshold);
+DFT_API dft_error* dft_where(int32_t mode, dft_tensor** out, const dft_tensor* condition, const dft_tensor* a, const dft_tensor* b);
+
+/* ---- neural-network ops ---- */
+DFT_API dft_error* dft_conv2d(int32_t mode, dft_tensor** out, const dft_tensor* x, const dft_tensor* weight, const dft_tensor* bias, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation, int64_t groups); /* bias nullable */
+DFT_API dft_error* dft_group_norm(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t groups, const dft_tensor* weight, const dft_tensor* bias, double eps);
+DFT_API dft_error* dft_layer_norm(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* normalized_shape, int32_t ndim, const dft_tensor* weight, const dft_tensor* bias, double eps);
+DFT_API dft_error* dft_linear(int32_t mode, dft_tensor** out, const dft_tensor* x, const dft_tensor* weight, const dft_tensor* bias); /* bias nullable */
+DFT_API dft_error* dft_matmul(int32_t mode, dft_tensor** out, const dft_tensor* a, const dft_tensor* b);
+DFT_API dft_error* dft_bmm(int32_t mode, dft_tensor** out, const dft_tensor* a, const dft_tensor* b);
+DFT_API dft_error* dft_softmax(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim);
+DFT_API dft_error* dft_log_softmax(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim);
+DFT_API dft_error* dft_pixel_unshuffle(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t factor);
+DFT_API dft_error* dft_pixel_shuffle(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t factor);
+DFT_API dft_error* dft_upsample_nearest2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t out_h, int64_t out_w);
+DFT_API dft_error* dft_upsample_bilinear2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t out_h, int64_t out_w, int32_t align_corners);
+DFT_API dft_error* dft_pad(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* pads, int32_t npads, int32_t pad_mode, double value); /* pads as torch.nn.functional.pad: last dim first */
+
+/* ---- shape and indexing ---- */
+DFT_API dft_error* dft_cat(int32_t mode, dft_tensor** out, const dft_tensor* const* xs, int32_t n, int64_t dim);
+DFT_API dft_error* dft_stack(int32_t mode, dft_tensor** out, const dft_tensor* const* xs, int32_t n, int64_t dim);
+DFT_API dft_error* dft_split(int32_t mode, dft_tensor** outs, const dft_tensor* x, const int64_t* sizes, int32_t n, int64_t dim); /* n outputs */
+DFT_API dft_error* dft_reshape(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* shape, int32_t ndim);
+DFT_API dft_error* dft_view(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* shape, int32_t ndim);
+DFT_API dft_error* dft_expand(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* shape, int32_t ndim);
+DFT_API dft_error* dft_permute(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* dims, int32_t ndim);
+DFT_API dft_error* dft_transpose(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim0, int64_t dim1);
+DFT_API dft_error* dft_narrow(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim, int64_t start, int64_t length);
+DFT_API dft_error* dft_index_select(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim, const dft_tensor* index);
+
+/* ---- reductions ---- */
+DFT_API dft_error* dft_reduce(int32_t mode, dft_tensor** out, int32_t op, const dft_tensor* x, const int64_t* dims, int32_t ndims, int32_t keepdim); /* ndims 0: all */
+DFT_API dft_error* dft_max_dim(int32_t mode, dft_tensor** values, dft_tensor** indices, const dft_tensor* x, int64_t dim, int32_t keepdim);
+DFT_API dft_error* dft_argmax(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim, int32_t keepdim);
+DFT_API dft_error* dft_topk(int32_t mode, dft_tensor** values, dft_tensor** indices, const dft_tensor* x, int64_t k, int64_t dim, int32_t largest, int32_t sorted);
+
+/* ---- random numbers: generators run on the CPU, so a seed gives the same numbers on every device ---- */
+DFT_API dft_error* dft_generator_new(dft_generator** out, int64_t seed);
+DFT_API void dft_generator_free(dft_generator* generator);                /* NULL is ignored */
+DFT_API dft_error* dft_generator_get_state(dft_tensor** out, dft_generator* generator); /* uint8 tensor */
+DFT_API dft_error* dft_generator_set_state(dft_generator* generator, const dft_tensor* state);
+DFT_API dft_error* dft_normal(dft_tensor** out, const int64_t* shape, int32_t ndim, double mean, double std, dft_generator* generator, int32_t dtype, int32_t device_type, int32_t device_index); /* generator nullable: default */
+DFT_API dft_error* dft_uniform(dft_tensor** out, const int64_t* shape, int32_t ndim, double low, double high, dft_generator* generator, int32_t dtype, int32_t device_type, int32_t device_index);
+DFT_API dft_error* dft_standard_gamma(int32_t mode, dft_tensor** out, const dft_tensor* alpha, dft_generator* generator); /* differentiable in alpha */
+
+/* ---- autograd ---- */
+DFT_API dft_error* dft_set_requires_grad(dft_tensor* tensor, int32_t requires_grad);
+DFT_API int32_t dft_requires_grad(const dft_tensor* tensor);
+DFT_API dft_error* dft_backward(const dft_tensor* tensor, const dft_tensor* gradient, int32_t retain_graph); /* gradient nullable for scalars */
+DFT_API dft_error* dft_grad(dft_tensor** out, const dft_tensor* tensor); /* *out stays NULL when no gradient exists */
+DFT_API dft_error* dft_zero_grad(dft_tensor* tensor);                     /* drops the accumulated gradient */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

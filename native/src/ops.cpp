@@ -1,0 +1,285 @@
+// Elementwise, neural-network, shape and reduction ops.
+#include <cmath>
+#include <vector>
+
+#include "internal.h"
+
+using namespace dft;
+
+namespace {
+
+at::Tensor unary(int32_t op, const at::Tensor& x) {
+  switch (op) {
+    case DFT_NEG: return at::neg(x);
+    case DFT_ABS: return at::abs(x);
+    case DFT_EXP: return at::exp(x);
+    case DFT_LOG: return at::log(x);
+    case DFT_SQRT: return at::sqrt(x);
+    case DFT_RSQRT: return at::rsqrt(x);
+    case DFT_SIGMOID: return at::sigmoid(x);
+    case DFT_SILU: return at::silu(x);
+    case DFT_GELU: return at::gelu(x, "none");
+    case DFT_RELU: return at::relu(x);
+    case DFT_TANH: return at::tanh(x);
+    case DFT_LGAMMA: return at::lgamma(x);
+    case DFT_DIGAMMA: return at::digamma(x);
+    case DFT_CONTIGUOUS: return x.contiguous();
+    case DFT_CLONE: return x.clone();
+    case DFT_DETACH: return x.detach();
+    case DFT_SQUARE: return at::square(x);
+    case DFT_LOG1P: return at::log1p(x);
+    case DFT_SIGN: return at::sign(x);
+    case DFT_FLOOR: return at::floor(x);
+    case DFT_ROUND: return at::round(x);
+    default: throw std::invalid_argument("unknown unary op " + std::to_string(op));
+  }
+}
+
+template <class B>
+at::Tensor binary(int32_t op, const at::Tensor& a, const B& b) {
+  switch (op) {
+    case DFT_ADD: return at::add(a, b);
+    case DFT_SUB: return at::sub(a, b);
+    case DFT_MUL: return at::mul(a, b);
+    case DFT_DIV: return at::div(a, b);
+    case DFT_POW: return at::pow(a, b);
+    case DFT_RSUB: return at::rsub(a, b);
+    case DFT_EQ: return at::eq(a, b);
+    case DFT_LT: return at::lt(a, b);
+    case DFT_GT: return at::gt(a, b);
+    default: throw std::invalid_argument("unknown binary op " + std::to_string(op));
+  }
+}
+
+std::vector<at::Tensor> tensor_list(const dft_tensor* const* xs, int32_t n) {
+  if (n <= 0) throw std::invalid_argument("tensor list is empty");
+  if (xs == nullptr) throw std::invalid_argument("tensor list is NULL");
+  std::vector<at::Tensor> list;
+  list.reserve(static_cast<size_t>(n));
+  for (int32_t i = 0; i < n; i++) list.push_back(need(xs[i], "list element"));
+  return list;
+}
+
+}  // namespace
+
+extern "C" {
+
+dft_error* dft_unary(int32_t mode, dft_tensor** out, int32_t op_code, const dft_tensor* x) {
+  return op(mode, out, [&] { return unary(op_code, need(x, "x")); });
+}
+
+dft_error* dft_binary(int32_t mode, dft_tensor** out, int32_t op_code, const dft_tensor* a, const dft_tensor* b) {
+  return op(mode, out, [&] {
+    const at::Tensor& ta = need(a, "a");
+    const at::Tensor& tb = need(b, "b");
+    if (op_code == DFT_MAXIMUM) return at::maximum(ta, tb);
+    if (op_code == DFT_MINIMUM) return at::minimum(ta, tb);
+    return binary(op_code, ta, tb);
+  });
+}
+
+dft_error* dft_binary_scalar(int32_t mode, dft_tensor** out, int32_t op_code, const dft_tensor* a, double b) {
+  return op(mode, out, [&] {
+    const at::Tensor& ta = need(a, "a");
+    if (op_code == DFT_MAXIMUM) return at::clamp_min(ta, b);
+    if (op_code == DFT_MINIMUM) return at::clamp_max(ta, b);
+    return binary(op_code, ta, at::Scalar(b));
+  });
+}
+
+dft_error* dft_clamp(int32_t mode, dft_tensor** out, const dft_tensor* x, double min, double max) {
+  return op(mode, out, [&] {
+    c10::optional<at::Scalar> lo = std::isinf(min) ? c10::nullopt : c10::optional<at::Scalar>(min);
+    c10::optional<at::Scalar> hi = std::isinf(max) ? c10::nullopt : c10::optional<at::Scalar>(max);
+    TORCH_CHECK(lo.has_value() || hi.has_value(), "clamp needs a finite min or max");
+    return at::clamp(need(x, "x"), lo, hi);
+  });
+}
+
+dft_error* dft_leaky_relu(int32_t mode, dft_tensor** out, const dft_tensor* x, double negative_slope) {
+  return op(mode, out, [&] { return at::leaky_relu(need(x, "x"), negative_slope); });
+}
+
+dft_error* dft_softplus(int32_t mode, dft_tensor** out, const dft_tensor* x, double beta, double threshold) {
+  return op(mode, out, [&] { return at::softplus(need(x, "x"), beta, threshold); });
+}
+
+dft_error* dft_where(int32_t mode, dft_tensor** out, const dft_tensor* condition, const dft_tensor* a,
+                     const dft_tensor* b) {
+  return op(mode, out, [&] { return at::where(need(condition, "condition"), need(a, "a"), need(b, "b")); });
+}
+
+dft_error* dft_conv2d(int32_t mode, dft_tensor** out, const dft_tensor* x, const dft_tensor* weight,
+                      const dft_tensor* bias, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
+                      int64_t dilation, int64_t groups) {
+  return op(mode, out, [&] {
+    return at::conv2d(need(x, "x"), need(weight, "weight"), optional_tensor(bias), {stride_h, stride_w},
+                      {pad_h, pad_w}, {dilation, dilation}, groups);
+  });
+}
+
+dft_error* dft_group_norm(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t groups,
+                          const dft_tensor* weight, const dft_tensor* bias, double eps) {
+  return op(mode, out, [&] {
+    return at::group_norm(need(x, "x"), groups, optional_tensor(weight), optional_tensor(bias), eps);
+  });
+}
+
+dft_error* dft_layer_norm(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* normalized_shape,
+                          int32_t ndim, const dft_tensor* weight, const dft_tensor* bias, double eps) {
+  return op(mode, out, [&] {
+    return at::layer_norm(need(x, "x"), int_list(normalized_shape, ndim, "normalized_shape"),
+                          optional_tensor(weight), optional_tensor(bias), eps);
+  });
+}
+
+dft_error* dft_linear(int32_t mode, dft_tensor** out, const dft_tensor* x, const dft_tensor* weight,
+                      const dft_tensor* bias) {
+  return op(mode, out, [&] { return at::linear(need(x, "x"), need(weight, "weight"), optional_tensor(bias)); });
+}
+
+dft_error* dft_matmul(int32_t mode, dft_tensor** out, const dft_tensor* a, const dft_tensor* b) {
+  return op(mode, out, [&] { return at::matmul(need(a, "a"), need(b, "b")); });
+}
+
+dft_error* dft_bmm(int32_t mode, dft_tensor** out, const dft_tensor* a, const dft_tensor* b) {
+  return op(mode, out, [&] { return at::bmm(need(a, "a"), need(b, "b")); });
+}
+
+dft_error* dft_softmax(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim) {
+  return op(mode, out, [&] { return at::softmax(need(x, "x"), dim); });
+}
+
+dft_error* dft_log_softmax(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim) {
+  return op(mode, out, [&] { return at::log_softmax(need(x, "x"), dim); });
+}
+
+dft_error* dft_pixel_unshuffle(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t factor) {
+  return op(mode, out, [&] { return at::pixel_unshuffle(need(x, "x"), factor); });
+}
+
+dft_error* dft_pixel_shuffle(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t factor) {
+  return op(mode, out, [&] { return at::pixel_shuffle(need(x, "x"), factor); });
+}
+
+dft_error* dft_upsample_nearest2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t out_h, int64_t out_w) {
+  return op(mode, out, [&] { return at::upsample_nearest2d(need(x, "x"), {out_h, out_w}); });
+}
+
+dft_error* dft_upsample_bilinear2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t out_h, int64_t out_w,
+                                   int32_t align_corners) {
+  return op(mode, out, [&] { return at::upsample_bilinear2d(need(x, "x"), {out_h, out_w}, align_corners != 0); });
+}
+
+dft_error* dft_pad(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* pads, int32_t npads,
+                   int32_t pad_mode, double value) {
+  return op(mode, out, [&] {
+    const at::Tensor& t = need(x, "x");
+    at::IntArrayRef p = int_list(pads, npads, "pads");
+    switch (pad_mode) {
+      case DFT_PAD_CONSTANT: return at::constant_pad_nd(t, p, value);
+      case DFT_PAD_REFLECT:
+        TORCH_CHECK(npads == 4, "reflect padding takes 4 pads (left, right, top, bottom), got ", npads);
+        return at::reflection_pad2d(t, p);
+      case DFT_PAD_REPLICATE:
+        TORCH_CHECK(npads == 4, "replicate padding takes 4 pads (left, right, top, bottom), got ", npads);
+        return at::replication_pad2d(t, p);
+      default: throw std::invalid_argument("unknown pad mode " + std::to_string(pad_mode));
+    }
+  });
+}
+
+dft_error* dft_cat(int32_t mode, dft_tensor** out, const dft_tensor* const* xs, int32_t n, int64_t dim) {
+  return op(mode, out, [&] { return at::cat(tensor_list(xs, n), dim); });
+}
+
+dft_error* dft_stack(int32_t mode, dft_tensor** out, const dft_tensor* const* xs, int32_t n, int64_t dim) {
+  return op(mode, out, [&] { return at::stack(tensor_list(xs, n), dim); });
+}
+
+dft_error* dft_split(int32_t mode, dft_tensor** outs, const dft_tensor* x, const int64_t* sizes, int32_t n,
+                     int64_t dim) {
+  return guarded([&] {
+    if (outs == nullptr) throw std::invalid_argument("output array is NULL");
+    for (int32_t i = 0; i < n; i++) outs[i] = nullptr;
+    ModeGuard guard(mode);
+    std::vector<at::Tensor> parts = at::split_with_sizes(need(x, "x"), int_list(sizes, n, "sizes"), dim);
+    for (int32_t i = 0; i < n; i++) outs[i] = wrap(std::move(parts[static_cast<size_t>(i)]));
+  });
+}
+
+dft_error* dft_reshape(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* shape, int32_t ndim) {
+  return op(mode, out, [&] { return at::reshape(need(x, "x"), int_list(shape, ndim, "shape")); });
+}
+
+dft_error* dft_view(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* shape, int32_t ndim) {
+  return op(mode, out, [&] { return need(x, "x").view(int_list(shape, ndim, "shape")); });
+}
+
+dft_error* dft_expand(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* shape, int32_t ndim) {
+  return op(mode, out, [&] { return need(x, "x").expand(int_list(shape, ndim, "shape")); });
+}
+
+dft_error* dft_permute(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* dims, int32_t ndim) {
+  return op(mode, out, [&] { return need(x, "x").permute(int_list(dims, ndim, "dims")); });
+}
+
+dft_error* dft_transpose(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim0, int64_t dim1) {
+  return op(mode, out, [&] { return at::transpose(need(x, "x"), dim0, dim1); });
+}
+
+dft_error* dft_narrow(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim, int64_t start,
+                      int64_t length) {
+  return op(mode, out, [&] { return at::narrow(need(x, "x"), dim, start, length); });
+}
+
+dft_error* dft_index_select(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim,
+                            const dft_tensor* index) {
+  return op(mode, out, [&] { return at::index_select(need(x, "x"), dim, need(index, "index")); });
+}
+
+dft_error* dft_reduce(int32_t mode, dft_tensor** out, int32_t op_code, const dft_tensor* x, const int64_t* dims,
+                      int32_t ndims, int32_t keepdim) {
+  return op(mode, out, [&] {
+    const at::Tensor& t = need(x, "x");
+    at::IntArrayRef d = int_list(dims, ndims, "dims");
+    bool keep = keepdim != 0;
+    switch (op_code) {
+      case DFT_SUM: return ndims == 0 ? at::sum(t) : at::sum(t, d, keep);
+      case DFT_MEAN: return ndims == 0 ? at::mean(t) : at::mean(t, d, keep);
+      case DFT_AMAX: return at::amax(t, d, keep);
+      case DFT_AMIN: return at::amin(t, d, keep);
+      default: throw std::invalid_argument("unknown reduce op " + std::to_string(op_code));
+    }
+  });
+}
+
+dft_error* dft_max_dim(int32_t mode, dft_tensor** values, dft_tensor** indices, const dft_tensor* x, int64_t dim,
+                       int32_t keepdim) {
+  return guarded([&] {
+    need_out(values);
+    need_out(indices);
+    ModeGuard guard(mode);
+    auto result = at::max(need(x, "x"), dim, keepdim != 0);
+    *values = wrap(std::get<0>(result));
+    *indices = wrap(std::get<1>(result));
+  });
+}
+
+dft_error* dft_argmax(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim, int32_t keepdim) {
+  return op(mode, out, [&] { return at::argmax(need(x, "x"), dim, keepdim != 0); });
+}
+
+dft_error* dft_topk(int32_t mode, dft_tensor** values, dft_tensor** indices, const dft_tensor* x, int64_t k,
+                    int64_t dim, int32_t largest, int32_t sorted) {
+  return guarded([&] {
+    need_out(values);
+    need_out(indices);
+    ModeGuard guard(mode);
+    auto result = at::topk(need(x, "x"), k, dim, largest != 0, sorted != 0);
+    *values = wrap(std::get<0>(result));
+    *indices = wrap(std::get<1>(result));
+  });
+}
+
+}  // extern "C"
