@@ -1,0 +1,124 @@
+package org.dicface.torch;
+
+import static org.dicface.torch.bindings.dicface_torch_h.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+
+/**
+ * The libtorch runtime: version, devices, threads, seeds and the CPU block cache.
+ *
+ * <p>On first use the intra-op thread count is set to the cores available (system property
+ * {@code dicface.threads} overrides it; Debian's libtorch would otherwise use 1) and the caching CPU
+ * allocator is installed (property {@code dicface.cpuCache=false} turns it off, {@code dicface.cpuCacheMB}
+ * caps the idle bytes it keeps; default a quarter of physical memory).
+ */
+public final class Torch {
+    private static volatile boolean configured;
+
+    private Torch() {
+    }
+
+    /** Loads the native library and applies the defaults above, once. */
+    public static void init() {
+        if (!configured) {
+            configure();
+        }
+    }
+
+    private static synchronized void configure() {
+        NativeLibrary.ensureLoaded();
+        if (configured) {
+            return;
+        }
+        setNumThreads(Integer.getInteger("dicface.threads", Runtime.getRuntime().availableProcessors()));
+        long limitMb = Long.getLong("dicface.cpuCacheMB", physicalMemoryBytes() / 4 >> 20);
+        setCpuCacheLimit(limitMb << 20);
+        setCpuCacheEnabled(Boolean.parseBoolean(System.getProperty("dicface.cpuCache", "true")));
+        configured = true;
+    }
+
+    private static long physicalMemoryBytes() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 4L << 30;
+    }
+
+    /** The libtorch version the native library was built against, e.g. "1.13.0". */
+    public static String version() {
+        init();
+        return dft_torch_version().getString(0);
+    }
+
+    public static boolean cudaAvailable() {
+        init();
+        return dft_cuda_is_available() == 1;
+    }
+
+    public static long cudaDeviceCount() {
+        init();
+        return dft_cuda_device_count();
+    }
+
+    /** libtorch's intra-op thread count as seen from this thread. */
+    public static int numThreads() {
+        init();
+        return dft_get_num_threads();
+    }
+
+    /** Sets libtorch's intra-op thread count for every thread. */
+    public static void setNumThreads(int threads) {
+        NativeLibrary.ensureLoaded();
+        Native.check(dft_set_num_threads(threads));
+    }
+
+    /** Seeds libtorch's default generators (every device). */
+    public static void manualSeed(long seed) {
+        init();
+        Native.check(dft_manual_seed(seed));
+    }
+
+    public static void emptyCudaCache() {
+        init();
+        Native.check(dft_cuda_empty_cache());
+    }
+
+    /** Native tensor handles alive now (all threads); for leak checks. */
+    public static long liveTensors() {
+        init();
+        return dft_live_tensors();
+    }
+
+    public static void setCpuCacheEnabled(boolean enabled) {
+        NativeLibrary.ensureLoaded();
+        Native.check(dft_cpu_cache_enable(enabled ? 1 : 0));
+    }
+
+    public static void setCpuCacheLimit(long bytes) {
+        NativeLibrary.ensureLoaded();
+        dft_cpu_cache_set_limit(bytes);
+    }
+
+    /** Frees every idle block the CPU cache holds. */
+    public static void releaseCpuCache() {
+        init();
+        dft_cpu_cache_release();
+    }
+
+    /** State of the CPU block cache. */
+    public record CpuCacheStats(boolean enabled, long idleBytes, long hits, long misses) {
+    }
+
+    public static CpuCacheStats cpuCacheStats() {
+        init();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(ValueLayout.JAVA_LONG, 4);
+            dft_cpu_cache_stats(s, 4);
+            long[] v = s.toArray(ValueLayout.JAVA_LONG);
+            return new CpuCacheStats(v[0] == 1, v[1], v[2], v[3]);
+        }
+    }
+}
