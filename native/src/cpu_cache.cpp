@@ -34,19 +34,19 @@ size_t size_class(size_t n) {
   return (n + step - 1) / step * step;
 }
 
+// Data pointer and context are the same (the raw_deleter contract): some kernels (gelu's, for one)
+// free through raw_deallocate(), so the deleter must take any CPU pointer, including the small blocks
+// that were handed to the fallback allocator.
 class CachingCpuAllocator final : public c10::Allocator {
  public:
-  struct Block {
-    void* ptr;
-    size_t size;
-  };
-
   c10::DataPtr allocate(size_t n) DFT_ALLOCATE_CONST override {
     if (n < kSmallest) return fallback()->allocate(n);
     auto* self = const_cast<CachingCpuAllocator*>(this);
-    Block* block = self->take(size_class(n));
-    return {block->ptr, block, &CachingCpuAllocator::give_back, c10::Device(c10::kCPU)};
+    void* ptr = self->take(size_class(n));
+    return {ptr, ptr, &CachingCpuAllocator::give_back, c10::Device(c10::kCPU)};
   }
+
+  c10::DeleterFnPtr raw_deleter() const override { return &CachingCpuAllocator::give_back; }
 
 #if DFT_NEEDS_COPY_DATA
   void copy_data(void* dest, const void* src, std::size_t count) const override { std::memcpy(dest, src, count); }
@@ -87,19 +87,19 @@ class CachingCpuAllocator final : public c10::Allocator {
     return fallback_ != nullptr ? fallback_ : c10::GetDefaultCPUAllocator();
   }
 
-  Block* take(size_t size) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      auto it = idle_.find(size);
-      if (it != idle_.end() && !it->second.empty()) {
-        Block* block = it->second.back();
-        it->second.pop_back();
-        idle_bytes_ -= size;
-        hits_++;
-        return block;
-      }
-      misses_++;
+  void* take(size_t size) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    auto it = idle_.find(size);
+    if (it != idle_.end() && !it->second.empty()) {
+      void* ptr = it->second.back();
+      it->second.pop_back();
+      idle_bytes_ -= size;
+      hits_++;
+      in_use_[ptr] = size;
+      return ptr;
     }
+    misses_++;
+    lock.unlock();
     void* ptr = nullptr;
     if (posix_memalign(&ptr, kAlignment, size) != 0) {
       release();  // idle blocks of other sizes may be what stands in the way
@@ -107,42 +107,46 @@ class CachingCpuAllocator final : public c10::Allocator {
         TORCH_CHECK(false, "out of CPU memory: could not allocate ", size, " bytes");
       }
     }
-    return new Block{ptr, size};
+    lock.lock();
+    in_use_[ptr] = size;
+    return ptr;
   }
 
-  static void give_back(void* context) {
-    auto* block = static_cast<Block*>(context);
+  static void give_back(void* ptr) {
+    if (ptr == nullptr) return;
     CachingCpuAllocator& self = instance();
     {
       std::lock_guard<std::mutex> lock(self.mutex_);
-      if (self.enabled_ && self.idle_bytes_ + block->size <= self.limit_) {
-        self.idle_[block->size].push_back(block);
-        self.idle_bytes_ += block->size;
+      auto it = self.in_use_.find(ptr);
+      if (it == self.in_use_.end()) {
+        // A small block from the fallback allocator, freed through raw_deallocate().
+        self.fallback()->raw_deleter()(ptr);
+        return;
+      }
+      size_t size = it->second;
+      self.in_use_.erase(it);
+      if (self.enabled_ && self.idle_bytes_ + size <= self.limit_) {
+        self.idle_[size].push_back(ptr);
+        self.idle_bytes_ += size;
         return;
       }
     }
-    std::free(block->ptr);
-    delete block;
+    std::free(ptr);
   }
 
   void evict_one_locked() {
     for (auto& entry : idle_) {
       if (entry.second.empty()) continue;
-      Block* block = entry.second.back();
+      std::free(entry.second.back());
       entry.second.pop_back();
-      idle_bytes_ -= block->size;
-      std::free(block->ptr);
-      delete block;
+      idle_bytes_ -= entry.first;
       return;
     }
   }
 
   void release_locked() {
     for (auto& entry : idle_) {
-      for (Block* block : entry.second) {
-        std::free(block->ptr);
-        delete block;
-      }
+      for (void* ptr : entry.second) std::free(ptr);
     }
     idle_.clear();
     idle_bytes_ = 0;
@@ -155,7 +159,8 @@ class CachingCpuAllocator final : public c10::Allocator {
   size_t idle_bytes_ = 0;
   int64_t hits_ = 0;
   int64_t misses_ = 0;
-  std::unordered_map<size_t, std::vector<Block*>> idle_;
+  std::unordered_map<size_t, std::vector<void*>> idle_;  // size class -> idle blocks
+  std::unordered_map<void*, size_t> in_use_;              // large blocks handed out -> size class
 };
 
 }  // namespace
