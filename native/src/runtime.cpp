@@ -40,13 +40,8 @@ at::Generator pick(dft_generator* generator) {
 
 template <class F>
 at::Tensor draw(dft_generator* generator, int32_t dtype, int32_t device_type, int32_t device_index, F&& fill) {
-  at::Generator gen = pick(generator);
-  at::Tensor t;
-  {
-    std::lock_guard<std::mutex> lock(gen.mutex());
-    t = fill(gen);
-  }
-  return t.to(device(device_type, device_index), scalar_type(dtype));
+  at::Generator gen = pick(generator);  // the kernels lock the generator themselves
+  return fill(gen).to(device(device_type, device_index), scalar_type(dtype));
 }
 
 }  // namespace
