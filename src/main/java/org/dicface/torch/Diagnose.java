@@ -1,0 +1,25 @@
+package org.dicface.torch;
+
+/**
+ * Prints what the native side is: which library was loaded, the libtorch it was built against, CUDA,
+ * threads and the CPU cache; or, when it cannot be used, the one message that says why and what to do.
+ * Exit status 0 when usable, 1 otherwise.
+ */
+public final class Diagnose {
+    private Diagnose() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            Torch.init();
+            System.out.println("DicFace native library: " + NativeLibrary.loadedPath());
+            System.out.println("libtorch: " + Torch.version());
+            System.out.println("CUDA: " + (Torch.cudaAvailable() ? Torch.cudaDeviceCount() + " device(s)" : "not available"));
+            System.out.println("intra-op threads: " + Torch.numThreads());
+            System.out.println("CPU cache: " + Torch.cpuCacheStats());
+        } catch (NativeLibraryException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
+    }
+}
