@@ -11,7 +11,7 @@ CYCLES=${CYCLES:-100000}
 THREADS=${THREADS:-$(nproc)}
 PYTHON=${PYTHON:-/usr/bin/python3}  # Debian's python, where python3-torch lives
 
-[ -f native/build/libdicface_torch.so ] || { cmake -S native -B native/build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build native/build -j"$(nproc)" >/dev/null; }
+[ -f native/build/libdicface_torch.so ] || scripts/build-native >/dev/null
 mvn -q -o test-compile 2>/dev/null || mvn -q test-compile
 "$PYTHON" -c 'import torch' 2>/dev/null || { echo "needs Debian's python3-torch: apt-get install python3-torch" >&2; exit 1; }
 

@@ -134,7 +134,7 @@ public final class NativeLibrary {
         String explicit = System.getProperty(PATH_PROPERTY);
         if (explicit != null && !explicit.isBlank()) {
             Path p = Path.of(explicit);
-            result.add(Files.isDirectory(p) ? p.resolve(FILE_NAME) : p);
+            result.add((Files.isDirectory(p) ? p.resolve(FILE_NAME) : p).toAbsolutePath().normalize());
             return result;  // an explicit choice is never silently replaced by another library
         }
         for (String property : new String[] {"scijava.app.directory", "imagej.dir", "fiji.dir"}) {
