@@ -1,2 +1,0 @@
-# Empty dependencies file for dft_smoke.
-# This may be replaced when dependencies are built.
