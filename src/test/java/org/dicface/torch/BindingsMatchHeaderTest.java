@@ -43,6 +43,7 @@ class BindingsMatchHeaderTest {
 
     @BeforeAll
     static void parse() throws IOException {
+        Torch.init();  // resolving a binding's descriptor also checks that the library exports the symbol
         header = Files.readString(HEADER);
         functions = new LinkedHashMap<>();
         Matcher m = FUNCTION.matcher(header);
@@ -126,6 +127,94 @@ class BindingsMatchHeaderTest {
             return ValueLayout.ADDRESS;
         }
         return l.withoutName();
+    }
+
+    /**
+     * The C boundary never crashes on bad handles: every fallible function given NULL for each pointer
+     * (but a real slot for outputs) returns an error, unless all its handles are optional.
+     */
+    @Test
+    void everyFallibleFunctionTurnsNullHandlesIntoAnError() throws Exception {
+        Torch.init();
+        List<String> problems = new ArrayList<>();
+        int refused = 0;
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            for (CFunction f : functions.values()) {
+                if (!f.returnType().equals("dft_error*") || f.paramTypes().stream().noneMatch(t -> t.contains("*"))) {
+                    continue;
+                }
+                Object[] args = new Object[f.paramTypes().size()];
+                boolean requiredHandle = false;
+                List<MemorySegment> outs = new ArrayList<>();
+                for (int i = 0; i < args.length; i++) {
+                    String t = f.paramTypes().get(i);
+                    if (t.endsWith("**") && !t.contains("const")) {
+                        MemorySegment slot = arena.allocate(64);
+                        outs.add(slot);
+                        args[i] = slot;
+                    } else if (t.contains("*")) {
+                        requiredHandle |= (t.contains("dft_tensor") || t.contains("dft_generator")) && !optionalHandle(f, i);
+                        args[i] = MemorySegment.NULL;
+                    } else {
+                        args[i] = javaType(t) == int.class ? (Object) 0 : javaType(t) == long.class ? (Object) 0L : (Object) 0.0;
+                    }
+                }
+                MemorySegment error = (MemorySegment) dicface_torch_h.class
+                        .getMethod(f.name(), f.paramTypes().stream().map(BindingsMatchHeaderTest::javaType).toArray(Class<?>[]::new))
+                        .invoke(null, args);
+                if (error.equals(MemorySegment.NULL)) {
+                    if (requiredHandle) {
+                        problems.add(f.name() + ": accepted NULL handles");
+                    }
+                    for (MemorySegment slot : outs) {  // optional-only calls may succeed: free what they made
+                        MemorySegment h = slot.get(ValueLayout.ADDRESS, 0);
+                        if (f.paramTypes().stream().anyMatch(t -> t.equals("dft_generator**"))) {
+                            dicface_torch_h.dft_generator_free(h);
+                        } else {
+                            dicface_torch_h.dft_tensor_free(h);
+                        }
+                    }
+                } else {
+                    refused++;
+                    String message = dicface_torch_h.dft_error_message(error).getString(0);
+                    dicface_torch_h.dft_error_free(error);
+                    if (message.isBlank()) {
+                        problems.add(f.name() + ": empty error message");
+                    }
+                    for (MemorySegment slot : outs) {
+                        if (!slot.get(ValueLayout.ADDRESS, 0).equals(MemorySegment.NULL)) {
+                            problems.add(f.name() + ": output set although the call failed");
+                        }
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            fail(String.join("\n", problems));
+        }
+        assertTrue(refused >= 45, "calls refused: " + refused);
+        // the infallible functions treat NULL as documented
+        assertEquals("", dicface_torch_h.dft_error_message(MemorySegment.NULL).getString(0));
+        dicface_torch_h.dft_error_free(MemorySegment.NULL);
+        dicface_torch_h.dft_tensor_free(MemorySegment.NULL);
+        dicface_torch_h.dft_generator_free(MemorySegment.NULL);
+        assertEquals(-1, dicface_torch_h.dft_ndim(MemorySegment.NULL));
+        assertEquals(-1, dicface_torch_h.dft_shape(MemorySegment.NULL, MemorySegment.NULL, 0));
+        assertEquals(-1, dicface_torch_h.dft_dtype(MemorySegment.NULL));
+        assertEquals(-1L, dicface_torch_h.dft_numel(MemorySegment.NULL));
+        assertEquals(-1, dicface_torch_h.dft_requires_grad(MemorySegment.NULL));
+        assertEquals(-1, dicface_torch_h.dft_is_contiguous(MemorySegment.NULL));
+        assertEquals(-1, dicface_torch_h.dft_device_type(MemorySegment.NULL));
+    }
+
+    /** Handles the header documents as nullable (or that only serve as data pointers). */
+    private static boolean optionalHandle(CFunction f, int index) {
+        String line = header.lines().filter(l -> l.contains(" " + f.name() + "(")).findFirst().orElseThrow();
+        String params = line.substring(line.indexOf('(') + 1, line.indexOf(')'));
+        String name = params.split(",")[index].trim().replaceAll(".*?(\\w+)$", "$1");
+        return line.contains(name + " nullable") || line.contains("generator nullable")
+                || Set.of("bias", "weight", "gradient").contains(name)
+                || (name.equals("generator") && !f.name().startsWith("dft_generator_"));
     }
 
     @Test
