@@ -140,6 +140,7 @@ class OpsTest {
         assertEquals(DType.BOOL, a.gt(2).dtype());
         assertTorchError(() -> a.add(t(s(3), 1, 2, 3)), "must match the size of tensor b");
         assertTorchError(() -> a.clamp(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY), "finite min or max");
+        assertTorchError(() -> a.gt(1).sub(1), "Subtraction, the `-` operator, with a bool tensor is not supported");
         assertTorchError(() -> Tensor.where(a, a, a), "condition");
         assertTorchError(() -> a.add(Tensor.of(new long[] {1, 2, 3}, 3)), "must match the size");
     }

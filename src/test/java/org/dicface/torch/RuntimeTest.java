@@ -52,6 +52,8 @@ class RuntimeTest {
         }
         assertEquals(DType.FLOAT64, Tensor.normal(0, 1, null, DType.FLOAT64, Device.CPU, 3).dtype());
         Assertions2.assertTorchError(() -> Tensor.normal(0, -1, null, 3), "std");
+        Assertions2.assertTorchError(() -> Tensor.uniform(2, 1, null, 3), "uniform_ expects to return a [from, to) range");
+        Assertions2.assertTorchError(() -> Tensor.of(new long[] {1, 2}, 2).standardGamma(null), "not implemented for 'Long'");
     }
 
     @Test

@@ -112,6 +112,22 @@ class TensorDataTest {
     }
 
     @Test
+    void hostTransferErrorsAtTheCBoundary() {
+        Tensor t = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment small = arena.allocate(8);
+            Assertions2.assertTorchError(() -> Native.check(org.dicface.torch.bindings.dicface_torch_h.dft_copy_to_host(
+                    t.handle(), small, 8)), "host buffer holds 8 bytes but the tensor [2, 3] of Float has 24");
+            MemorySegment slot = arena.allocate(ValueLayout.ADDRESS);
+            Tensor view = t.transpose(0, 1);
+            Assertions2.assertTorchError(() -> Native.check(org.dicface.torch.bindings.dicface_torch_h.dft_data_ptr(
+                    view.handle(), slot)), "data_ptr needs a contiguous tensor");
+        }
+        Assertions2.assertTorchError(() -> Tensor.empty(DType.FLOAT32, Device.CPU, 2, -3), "negative dimension -3");
+        Assertions2.assertTorchError(() -> Tensor.full(1, DType.FLOAT32, Device.CPU, -1), "negative dimension -1");
+    }
+
+    @Test
     void imageJPixelArrays() {
         ByteProcessor bp = new ByteProcessor(3, 2, new byte[] {0, 1, 2, (byte) 253, (byte) 254, (byte) 255});
         Tensor b = Tensor.fromPixels(bp.getPixels(), bp.getWidth(), bp.getHeight());
