@@ -10,24 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Function;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Gradients from libtorch's autograd, checked against finite differences. */
-class AutogradTest {
-    private Scope scope;
-
-    @BeforeEach
-    void open() {
-        scope = Scope.open();
-    }
-
-    @AfterEach
-    void close() {
-        scope.close();
-    }
-
+class AutogradTest extends ScopedTest {
     private static Tensor f64(long seed, long... shape) {
         int n = (int) HostData.numel(shape);
         double[] v = new double[n];

@@ -8,24 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every op against values computed independently (by hand or by {@link Reference}), and its error path. */
-class OpsTest {
-    private Scope scope;
-
-    @BeforeEach
-    void open() {
-        scope = Scope.open();
-    }
-
-    @AfterEach
-    void close() {
-        scope.close();
-    }
-
+class OpsTest extends ScopedTest {
     private static Tensor t(long[] shape, float... v) {
         return Tensor.of(v, shape);
     }

@@ -8,26 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /** Random numbers, seeds, generator state, devices and the CPU block cache. */
 @Isolated
-class RuntimeTest {
-    private Scope scope;
-
-    @BeforeEach
-    void open() {
-        scope = Scope.open();
-    }
-
-    @AfterEach
-    void close() {
-        scope.close();
-    }
-
+class RuntimeTest extends ScopedTest {
     @Test
     void normalAndUniformHaveTheirMoments() {
         try (Generator g = new Generator(42)) {
