@@ -22,7 +22,7 @@ java_bench() {  # java_bench <cpu cache on: true|false> <benchmark args...>; JVM
     -cp target/classes:target/test-classes org.dicface.bench.TorchOpsBenchmark "$@"
 }
 tuned_malloc="MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=4000000000"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), threads $THREADS, median of $ITERATIONS"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), threads $THREADS, best of 3 medians (each >= $ITERATIONS runs and 1 s)"
 out=$(mktemp -d)
 java_bench true ops "$ITERATIONS" > "$out/java_fix"
 java_bench false ops "$ITERATIONS" > "$out/java_nofix"

@@ -37,6 +37,22 @@ public final class Scope implements AutoCloseable {
         return scope;
     }
 
+    /**
+     * Runs {@code body} with no scope open on this thread, so the tensors it creates belong to the caller
+     * and outlive every scope (a module's parameters, say).
+     */
+    public static <T> T unowned(java.util.function.Supplier<T> body) {
+        Scope saved = CURRENT.get();
+        CURRENT.remove();
+        try {
+            return body.get();
+        } finally {
+            if (saved != null) {
+                CURRENT.set(saved);
+            }
+        }
+    }
+
     /** Registers a new tensor with the innermost open scope of this thread, if any. */
     static void register(Tensor tensor) {
         Scope scope = CURRENT.get();
