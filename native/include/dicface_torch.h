@@ -131,6 +131,7 @@ DFT_API dft_error* dft_expand(int32_t mode, dft_tensor** out, const dft_tensor* 
 DFT_API dft_error* dft_permute(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* dims, int32_t ndim);
 DFT_API dft_error* dft_transpose(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim0, int64_t dim1);
 DFT_API dft_error* dft_narrow(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim, int64_t start, int64_t length);
+DFT_API dft_error* dft_as_strided(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* shape, const int64_t* strides, int32_t ndim, int64_t offset); /* a view of x's storage */
 DFT_API dft_error* dft_index_select(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim, const dft_tensor* index);
 
 /* ---- reductions ---- */

@@ -233,6 +233,26 @@ dft_error* dft_narrow(int32_t mode, dft_tensor** out, const dft_tensor* x, int64
   return op(mode, out, [&] { return at::narrow(need(x, "x"), dim, start, length); });
 }
 
+dft_error* dft_as_strided(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* shape,
+                          const int64_t* strides, int32_t ndim, int64_t offset) {
+  return op(mode, out, [&] {
+    const at::Tensor& t = need(x, "x");
+    at::IntArrayRef size = int_list(shape, ndim, "shape");
+    at::IntArrayRef stride = int_list(strides, ndim, "strides");
+    // as_strided trusts its arguments; check that every element lies inside the storage
+    int64_t last = offset;
+    for (int32_t i = 0; i < ndim; i++) {
+      TORCH_CHECK(size[i] >= 0 && stride[i] >= 0, "as_strided: negative size or stride");
+      if (size[i] == 0) last = -1;
+      if (last >= 0) last += (size[i] - 1) * stride[i];
+    }
+    int64_t storage_numel = static_cast<int64_t>(t.storage().nbytes() / t.element_size());
+    TORCH_CHECK(offset >= 0 && last < storage_numel, "as_strided: view [offset ", offset, ", last element ", last,
+                "] lies outside the storage of ", storage_numel, " elements");
+    return t.as_strided(size, stride, offset);
+  });
+}
+
 dft_error* dft_index_select(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim,
                             const dft_tensor* index) {
   return op(mode, out, [&] { return at::index_select(need(x, "x"), dim, need(index, "index")); });

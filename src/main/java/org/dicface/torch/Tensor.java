@@ -453,6 +453,25 @@ public final class Tensor implements AutoCloseable {
         return produce((a, out) -> dft_reshape(mode(), out, handle(), longs(a, shape), shape.length));
     }
 
+    /** Inserts a dimension of size 1 at {@code dim} (a view). */
+    public Tensor unsqueeze(int dim) {
+        long[] s = shape();
+        int d = dim < 0 ? dim + s.length + 1 : dim;
+        long[] out = new long[s.length + 1];
+        System.arraycopy(s, 0, out, 0, d);
+        out[d] = 1;
+        System.arraycopy(s, d, out, d + 1, s.length - d);
+        return reshape(out);
+    }
+
+    /** Merges the dimensions from {@code startDim} to the last into one. */
+    public Tensor flatten(int startDim) {
+        long[] s = shape();
+        long[] out = Arrays.copyOf(s, startDim + 1);
+        out[startDim] = -1;
+        return reshape(out);
+    }
+
     public Tensor view(long... shape) {
         return produce((a, out) -> dft_view(mode(), out, handle(), longs(a, shape), shape.length));
     }
@@ -471,6 +490,14 @@ public final class Tensor implements AutoCloseable {
 
     public Tensor narrow(long dim, long start, long length) {
         return produce((a, out) -> dft_narrow(mode(), out, handle(), dim, start, length));
+    }
+
+    /** A view of this tensor's storage with the given sizes, strides (in elements) and offset; bounds-checked. */
+    public Tensor asStrided(long[] shape, long[] strides, long offset) {
+        if (shape.length != strides.length) {
+            throw new IllegalArgumentException("shape and strides differ in length");
+        }
+        return produce((a, out) -> dft_as_strided(mode(), out, handle(), longs(a, shape), longs(a, strides), shape.length, offset));
     }
 
     public Tensor indexSelect(long dim, Tensor index) {

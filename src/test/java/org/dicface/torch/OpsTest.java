@@ -160,6 +160,8 @@ class OpsTest extends ScopedTest {
         assertValues(a.permute(1, 0).contiguous(), s(3, 2), 1, 4, 2, 5, 3, 6);
         assertValues(a.narrow(1, 1, 2), s(2, 2), 2, 3, 5, 6);
         assertValues(a.indexSelect(1, Tensor.of(new long[] {2, 0}, 2)), s(2, 2), 3, 1, 6, 4);
+        assertValues(a.asStrided(s(2, 2), s(1, 3), 1), s(2, 2), 2, 5, 3, 6);  // a transposed window
+        assertTorchError(() -> a.asStrided(s(2, 3), s(3, 1), 1), "lies outside the storage of 6 elements");
         assertValues(t(s(1, 2), 7, 8).expand(3, 2), s(3, 2), 7, 8, 7, 8, 7, 8);
         assertValues(Tensor.cat(List.of(a, a.mul(10)), 0), s(4, 3), 1, 2, 3, 4, 5, 6, 10, 20, 30, 40, 50, 60);
         assertValues(Tensor.stack(List.of(t(s(2), 1, 2), t(s(2), 3, 4)), 1), s(2, 2), 1, 3, 2, 4);

@@ -4277,6 +4277,72 @@ public class dicface_torch_h {
         }
     }
 
+    private static class dft_as_strided {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT,
+            dicface_torch_h.C_LONG_LONG
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_as_strided");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_as_strided(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* shape, const int64_t* strides, int32_t ndim, int64_t offset)
+     * }
+     */
+    public static FunctionDescriptor dft_as_strided$descriptor() {
+        return dft_as_strided.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_as_strided(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* shape, const int64_t* strides, int32_t ndim, int64_t offset)
+     * }
+     */
+    public static MethodHandle dft_as_strided$handle() {
+        return dft_as_strided.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_as_strided(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* shape, const int64_t* strides, int32_t ndim, int64_t offset)
+     * }
+     */
+    public static MemorySegment dft_as_strided$address() {
+        return dft_as_strided.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_as_strided(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* shape, const int64_t* strides, int32_t ndim, int64_t offset)
+     * }
+     */
+    public static MemorySegment dft_as_strided(int mode, MemorySegment out, MemorySegment x, MemorySegment shape, MemorySegment strides, int ndim, long offset) {
+        var mh$ = dft_as_strided.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_as_strided", mode, out, x, shape, strides, ndim, offset);
+            }
+            return (MemorySegment)mh$.invokeExact(mode, out, x, shape, strides, ndim, offset);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class dft_index_select {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dicface_torch_h.C_POINTER,

@@ -1,0 +1,169 @@
+package org.dicface.model;
+
+import java.util.Locale;
+
+import org.dicface.torch.DType;
+import org.dicface.torch.Generator;
+import org.dicface.torch.Scope;
+import org.dicface.torch.Tensor;
+
+/**
+ * How the codebook weights w of each latent cell are taken from its Dirichlet(alpha) (architecture
+ * decision 8). The official code always samples, unseeded; here a sample is seeded and reproducible.
+ * <ul>
+ * <li>{@code sample}: one reparameterised draw (normalised Gamma draws; differentiable in alpha);</li>
+ * <li>{@code mean}: w = alpha / sum(alpha), deterministic;</li>
+ * <li>{@code mc:K}: the average of K draws (the latent w . C is linear in w, so this averages latents);</li>
+ * <li>{@code argmax}: all weight on the entry with the largest alpha (ties share it);</li>
+ * <li>{@code topk:K}: the mean restricted to the K largest alphas and renormalised.</li>
+ * </ul>
+ */
+public sealed interface Sampling {
+    /** The weights for concentrations {@code alpha} [..., N]; {@code generator} is used by the random modes. */
+    Tensor weights(Tensor alpha, Generator generator);
+
+    /** The name as accepted by {@link #parse}. */
+    String name();
+
+    record Sample() implements Sampling {
+        @Override
+        public Tensor weights(Tensor alpha, Generator generator) {
+            return draw(alpha, generator);
+        }
+
+        @Override
+        public String name() {
+            return "sample";
+        }
+    }
+
+    record Mean() implements Sampling {
+        @Override
+        public Tensor weights(Tensor alpha, Generator generator) {
+            try (Scope scope = Scope.open()) {
+                return scope.keep(alpha.div(alpha.sum(new long[] {-1}, true)));
+            }
+        }
+
+        @Override
+        public String name() {
+            return "mean";
+        }
+    }
+
+    record MonteCarlo(int samples) implements Sampling {
+        public MonteCarlo {
+            if (samples < 1) {
+                throw new IllegalArgumentException("mc:K needs K >= 1, got " + samples);
+            }
+        }
+
+        @Override
+        public Tensor weights(Tensor alpha, Generator generator) {
+            try (Scope scope = Scope.open()) {
+                Tensor sum = draw(alpha, generator);
+                for (int i = 1; i < samples; i++) {
+                    sum = sum.add(draw(alpha, generator));
+                }
+                return scope.keep(sum.div(samples));
+            }
+        }
+
+        @Override
+        public String name() {
+            return "mc:" + samples;
+        }
+    }
+
+    record Argmax() implements Sampling {
+        @Override
+        public Tensor weights(Tensor alpha, Generator generator) {
+            try (Scope scope = Scope.open()) {
+                Tensor hot = alpha.eq(alpha.amax(new long[] {-1}, true)).to(alpha.dtype());
+                return scope.keep(hot.div(hot.sum(new long[] {-1}, true)));
+            }
+        }
+
+        @Override
+        public String name() {
+            return "argmax";
+        }
+    }
+
+    record TopK(int k) implements Sampling {
+        public TopK {
+            if (k < 1) {
+                throw new IllegalArgumentException("topk:K needs K >= 1, got " + k);
+            }
+        }
+
+        @Override
+        public Tensor weights(Tensor alpha, Generator generator) {
+            try (Scope scope = Scope.open()) {
+                long k = Math.min(this.k, alpha.size(-1));
+                Tensor kth;
+                try (Tensor.ValuesIndices top = alpha.topk(k, -1, true, false)) {
+                    kth = top.values().amin(new long[] {-1}, true);
+                }
+                Tensor kept = alpha.mul(alpha.lt(kth).to(alpha.dtype()).rsub(1));
+                return scope.keep(kept.div(kept.sum(new long[] {-1}, true)));
+            }
+        }
+
+        @Override
+        public String name() {
+            return "topk:" + k;
+        }
+    }
+
+    /** Parses mean, sample, argmax, topk:K or mc:K. */
+    static Sampling parse(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("topk:")) {
+                return new TopK(Integer.parseInt(t.substring(5)));
+            }
+            if (t.startsWith("mc:")) {
+                return new MonteCarlo(Integer.parseInt(t.substring(3)));
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "': K must be a whole number", e);
+        }
+        return switch (t) {
+            case "sample" -> new Sample();
+            case "mean" -> new Mean();
+            case "argmax" -> new Argmax();
+            default -> throw new IllegalArgumentException(
+                    "unknown sampling '" + text + "': use sample, mean, mc:K, argmax or topk:K");
+        };
+    }
+
+    /**
+     * One Dirichlet draw as PyTorch's CPU sampler makes it: Gamma(alpha, 1) in double precision, each draw
+     * at least DBL_MIN, normalised, clamped to [FLT_MIN, the largest float below 1], cast back.
+     */
+    static Tensor draw(Tensor alpha, Generator generator) {
+        if (generator == null) {
+            throw new IllegalArgumentException("sampling needs a seeded generator");
+        }
+        try (Scope scope = Scope.open()) {
+            Tensor gamma = alpha.to(DType.FLOAT64).standardGamma(generator).clampMin(Double.MIN_NORMAL);
+            Tensor w = gamma.div(gamma.sum(new long[] {-1}, true))
+                    .clamp(Float.MIN_NORMAL, Math.nextDown(1.0f));
+            return scope.keep(w.to(alpha.dtype()));
+        }
+    }
+
+    /** Per-cell concentration sum(alpha) over the last dim: low means uncertain. */
+    static Tensor concentration(Tensor alpha) {
+        return alpha.sum(new long[] {-1}, false);
+    }
+
+    /** Per-cell entropy -sum(w log w) of the weights (0 log 0 taken as 0). */
+    static Tensor entropy(Tensor w) {
+        try (Scope scope = Scope.open()) {
+            Tensor safe = w.clampMin(Float.MIN_NORMAL);
+            return scope.keep(w.mul(safe.log()).sum(new long[] {-1}, false).neg());
+        }
+    }
+}

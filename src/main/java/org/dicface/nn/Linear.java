@@ -1,0 +1,20 @@
+package org.dicface.nn;
+
+import org.dicface.torch.Tensor;
+
+/** torch.nn.Linear: y = x W^T + b. Parameters: weight [out, in], and bias [out] unless disabled. */
+public final class Linear extends Module implements Layer {
+    private final Tensor weight;
+    private final Tensor bias;
+
+    public Linear(long in, long out, boolean withBias) {
+        double bound = 1 / Math.sqrt(in);
+        this.weight = parameter("weight", Init.uniform(bound, out, in));
+        this.bias = withBias ? parameter("bias", Init.uniform(bound, out)) : null;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.linear(weight, bias);
+    }
+}
