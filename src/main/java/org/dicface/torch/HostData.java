@@ -117,6 +117,17 @@ final class HostData {
         }
     }
 
+    static void readInto(Tensor t, java.io.InputStream in) throws java.io.IOException {
+        long bytes = t.numel() * t.dtype().byteSize();
+        java.nio.ByteBuffer target = storage(t, bytes).asByteBuffer();
+        java.nio.channels.ReadableByteChannel channel = java.nio.channels.Channels.newChannel(in);
+        while (target.hasRemaining()) {
+            if (channel.read(target) < 0) {
+                throw new java.io.EOFException("the stream ended " + target.remaining() + " bytes before the tensor was full");
+            }
+        }
+    }
+
     static Tensor fromPixels(Object pixels, int width, int height) {
         int n = Math.multiplyExact(width, height);
         if (Array.getLength(pixels) != n) {

@@ -178,6 +178,12 @@ public final class Tensor implements AutoCloseable {
                 Generator.handleOf(generator), dtype.code(), device.type().code, device.index()));
     }
 
+    /** Fills this contiguous CPU tensor with exactly its byte size read from {@code in} (one copy, no buffer). */
+    public Tensor readFrom(java.io.InputStream in) throws java.io.IOException {
+        HostData.readInto(this, in);
+        return this;
+    }
+
     // ---- metadata ----
 
     public long[] shape() {
