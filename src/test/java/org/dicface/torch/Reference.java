@@ -3,11 +3,11 @@ package org.dicface.torch;
 import java.util.Random;
 
 /** Plain-Java reference implementations of the ops, written from their definitions, to check libtorch against. */
-final class Reference {
+public final class Reference {
     private Reference() {
     }
 
-    static float[] random(long seed, int n) {
+    public static float[] random(long seed, int n) {
         Random r = new Random(seed);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
@@ -17,7 +17,7 @@ final class Reference {
     }
 
     /** conv2d, NCHW input [n,c,h,w], weight [o,c,k,k], zero padding. */
-    static float[] conv2d(float[] x, int n, int c, int h, int w, float[] weight, float[] bias, int o, int k, int stride, int pad) {
+    public static float[] conv2d(float[] x, int n, int c, int h, int w, float[] weight, float[] bias, int o, int k, int stride, int pad) {
         int oh = (h + 2 * pad - k) / stride + 1;
         int ow = (w + 2 * pad - k) / stride + 1;
         float[] out = new float[n * o * oh * ow];
@@ -46,7 +46,7 @@ final class Reference {
     }
 
     /** Normalises each consecutive run of {@code size} values (mean 0, variance 1, biased variance). */
-    static float[] normalise(float[] x, int size, double eps) {
+    public static float[] normalise(float[] x, int size, double eps) {
         float[] out = new float[x.length];
         for (int start = 0; start < x.length; start += size) {
             double mean = 0;
@@ -67,7 +67,7 @@ final class Reference {
     }
 
     /** [m,k] x [k,n]. */
-    static float[] matmul(float[] a, float[] b, int m, int k, int n) {
+    public static float[] matmul(float[] a, float[] b, int m, int k, int n) {
         float[] out = new float[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -81,7 +81,7 @@ final class Reference {
         return out;
     }
 
-    static float[] softmaxRows(float[] x, int rowLength) {
+    public static float[] softmaxRows(float[] x, int rowLength) {
         float[] out = new float[x.length];
         for (int start = 0; start < x.length; start += rowLength) {
             double max = Double.NEGATIVE_INFINITY;
