@@ -54,7 +54,7 @@ class LayersTest {
     }
 
     @Test
-    void conv2d() {
+    void conv2dLayer() {
         try (Conv2d conv = new Conv2d(3, 4, 3, 2, 1)) {
             randomise(conv, 1);
             float[] x = random(9, 2 * 3 * 8 * 7);
@@ -112,7 +112,7 @@ class LayersTest {
 
     /** softmax(q k^T / sqrt(d)) v per head with the packed in_proj rows q, k, v, then out_proj. */
     @Test
-    void multiheadAttention() {
+    void multiheadAttentionLayer() {
         int e = 8;
         int heads = 2;
         int d = e / heads;
