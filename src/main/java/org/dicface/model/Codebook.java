@@ -2,6 +2,7 @@ package org.dicface.model;
 
 import org.dicface.nn.Init;
 import org.dicface.nn.Module;
+import org.dicface.nn.Parameter;
 import org.dicface.torch.Tensor;
 
 /**
@@ -13,7 +14,7 @@ public final class Codebook extends Module {
 
     /** torch.nn.Embedding, here only a holder of the weight (the name the state dict uses). */
     static final class Embedding extends Module {
-        final Tensor weight;
+        final Parameter weight;
 
         Embedding(int entries, int dim) {
             this.weight = parameter("weight", Init.uniform(1.0 / entries, entries, dim));
@@ -25,22 +26,55 @@ public final class Codebook extends Module {
     }
 
     public Tensor weight() {
-        return embedding.weight;
+        return embedding.weight.get();
     }
 
     public int size() {
-        return (int) embedding.weight.size(0);
+        return (int) embedding.weight.get().size(0);
     }
 
     public int dim() {
-        return (int) embedding.weight.size(1);
+        return (int) embedding.weight.get().size(1);
+    }
+
+    /** The name of the codebook tensor in state dicts and in exported codebook files. */
+    public static final String KEY = "quantize.embedding.weight.get()";
+
+    /** Writes the codebook to a safetensors file holding one tensor, {@link #KEY}. */
+    public void export(java.nio.file.Path file) throws java.io.IOException {
+        org.dicface.io.SafeTensors.write(file, java.util.Map.of(KEY, embedding.weight.get()),
+                java.util.Map.of("entries", Integer.toString(size()), "dim", Integer.toString(dim())));
+    }
+
+    /**
+     * Replaces the codebook with one read from a safetensors file (tensor {@link #KEY}, or the file's only
+     * tensor). It must have this model's shape: a codebook of another size needs a model built for it.
+     */
+    public void replace(java.nio.file.Path file) throws java.io.IOException {
+        try (org.dicface.io.SafeTensors st = org.dicface.io.SafeTensors.open(file)) {
+            String name = st.entries().containsKey(KEY) ? KEY
+                    : st.entries().size() == 1 ? st.entries().keySet().iterator().next() : null;
+            if (name == null) {
+                throw new org.dicface.io.CheckpointException(file + " holds no tensor '" + KEY + "'");
+            }
+            try (Tensor c = st.load(name)) {
+                if (!java.util.Arrays.equals(c.shape(), embedding.weight.get().shape())) {
+                    throw new IllegalArgumentException("the codebook in " + file + " is " + java.util.Arrays.toString(c.shape())
+                            + " but this model takes " + java.util.Arrays.toString(embedding.weight.get().shape())
+                            + ": use a configuration with codebook_size " + c.size(0) + " and codebook_dim " + c.size(1));
+                }
+                try (org.dicface.torch.GradMode.Guard g = org.dicface.torch.GradMode.NO_GRAD.enter()) {
+                    embedding.weight.get().copyFrom(c);
+                }
+            }
+        }
     }
 
     /** Latent cells from weights w [frames, h*w, N]: (w . C) arranged as [frames, d, h, w]. */
     public Tensor latent(Tensor w, int side) {
         long frames = w.size(0);
         try (org.dicface.torch.Scope scope = org.dicface.torch.Scope.open()) {
-            Tensor v = w.reshape(-1, size()).matmul(embedding.weight);   // [(frames h w), d]
+            Tensor v = w.reshape(-1, size()).matmul(embedding.weight.get());   // [(frames h w), d]
             return scope.keep(v.view(frames, side, side, dim()).permute(0, 3, 1, 2).contiguous());
         }
     }

@@ -6,6 +6,7 @@ import java.util.function.UnaryOperator;
 
 import org.dicface.nn.Linear;
 import org.dicface.nn.Module;
+import org.dicface.nn.Parameter;
 import org.dicface.nn.ModuleList;
 import org.dicface.torch.Generator;
 import org.dicface.torch.Scope;
@@ -19,8 +20,8 @@ import org.dicface.torch.Tensor;
  */
 public final class DicFace extends Module {
     private final DicFaceConfig config;
-    private final Tensor positionEmb;
-    private final Tensor positionEmbTemporal;
+    private final Parameter positionEmb;
+    private final Parameter positionEmbTemporal;
     private final Encoder encoder;
     private final Codebook quantize;
     private final Decoder generator;
@@ -60,7 +61,7 @@ public final class DicFace extends Module {
         this.idxPredLayer = child("idx_pred_layer", new DirichletHead(config.dimEmbed(), config.codebookSize()));
         this.fuseConvsDict = child("fuse_convs_dict", new FuseBlocks(config));
         // The official model keeps the learned spatial position table frozen.
-        positionEmb.requiresGrad(false);
+        positionEmb.get().requiresGrad(false);
     }
 
     public DicFaceConfig config() {
@@ -123,8 +124,8 @@ public final class DicFace extends Module {
         try (Scope scope = Scope.open()) {
             Tensor x = featEmb.forward(lqFeat.flatten(2).permute(2, 0, 1));  // [hw, bt, E]
             probe.record("tokens_in", x);
-            Tensor spatialPos = positionEmb.unsqueeze(1);
-            Tensor temporalPos = positionEmbTemporal.unsqueeze(1);
+            Tensor spatialPos = positionEmb.get().unsqueeze(1);
+            Tensor temporalPos = positionEmbTemporal.get().unsqueeze(1);
             for (int l = 0; l < config.nLayers(); l++) {
                 x = ftLayers.get(l).forward(x, spatialPos);
                 probe.record("tokens_after_spatial_" + l, x);

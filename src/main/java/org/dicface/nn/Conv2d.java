@@ -4,8 +4,8 @@ import org.dicface.torch.Tensor;
 
 /** torch.nn.Conv2d with a bias, square kernel, stride and zero padding. Parameters: weight, bias. */
 public final class Conv2d extends Module implements Layer {
-    private final Tensor weight;
-    private final Tensor bias;
+    private final Parameter weight;
+    private final Parameter bias;
     private final int stride;
     private final int padding;
 
@@ -24,6 +24,6 @@ public final class Conv2d extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return x.conv2d(weight, bias, stride, padding);
+        return x.conv2d(weight.get(), bias.get(), stride, padding);
     }
 }

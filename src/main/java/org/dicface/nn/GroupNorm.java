@@ -4,8 +4,8 @@ import org.dicface.torch.Tensor;
 
 /** torch.nn.GroupNorm with affine parameters weight and bias. */
 public final class GroupNorm extends Module implements Layer {
-    private final Tensor weight;
-    private final Tensor bias;
+    private final Parameter weight;
+    private final Parameter bias;
     private final int groups;
     private final double eps;
 
@@ -18,6 +18,6 @@ public final class GroupNorm extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return x.groupNorm(groups, weight, bias, eps);
+        return x.groupNorm(groups, weight.get(), bias.get(), eps);
     }
 }

@@ -4,8 +4,8 @@ import org.dicface.torch.Tensor;
 
 /** torch.nn.LayerNorm over the last dimension, with weight and bias. */
 public final class LayerNorm extends Module implements Layer {
-    private final Tensor weight;
-    private final Tensor bias;
+    private final Parameter weight;
+    private final Parameter bias;
     private final long[] shape;
     private final double eps;
 
@@ -18,6 +18,6 @@ public final class LayerNorm extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return x.layerNorm(shape, weight, bias, eps);
+        return x.layerNorm(shape, weight.get(), bias.get(), eps);
     }
 }

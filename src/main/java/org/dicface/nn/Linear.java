@@ -4,8 +4,8 @@ import org.dicface.torch.Tensor;
 
 /** torch.nn.Linear: y = x W^T + b. Parameters: weight [out, in], and bias [out] unless disabled. */
 public final class Linear extends Module implements Layer {
-    private final Tensor weight;
-    private final Tensor bias;
+    private final Parameter weight;
+    private final Parameter bias;
 
     public Linear(long in, long out, boolean withBias) {
         double bound = 1 / Math.sqrt(in);
@@ -15,6 +15,6 @@ public final class Linear extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return x.linear(weight, bias);
+        return x.linear(weight.get(), bias == null ? null : bias.get());
     }
 }

@@ -15,12 +15,12 @@ import org.dicface.torch.Tensor;
  * official state dict. The module owns its parameter tensors and frees them in {@link #close()}.
  */
 public abstract class Module implements AutoCloseable {
-    private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
     /** Registers a parameter; the module takes ownership (it is removed from any open scope). */
-    protected final Tensor parameter(String name, Tensor value) {
+    protected final Parameter parameter(String name, Tensor value) {
         if (parameters.containsKey(name) || children.containsKey(name)) {
             throw new IllegalArgumentException("duplicate name '" + name + "' in " + getClass().getSimpleName());
         }
@@ -30,8 +30,9 @@ public abstract class Module implements AutoCloseable {
             }
         });
         value.close();
-        parameters.put(name, owned);
-        return owned;
+        Parameter p = new Parameter(owned);
+        parameters.put(name, p);
+        return p;
     }
 
     protected final <M extends Module> M child(String name, M module) {
@@ -50,7 +51,7 @@ public abstract class Module implements AutoCloseable {
     }
 
     private void collect(String prefix, Map<String, Tensor> into) {
-        parameters.forEach((name, t) -> into.put(prefix + name, t));
+        parameters.forEach((name, p) -> into.put(prefix + name, p.get()));
         children.forEach((name, m) -> m.collect(prefix + name + ".", into));
     }
 
@@ -120,10 +121,29 @@ public abstract class Module implements AutoCloseable {
         return n;
     }
 
+    /** Moves every parameter to a device and dtype (keeping which ones train); returns this module. */
+    public final Module to(org.dicface.torch.Device device, org.dicface.torch.DType dtype) {
+        for (Parameter p : parameters.values()) {
+            Tensor old = p.get();
+            if (old.device().equals(device) && old.dtype() == dtype) {
+                continue;
+            }
+            Tensor moved = Scope.unowned(() -> {
+                try (GradMode.Guard g = GradMode.NO_GRAD.enter()) {
+                    return old.to(device, dtype).requiresGrad(old.requiresGrad() && dtype.isFloatingPoint());
+                }
+            });
+            p.set(moved);
+            old.close();
+        }
+        children.values().forEach(m -> m.to(device, dtype));
+        return this;
+    }
+
     /** Frees every parameter of this module and the modules below it. */
     @Override
     public void close() {
-        parameters.values().forEach(Tensor::close);
+        parameters.values().forEach(p -> p.get().close());
         children.values().forEach(Module::close);
     }
 }

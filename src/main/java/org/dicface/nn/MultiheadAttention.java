@@ -11,8 +11,8 @@ import org.dicface.torch.Tensor;
  * out_proj.weight and out_proj.bias. Inputs are [sequence, batch, E].
  */
 public final class MultiheadAttention extends Module {
-    private final Tensor inProjWeight;
-    private final Tensor inProjBias;
+    private final Parameter inProjWeight;
+    private final Parameter inProjBias;
     private final Linear outProj;
     private final long embed;
     private final long heads;
@@ -34,8 +34,8 @@ public final class MultiheadAttention extends Module {
             long batch = query.size(1);
             long sourceLength = key.size(0);
             long headDim = embed / heads;
-            List<Tensor> w = inProjWeight.chunk(3, 0);
-            List<Tensor> b = inProjBias.chunk(3, 0);
+            List<Tensor> w = inProjWeight.get().chunk(3, 0);
+            List<Tensor> b = inProjBias.get().chunk(3, 0);
             // [L, N, E] -> [N*heads, L, headDim], as torch.nn.functional.multi_head_attention_forward
             Tensor q = query.linear(w.get(0), b.get(0)).reshape(targetLength, batch * heads, headDim).transpose(0, 1);
             Tensor k = key.linear(w.get(1), b.get(1)).reshape(sourceLength, batch * heads, headDim).transpose(0, 1);

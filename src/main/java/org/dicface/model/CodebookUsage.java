@@ -1,0 +1,50 @@
+package org.dicface.model;
+
+import org.dicface.torch.DType;
+import org.dicface.torch.Scope;
+import org.dicface.torch.Tensor;
+
+/**
+ * How a batch of frames uses the codebook: the weight each entry receives (summed over all latent cells of
+ * all frames, normalised to sum 1), how many entries carry 90 % of the weight, and the entropy of the usage.
+ *
+ * @param share          per entry, its share of all weight (sums to 1)
+ * @param entriesFor90   the fewest entries whose shares add up to at least 0.9
+ * @param entropyBits    entropy of the shares in bits (log2 N for uniform use)
+ */
+public record CodebookUsage(double[] share, int entriesFor90, double entropyBits) {
+
+    /** From weights w [..., N] (any leading shape: frames and cells). */
+    public static CodebookUsage of(Tensor w) {
+        double[] share;
+        try (Scope scope = Scope.open()) {
+            long n = w.size(-1);
+            Tensor total = w.reshape(-1, n).to(DType.FLOAT64).sum(new long[] {0}, false);
+            share = total.div(total.sum()).toDoubleArray();
+        }
+        double[] sorted = share.clone();
+        java.util.Arrays.sort(sorted);
+        double acc = 0;
+        int count = 0;
+        for (int i = sorted.length - 1; i >= 0 && acc < 0.9; i--) {
+            acc += sorted[i];
+            count++;
+        }
+        double entropy = 0;
+        for (double p : share) {
+            if (p > 0) {
+                entropy -= p * Math.log(p) / Math.log(2);
+            }
+        }
+        return new CodebookUsage(share, count, entropy);
+    }
+
+    /** A CSV table: entry, share. */
+    public String toCsv() {
+        StringBuilder sb = new StringBuilder("entry,share\n");
+        for (int i = 0; i < share.length; i++) {
+            sb.append(i).append(',').append(share[i]).append('\n');
+        }
+        return sb.toString();
+    }
+}
