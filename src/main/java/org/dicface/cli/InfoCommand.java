@@ -1,0 +1,62 @@
+package org.dicface.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.dicface.io.Checkpoints;
+import org.dicface.model.DicFace;
+import org.dicface.model.DicFaceConfig;
+import org.dicface.torch.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code dicface info <checkpoint>}: format, keys, parameter count, and which configuration the weights fit. */
+@Command(name = "info", description = "Describe a checkpoint (.pth or .safetensors).")
+final class InfoCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "checkpoint file")
+    Path checkpoint;
+
+    @Option(names = "--config", description = "also check against this config.json")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Checkpoints.Weights w = Checkpoints.load(checkpoint)) {
+            long params = w.tensors().values().stream().mapToLong(Tensor::numel).sum();
+            var out = System.out;
+            out.println("file:       " + checkpoint);
+            out.println("format:     " + (w.format() == Checkpoints.Format.PYTORCH ? "PyTorch zip (torch.save)" : "safetensors")
+                    + (w.section().isEmpty() ? "" : ", section '" + w.section() + "'"));
+            out.println("tensors:    " + w.tensors().size());
+            out.printf("parameters: %,d%n", params);
+            out.println("dtypes:     " + w.tensors().values().stream().map(t -> t.dtype().toString()).distinct().toList());
+            report(out, "official DicFace (restore, colorize and inpaint share it)", DicFaceConfig.official(), w.tensors());
+            if (config != null) {
+                report(out, config.toString(), DicFaceConfig.read(config), w.tensors());
+            }
+        }
+        return 0;
+    }
+
+    private static void report(java.io.PrintStream out, String name, DicFaceConfig config, Map<String, Tensor> tensors) {
+        Map<String, long[]> expected = shapes(config);
+        long missing = expected.keySet().stream().filter(k -> !tensors.containsKey(k)).count();
+        long unexpected = tensors.keySet().stream().filter(k -> !expected.containsKey(k)).count();
+        long wrong = expected.entrySet().stream()
+                .filter(e -> tensors.containsKey(e.getKey()) && !Arrays.equals(e.getValue(), tensors.get(e.getKey()).shape())).count();
+        out.println(missing + unexpected + wrong == 0 ? "matches:    " + name
+                : "differs from " + name + ": " + missing + " missing, " + unexpected + " unexpected, " + wrong + " mis-shaped keys");
+    }
+
+    /** Names and shapes of a configuration's state dict, without keeping the model. */
+    static Map<String, long[]> shapes(DicFaceConfig config) {
+        Map<String, long[]> result = new java.util.LinkedHashMap<>();
+        try (DicFace m = new DicFace(config)) {
+            m.namedParameters().forEach((k, v) -> result.put(k, v.shape()));
+        }
+        return result;
+    }
+}

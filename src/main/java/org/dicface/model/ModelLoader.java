@@ -1,0 +1,33 @@
+package org.dicface.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.dicface.io.Checkpoints;
+import org.dicface.torch.DType;
+import org.dicface.torch.Device;
+import org.dicface.torch.Torch;
+
+/** Builds a DicFace for a configuration and fills it from a weights file (strictly), on a device, in eval mode. */
+public final class ModelLoader {
+    private ModelLoader() {
+    }
+
+    public static DicFace load(DicFaceConfig config, Path weights, Device device) throws IOException {
+        if (device.type() == Device.Type.CUDA && !Torch.cudaAvailable()) {
+            throw new IllegalArgumentException("CUDA was asked for, but the loaded libtorch " + Torch.version()
+                    + " sees no CUDA device (a CPU-only libtorch, or no GPU/driver). Use --device cpu, or build native/ "
+                    + "against a CUDA libtorch (see README).");
+        }
+        DicFace model = new DicFace(config);
+        try (Checkpoints.Weights w = Checkpoints.load(weights)) {
+            model.loadStateDict(w.tensors());
+            model.eval();
+            model.to(device, DType.FLOAT32);
+            return model;
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+}
