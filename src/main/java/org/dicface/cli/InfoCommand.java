@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.dicface.io.Checkpoints;
+import org.dicface.io.WeightsSource;
 import org.dicface.model.DicFace;
 import org.dicface.model.DicFaceConfig;
-import org.dicface.torch.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,29 +24,28 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Checkpoints.Weights w = Checkpoints.load(checkpoint)) {
-            long params = w.tensors().values().stream().mapToLong(Tensor::numel).sum();
+        try (WeightsSource w = Checkpoints.open(checkpoint)) {
+            long params = w.shapes().values().stream().mapToLong(s -> Arrays.stream(s).reduce(1, Math::multiplyExact)).sum();
             var out = System.out;
             out.println("file:       " + checkpoint);
             out.println("format:     " + (w.format() == Checkpoints.Format.PYTORCH ? "PyTorch zip (torch.save)" : "safetensors")
                     + (w.section().isEmpty() ? "" : ", section '" + w.section() + "'"));
-            out.println("tensors:    " + w.tensors().size());
+            out.println("tensors:    " + w.shapes().size());
             out.printf("parameters: %,d%n", params);
-            out.println("dtypes:     " + w.tensors().values().stream().map(t -> t.dtype().toString()).distinct().toList());
-            report(out, "official DicFace (restore, colorize and inpaint share it)", DicFaceConfig.official(), w.tensors());
+            report(out, "official DicFace (restore, colorize and inpaint share it)", DicFaceConfig.official(), w.shapes());
             if (config != null) {
-                report(out, config.toString(), DicFaceConfig.read(config), w.tensors());
+                report(out, config.toString(), DicFaceConfig.read(config), w.shapes());
             }
         }
         return 0;
     }
 
-    private static void report(java.io.PrintStream out, String name, DicFaceConfig config, Map<String, Tensor> tensors) {
+    private static void report(java.io.PrintStream out, String name, DicFaceConfig config, Map<String, long[]> tensors) {
         Map<String, long[]> expected = shapes(config);
         long missing = expected.keySet().stream().filter(k -> !tensors.containsKey(k)).count();
         long unexpected = tensors.keySet().stream().filter(k -> !expected.containsKey(k)).count();
         long wrong = expected.entrySet().stream()
-                .filter(e -> tensors.containsKey(e.getKey()) && !Arrays.equals(e.getValue(), tensors.get(e.getKey()).shape())).count();
+                .filter(e -> tensors.containsKey(e.getKey()) && !Arrays.equals(e.getValue(), tensors.get(e.getKey()))).count();
         out.println(missing + unexpected + wrong == 0 ? "matches:    " + name
                 : "differs from " + name + ": " + missing + " missing, " + unexpected + " unexpected, " + wrong + " mis-shaped keys");
     }

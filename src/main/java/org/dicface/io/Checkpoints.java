@@ -10,17 +10,20 @@ import java.util.Map;
 import org.dicface.torch.Tensor;
 
 /**
- * Loads model weights from a safetensors file or a PyTorch checkpoint. From official DicFace checkpoints,
+ * Opens model weights in a safetensors file or a PyTorch checkpoint. From official DicFace checkpoints,
  * which hold {@code params} (raw weights) and {@code params_ema} (the EMA weights, which inference uses),
- * it takes {@code params_ema}; plain state-dict files load as they are.
+ * it takes {@code params_ema}; plain state-dict files are taken whole. Tensors are read one at a time.
  */
 public final class Checkpoints {
+    /** Sections of a PyTorch checkpoint that hold a state dict, in order of preference. */
+    private static final String[] SECTIONS = {"params_ema", "state_dict", "params"};
+
     private Checkpoints() {
     }
 
     public enum Format { SAFETENSORS, PYTORCH }
 
-    /** Loaded weights, the file format, and which part of the file they came from. */
+    /** Weights read completely into memory. */
     public record Weights(Map<String, Tensor> tensors, Format format, String section) implements AutoCloseable {
         @Override
         public void close() {
@@ -41,46 +44,124 @@ public final class Checkpoints {
         return magic[0] == 'P' && magic[1] == 'K' ? Format.PYTORCH : Format.SAFETENSORS;
     }
 
+    /** Opens a weights file for reading tensor by tensor. */
+    public static WeightsSource open(Path file) throws IOException {
+        return format(file) == Format.SAFETENSORS ? safetensors(SafeTensors.open(file)) : pytorch(PthReader.open(file));
+    }
+
+    /** Reads every tensor of a weights file. */
     public static Weights load(Path file) throws IOException {
-        if (format(file) == Format.SAFETENSORS) {
-            return new Weights(SafeTensors.read(file), Format.SAFETENSORS, "");
-        }
-        Object root = PthReader.read(file);
-        if (!(root instanceof Map<?, ?> map)) {
-            throw new CheckpointException(file + " holds a " + root.getClass().getSimpleName() + ", not a state dict");
-        }
-        for (String section : new String[] {"params_ema", "state_dict", "params"}) {
-            if (map.get(section) instanceof Map<?, ?> inner) {
-                Weights w = new Weights(tensors(file, inner), Format.PYTORCH, section);
-                closeUnused(root, w.tensors());
-                return w;
+        try (WeightsSource source = open(file)) {
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            try {
+                for (String name : source.shapes().keySet()) {
+                    tensors.put(name, source.load(name));
+                }
+            } catch (RuntimeException e) {
+                tensors.values().forEach(Tensor::close);
+                throw e;
             }
-        }
-        return new Weights(tensors(file, map), Format.PYTORCH, "");
-    }
-
-    /** Frees the tensors of the sections not chosen (the raw 'params' of an official file, say). */
-    private static void closeUnused(Object node, Map<String, Tensor> kept) {
-        if (node instanceof Tensor t && !kept.containsValue(t)) {
-            t.close();
-        } else if (node instanceof Map<?, ?> m) {
-            m.values().forEach(v -> closeUnused(v, kept));
-        } else if (node instanceof java.util.List<?> l) {
-            l.forEach(v -> closeUnused(v, kept));
+            return new Weights(tensors, source.format(), source.section());
         }
     }
 
-    private static Map<String, Tensor> tensors(Path file, Map<?, ?> map) {
-        Map<String, Tensor> result = new LinkedHashMap<>();
-        boolean allPrefixed = !map.isEmpty() && map.keySet().stream().allMatch(k -> String.valueOf(k).startsWith("module."));
-        for (var e : map.entrySet()) {
-            if (!(e.getValue() instanceof Tensor t)) {
+    private static WeightsSource safetensors(SafeTensors st) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        st.entries().forEach((name, e) -> shapes.put(name, e.shape()));
+        return new WeightsSource() {
+            @Override
+            public Map<String, long[]> shapes() {
+                return shapes;
+            }
+
+            @Override
+            public Tensor load(String name) {
+                return st.load(name);
+            }
+
+            @Override
+            public Format format() {
+                return Format.SAFETENSORS;
+            }
+
+            @Override
+            public String section() {
+                return "";
+            }
+
+            @Override
+            public void close() {
+                st.close();
+            }
+        };
+    }
+
+    private static WeightsSource pytorch(PthReader.Archive archive) {
+        try {
+            Path file = archive.file();
+            if (!(archive.root() instanceof Map<?, ?> root)) {
+                throw new CheckpointException(file + " holds a " + archive.root().getClass().getSimpleName() + ", not a state dict");
+            }
+            String section = "";
+            Map<?, ?> dict = root;
+            for (String s : SECTIONS) {
+                if (root.get(s) instanceof Map<?, ?> inner) {
+                    section = s;
+                    dict = inner;
+                    break;
+                }
+            }
+            Map<String, Unpickler.TensorRef> refs = refs(file, dict);
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            refs.forEach((name, ref) -> shapes.put(name, ref.shape()));
+            String chosen = section;
+            return new WeightsSource() {
+                @Override
+                public Map<String, long[]> shapes() {
+                    return shapes;
+                }
+
+                @Override
+                public Tensor load(String name) {
+                    Unpickler.TensorRef ref = refs.get(name);
+                    if (ref == null) {
+                        throw new CheckpointException(file + " holds no tensor '" + name + "'");
+                    }
+                    return archive.tensor(ref);
+                }
+
+                @Override
+                public Format format() {
+                    return Format.PYTORCH;
+                }
+
+                @Override
+                public String section() {
+                    return chosen;
+                }
+
+                @Override
+                public void close() {
+                    archive.close();
+                }
+            };
+        } catch (RuntimeException e) {
+            archive.close();
+            throw e;
+        }
+    }
+
+    private static Map<String, Unpickler.TensorRef> refs(Path file, Map<?, ?> dict) {
+        Map<String, Unpickler.TensorRef> refs = new LinkedHashMap<>();
+        boolean allPrefixed = !dict.isEmpty() && dict.keySet().stream().allMatch(k -> String.valueOf(k).startsWith("module."));
+        for (var e : dict.entrySet()) {
+            if (!(e.getValue() instanceof Unpickler.TensorRef ref)) {
                 throw new CheckpointException(file + ": entry '" + e.getKey() + "' is not a tensor; expected a state dict "
                         + "(a mapping of parameter names to tensors), optionally under 'params_ema'");
             }
             String key = String.valueOf(e.getKey());
-            result.put(allPrefixed ? key.substring("module.".length()) : key, t);  // DistributedDataParallel's prefix
+            refs.put(allPrefixed ? key.substring("module.".length()) : key, ref);  // DistributedDataParallel's prefix
         }
-        return result;
+        return refs;
     }
 }

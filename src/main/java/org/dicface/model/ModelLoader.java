@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import org.dicface.io.Checkpoints;
+import org.dicface.io.WeightsSource;
 import org.dicface.torch.DType;
 import org.dicface.torch.Device;
 import org.dicface.torch.Torch;
@@ -20,8 +21,8 @@ public final class ModelLoader {
                     + "against a CUDA libtorch (see README).");
         }
         DicFace model = new DicFace(config);
-        try (Checkpoints.Weights w = Checkpoints.load(weights)) {
-            model.loadStateDict(w.tensors());
+        try (WeightsSource source = Checkpoints.open(weights)) {
+            model.loadStateDict(source.shapes(), source::load);
             model.eval();
             model.to(device, DType.FLOAT32);
             return model;

@@ -74,24 +74,42 @@ public abstract class Module implements AutoCloseable {
      * unless everything matches.
      */
     public final void loadStateDict(Map<String, Tensor> state) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        state.forEach((k, v) -> shapes.put(k, v.shape()));
+        loadStateDict(shapes, name -> {
+            Tensor t = state.get(name);
+            return Scope.unowned(t::detach);
+        });
+    }
+
+    /**
+     * The same from a source read one tensor at a time: {@code shapes} names every tensor the source holds,
+     * {@code loader} reads one (the caller of loader gives it back by closing it). Only one tensor beyond
+     * the model's own parameters is in memory at any time.
+     */
+    public final void loadStateDict(Map<String, long[]> shapes, java.util.function.Function<String, Tensor> loader) {
         Map<String, Tensor> own = namedParameters();
         List<String> missing = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
         for (var e : own.entrySet()) {
-            Tensor given = state.get(e.getKey());
+            long[] given = shapes.get(e.getKey());
             if (given == null) {
                 missing.add(e.getKey());
-            } else if (!java.util.Arrays.equals(given.shape(), e.getValue().shape())) {
-                mismatched.add(e.getKey() + ": checkpoint " + java.util.Arrays.toString(given.shape()) + ", model "
+            } else if (!java.util.Arrays.equals(given, e.getValue().shape())) {
+                mismatched.add(e.getKey() + ": checkpoint " + java.util.Arrays.toString(given) + ", model "
                         + java.util.Arrays.toString(e.getValue().shape()));
             }
         }
-        List<String> unexpected = state.keySet().stream().filter(k -> !own.containsKey(k)).sorted().toList();
+        List<String> unexpected = shapes.keySet().stream().filter(k -> !own.containsKey(k)).sorted().toList();
         if (!missing.isEmpty() || !unexpected.isEmpty() || !mismatched.isEmpty()) {
             throw new StateDictException(getClass().getSimpleName(), missing, unexpected, mismatched);
         }
         try (GradMode.Guard g = GradMode.NO_GRAD.enter()) {
-            own.forEach((name, t) -> t.copyFrom(state.get(name)));
+            for (var e : own.entrySet()) {
+                try (Tensor value = loader.apply(e.getKey())) {
+                    e.getValue().copyFrom(value);
+                }
+            }
         }
     }
 
