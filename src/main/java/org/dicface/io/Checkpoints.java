@@ -65,35 +65,24 @@ public final class Checkpoints {
         }
     }
 
+    /** A source made of its parts. */
+    private record Source(Map<String, long[]> shapes, java.util.function.Function<String, Tensor> loader, Format format,
+            String section, Runnable closer) implements WeightsSource {
+        @Override
+        public Tensor load(String name) {
+            return loader.apply(name);
+        }
+
+        @Override
+        public void close() {
+            closer.run();
+        }
+    }
+
     private static WeightsSource safetensors(SafeTensors st) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         st.entries().forEach((name, e) -> shapes.put(name, e.shape()));
-        return new WeightsSource() {
-            @Override
-            public Map<String, long[]> shapes() {
-                return shapes;
-            }
-
-            @Override
-            public Tensor load(String name) {
-                return st.load(name);
-            }
-
-            @Override
-            public Format format() {
-                return Format.SAFETENSORS;
-            }
-
-            @Override
-            public String section() {
-                return "";
-            }
-
-            @Override
-            public void close() {
-                st.close();
-            }
-        };
+        return new Source(shapes, st::load, Format.SAFETENSORS, "", st::close);
     }
 
     private static WeightsSource pytorch(PthReader.Archive archive) {
@@ -114,37 +103,13 @@ public final class Checkpoints {
             Map<String, Unpickler.TensorRef> refs = refs(file, dict);
             Map<String, long[]> shapes = new LinkedHashMap<>();
             refs.forEach((name, ref) -> shapes.put(name, ref.shape()));
-            String chosen = section;
-            return new WeightsSource() {
-                @Override
-                public Map<String, long[]> shapes() {
-                    return shapes;
+            return new Source(shapes, name -> {
+                Unpickler.TensorRef ref = refs.get(name);
+                if (ref == null) {
+                    throw new CheckpointException(file + " holds no tensor '" + name + "'");
                 }
-
-                @Override
-                public Tensor load(String name) {
-                    Unpickler.TensorRef ref = refs.get(name);
-                    if (ref == null) {
-                        throw new CheckpointException(file + " holds no tensor '" + name + "'");
-                    }
-                    return archive.tensor(ref);
-                }
-
-                @Override
-                public Format format() {
-                    return Format.PYTORCH;
-                }
-
-                @Override
-                public String section() {
-                    return chosen;
-                }
-
-                @Override
-                public void close() {
-                    archive.close();
-                }
-            };
+                return archive.tensor(ref);
+            }, Format.PYTORCH, section, archive::close);
         } catch (RuntimeException e) {
             archive.close();
             throw e;

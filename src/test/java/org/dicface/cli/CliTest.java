@@ -24,28 +24,17 @@ import org.dicface.model.Sampling;
 import org.dicface.nn.Init;
 import org.dicface.torch.Generator;
 import org.dicface.torch.GradMode;
-import org.dicface.torch.Scope;
+import org.dicface.torch.ScopedTest;
 import org.dicface.torch.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line, run in-process: info, convert, and the forward contract on the fixture and on other sizes. */
-class CliTest {
+class CliTest extends ScopedTest {
     @TempDir
     Path dir;
-    private Scope scope;
 
-    @BeforeEach
-    void open() {
-        scope = Scope.open();
-    }
 
-    @AfterEach
-    void close() {
-        scope.close();
-    }
 
     record Run(int exit, String out, String err) {
     }

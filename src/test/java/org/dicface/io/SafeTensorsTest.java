@@ -16,28 +16,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.dicface.torch.DType;
-import org.dicface.torch.Scope;
+import org.dicface.torch.ScopedTest;
 import org.dicface.torch.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** safetensors round trips, and a clear error (never a crash) for each way a file can be malformed. */
-class SafeTensorsTest {
+class SafeTensorsTest extends ScopedTest {
     @TempDir
     Path dir;
-    private Scope scope;
 
-    @BeforeEach
-    void open() {
-        scope = Scope.open();
-    }
 
-    @AfterEach
-    void close() {
-        scope.close();
-    }
 
     @Test
     void roundTripOfEveryDtypeWithMetadata() throws IOException {

@@ -12,28 +12,20 @@ import java.util.Arrays;
 
 import org.dicface.torch.Generator;
 import org.dicface.torch.GradMode;
-import org.dicface.torch.Scope;
+import org.dicface.torch.ScopedTest;
 import org.dicface.torch.Tensor;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sampling modes, their reproducibility, the uncertainty measures and the codebook tools. */
-class SamplingTest {
-    private Scope scope;
+class SamplingTest extends ScopedTest {
     // two cells over 4 entries: one peaked, one flat
     private Tensor alpha;
 
     @BeforeEach
-    void open() {
-        scope = Scope.open();
+    void makeAlpha() {
         alpha = Tensor.of(new float[] {8, 1, 0.5f, 0.5f, 1, 1, 1, 1}, 2, 4);
-    }
-
-    @AfterEach
-    void close() {
-        scope.close();
     }
 
     @Test

@@ -4,16 +4,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /** Base of tests whose tensors are all freed after each test. */
-abstract class ScopedTest {
+public abstract class ScopedTest {
     private Scope scope;
 
     @BeforeEach
-    void openScope() {
+    protected void openScope() {
         scope = Scope.open();
     }
 
     @AfterEach
-    void closeScope() {
+    protected void closeScope() {
         scope.close();
     }
 }
