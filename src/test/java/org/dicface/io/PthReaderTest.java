@@ -143,7 +143,27 @@ class PthReaderTest {
             assertEquals("params_ema", w.section());
             assertEquals(458, w.tensors().size());
             assertEquals("position_emb", w.tensors().keySet().iterator().next(), "official order");
-            assertEquals(live + 458, org.dicface.torch.Torch.liveTensors(), "the unused 'params' copy is freed");
+            assertEquals(live + 458, org.dicface.torch.Torch.liveTensors(), "the unused 'params' copy is never read");
+        }
+    }
+
+    /** Filling a model reads one tensor at a time: never a second full copy of the weights in memory. */
+    @Test
+    void aModelIsFilledOneTensorAtATime() throws IOException {
+        Path pth = Path.of("../shared/fixtures/dicface-tiny/checkpoint.pth");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(pth));
+        var config = org.dicface.model.DicFaceConfig.read(Path.of("../shared/fixtures/dicface-tiny/config.json"));
+        try (WeightsSource source = Checkpoints.open(pth); var model = new org.dicface.model.DicFace(config)) {
+            assertEquals("params_ema", source.section());
+            long base = org.dicface.torch.Torch.liveTensors();
+            long[] mostExtra = {0};
+            model.loadStateDict(source.shapes(), name -> {
+                Tensor t = source.load(name);
+                mostExtra[0] = Math.max(mostExtra[0], org.dicface.torch.Torch.liveTensors() - base);
+                return t;
+            });
+            assertEquals(1, mostExtra[0], "one checkpoint tensor alive at a time");
+            assertEquals(base, org.dicface.torch.Torch.liveTensors());
         }
     }
 }
