@@ -1,0 +1,116 @@
+package org.dicface.pipeline;
+
+import java.awt.Rectangle;
+
+import ij.ImagePlus;
+import org.dicface.model.DicFace;
+import org.dicface.torch.Device;
+
+/**
+ * Restores an ImageJ clip with one of the three tasks, preparing the frames as each model was trained and
+ * putting the results back where they belong. The front-ends (Fiji commands, CLI) call only this.
+ */
+public final class ClipRestoration {
+    private ClipRestoration() {
+    }
+
+    public enum Task { RESTORE, INPAINT, COLORIZE }
+
+    /**
+     * What to do with the clip.
+     *
+     * @param task          restore, inpaint or colorize
+     * @param region        restore only: the face region (one for the whole clip), pasted back; null for whole frames
+     * @param masks         inpaint only: the holes
+     * @param keepSize      give the output the input's size (otherwise the model's); always so with a region or masks
+     * @param keepLuminance colorize only: keep the input's luminance, take only the colour from the model
+     * @param feather       width in pixels of the blend at the region's edge
+     */
+    public record Job(Task task, Rectangle region, Masks masks, boolean keepSize, boolean keepLuminance, int feather) {
+        public Job {
+            if (task == Task.INPAINT && masks == null) {
+                throw new IllegalArgumentException("inpainting needs a mask: a selection or a mask stack");
+            }
+        }
+
+        public static Job restore() {
+            return new Job(Task.RESTORE, null, null, true, false, 16);
+        }
+    }
+
+    /** The restored clip, the optional uncertainty maps, and the run's summary. */
+    public record Result(ImagePlus output, ImagePlus uncertainty, StreamingRestorer.Summary summary) {
+    }
+
+    public static Result run(DicFace model, Device device, Settings settings, ImagePlus input, Job job, Progress progress) {
+        FrameSource source = new StackSource(input);
+        int w = source.width();
+        int h = source.height();
+        int size = model.config().imgSize();
+        boolean fullSize = job.keepSize() || job.region() != null || job.task() == Task.INPAINT || job.keepLuminance();
+        StackSink frames = fullSize ? StackSink.rgb(w, h) : StackSink.rgb(size, size);
+        StackSink maps = fullSize ? StackSink.maps(w, h) : StackSink.maps(size, size);
+        FrameSink uncertainty = fullSize ? Frames.resized(maps, w, h) : maps;
+
+        FrameSource prepared;
+        FrameSink sink;
+        switch (job.task()) {
+            case RESTORE -> {
+                if (job.region() != null) {
+                    Rectangle r = job.region();
+                    prepared = Frames.resized(Frames.cropped(source, r), size);
+                    sink = Frames.resized(Frames.pasted(frames, source, r, job.feather()), r.width, r.height);
+                    uncertainty = Frames.resized(Frames.pasted(maps, zeros(source), r, job.feather()), r.width, r.height);
+                } else {
+                    prepared = Frames.resized(source, size);
+                    sink = fullSize ? Frames.resized(frames, w, h) : frames;
+                }
+            }
+            case INPAINT -> {
+                prepared = Frames.resized(Frames.painted(source, job.masks()), size);
+                sink = Frames.resized(Frames.composited(frames, source, job.masks()), w, h);
+            }
+            case COLORIZE -> {
+                FrameSource gray = Frames.grayed(source);
+                prepared = Frames.resized(gray, size);
+                FrameSink out = job.keepLuminance() ? Frames.keepingLuminance(frames, gray) : frames;
+                sink = fullSize ? Frames.resized(out, w, h) : out;
+            }
+            default -> throw new IllegalStateException();
+        }
+        StreamingRestorer.Summary summary = new StreamingRestorer(model, device, settings).run(prepared, sink, uncertainty, progress);
+        ImagePlus output = frames.image(input.getShortTitle() + "-" + job.task().name().toLowerCase(java.util.Locale.ROOT));
+        output.setCalibration(input.getCalibration().copy());
+        ImagePlus map = settings.uncertainty() == Settings.Uncertainty.NONE ? null
+                : maps.image(input.getShortTitle() + "-" + settings.uncertainty().name().toLowerCase(java.util.Locale.ROOT));
+        if (map != null) {
+            map.setCalibration(input.getCalibration().copy());
+        }
+        return new Result(output, map, summary);
+    }
+
+    /** One-channel zero frames of the source's size: the background an uncertainty map of a region is pasted on. */
+    private static FrameSource zeros(FrameSource source) {
+        return new FrameSource() {
+            @Override
+            public int frameCount() {
+                return source.frameCount();
+            }
+
+            @Override
+            public int width() {
+                return source.width();
+            }
+
+            @Override
+            public int height() {
+                return source.height();
+            }
+
+            @Override
+            public org.dicface.torch.Tensor frame(int index) {
+                return org.dicface.torch.Tensor.zeros(1, source.height(), source.width());
+            }
+        };
+    }
+}

@@ -1,0 +1,114 @@
+package org.dicface.pipeline;
+
+import java.awt.Rectangle;
+import java.util.List;
+
+import org.dicface.torch.Scope;
+import org.dicface.torch.Tensor;
+
+/**
+ * The task-specific frame transforms, as source and sink decorators: resizing to the model and back,
+ * cropping a face region and pasting it back with a feathered edge, painting masked pixels white and
+ * keeping the original outside the mask, graying for colorization and keeping the input's luminance.
+ * Frames are [3, H, W] in [-1, 1]; masks [1, H, W] in {0, 1}.
+ */
+public final class Frames {
+    private Frames() {
+    }
+
+    /** Bilinear resize of a [3, H, W] frame (as cv2.resize INTER_LINEAR, which the official script uses). */
+    static Tensor resize(Tensor frame, int width, int height) {
+        if (frame.size(1) == height && frame.size(2) == width) {
+            return frame.copy();
+        }
+        return frame.unsqueeze(0).upsampleBilinear(height, width, false).reshape(frame.size(0), height, width);
+    }
+
+    public static FrameSource resized(FrameSource source, int size) {
+        return new Transformed(source, size, size, (i, f) -> resize(f, size, size));
+    }
+
+    public static FrameSink resized(FrameSink target, int width, int height) {
+        return (i, f) -> {
+            try (Scope scope = Scope.open()) {
+                target.accept(i, resize(f, width, height));
+            }
+        };
+    }
+
+    public static FrameSource cropped(FrameSource source, Rectangle r) {
+        if (r.x < 0 || r.y < 0 || r.x + r.width > source.width() || r.y + r.height > source.height() || r.isEmpty()) {
+            throw new IllegalArgumentException("the region " + r + " does not lie inside the " + source.width() + "x"
+                    + source.height() + " frames");
+        }
+        return new Transformed(source, r.width, r.height, (i, f) -> f.narrow(1, r.y, r.height).narrow(2, r.x, r.width).contiguous());
+    }
+
+    /**
+     * Pastes each restored crop back into the original frame at {@code r}, blending over a border of
+     * {@code feather} pixels inside the region (linear ramp), so no seam shows.
+     */
+    public static FrameSink pasted(FrameSink target, FrameSource original, Rectangle r, int feather) {
+        return (i, restored) -> {
+            try (Scope scope = Scope.open()) {
+                Tensor frame = original.frame(i);
+                // the crop and its blending weights placed in a full-size frame (zero outside the region)
+                long[] place = {r.x, frame.size(2) - r.x - r.width, r.y, frame.size(1) - r.y - r.height};
+                Tensor alpha = featherMask(r.width, r.height, feather).pad(place, Tensor.PadMode.CONSTANT, 0);
+                Tensor face = restored.pad(place, Tensor.PadMode.CONSTANT, 0);
+                target.accept(i, face.mul(alpha).add(frame.mul(alpha.rsub(1))));
+            }
+        };
+    }
+
+    /** [1, h, w]: 1 inside, falling linearly to 0 over {@code feather} pixels at the edges. */
+    static Tensor featherMask(int width, int height, int feather) {
+        float[] m = new float[width * height];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int d = Math.min(Math.min(x, width - 1 - x), Math.min(y, height - 1 - y));
+                m[y * width + x] = feather <= 0 ? 1f : Math.min(1f, (d + 1f) / (feather + 1f));
+            }
+        }
+        return Tensor.of(m, 1, height, width);
+    }
+
+    /** Masked pixels painted white (+1), as the inpainting model was trained. */
+    public static FrameSource painted(FrameSource source, Masks masks) {
+        return new Transformed(source, source.width(), source.height(), (i, f) -> {
+            Tensor m = masks.mask(i);
+            return f.mul(m.rsub(1)).add(m);
+        });
+    }
+
+    /** Outside the mask the output keeps the original pixels. */
+    public static FrameSink composited(FrameSink target, FrameSource original, Masks masks) {
+        return (i, restored) -> {
+            try (Scope scope = Scope.open()) {
+                Tensor m = masks.mask(i);
+                target.accept(i, restored.mul(m).add(original.frame(i).mul(m.rsub(1))));
+            }
+        };
+    }
+
+    /** ITU-R BT.601 luma of a [3, H, W] frame, [1, H, W]. */
+    static Tensor luma(Tensor frame) {
+        List<Tensor> c = frame.split(new long[] {1, 1, 1}, 0);
+        return c.get(0).mul(0.299).add(c.get(1).mul(0.587)).add(c.get(2).mul(0.114));
+    }
+
+    /** BT.601 gray replicated to three channels: the colorization model's input. */
+    public static FrameSource grayed(FrameSource source) {
+        return new Transformed(source, source.width(), source.height(),
+                (i, f) -> luma(f).expand(3, source.height(), source.width()).contiguous());
+    }
+
+    /** Keeps the input's luminance and takes only the colour from the model: out = restored - Y(restored) + Y(input). */
+    public static FrameSink keepingLuminance(FrameSink target, FrameSource original) {
+        return (i, restored) -> {
+            try (Scope scope = Scope.open()) {
+                target.accept(i, restored.sub(luma(restored)).add(luma(original.frame(i))));
+            }
+        };
+    }
+}

@@ -1,0 +1,81 @@
+package org.dicface.pipeline;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import org.dicface.torch.Tensor;
+import org.dicface.video.StackFrames;
+
+/**
+ * An ImageJ image as a clip, read frame by frame (virtual stacks stay virtual): 8-, 16-, 32-bit or RGB; gray,
+ * or three channels taken as R, G, B; time, or z where there is no time axis, is the frame axis. Other
+ * layouts are refused with a message. The image is never modified.
+ */
+public final class StackSource implements FrameSource {
+    private final ImagePlus image;
+    private final ImageStack stack;
+    private final boolean threeChannels;
+    private final boolean alongZ;
+    private final int frames;
+    private final double min;
+    private final double max;
+
+    public StackSource(ImagePlus image) {
+        this.image = image;
+        this.stack = image.getStack();
+        int c = image.getNChannels();
+        int z = image.getNSlices();
+        int t = image.getNFrames();
+        if (c != 1 && c != 3) {
+            throw new IllegalArgumentException(image.getTitle() + " has " + c + " channels; DicFace takes gray, RGB, or 3 channels "
+                    + "(R, G, B). Reduce it with Image > Color > Stack to RGB, or pick the channels first.");
+        }
+        if (c == 3 && image.getBitDepth() == 24) {
+            throw new IllegalArgumentException(image.getTitle() + " is RGB with 3 channels; flatten it first");
+        }
+        if (z > 1 && t > 1) {
+            throw new IllegalArgumentException(image.getTitle() + " has both z (" + z + ") and time (" + t + ") axes; "
+                    + "DicFace treats one axis as time: reduce the other (Image > Hyperstacks > Reduce Dimensionality).");
+        }
+        this.threeChannels = c == 3;
+        this.alongZ = t == 1;
+        this.frames = Math.max(z, t);
+        this.min = image.getDisplayRangeMin();
+        this.max = image.getDisplayRangeMax();
+    }
+
+    @Override
+    public int frameCount() {
+        return frames;
+    }
+
+    @Override
+    public int width() {
+        return image.getWidth();
+    }
+
+    @Override
+    public int height() {
+        return image.getHeight();
+    }
+
+    private int stackIndex(int channel, int frame) {
+        return alongZ ? image.getStackIndex(channel, frame + 1, 1) : image.getStackIndex(channel, 1, frame + 1);
+    }
+
+    @Override
+    public Tensor frame(int index) {
+        if (index < 0 || index >= frames) {
+            throw new IndexOutOfBoundsException("frame " + index + " of " + frames);
+        }
+        if (!threeChannels) {
+            return StackFrames.toFrame(stack.getProcessor(stackIndex(1, index)), min, max);
+        }
+        try (org.dicface.torch.Scope scope = org.dicface.torch.Scope.open()) {
+            java.util.List<Tensor> planes = new java.util.ArrayList<>();
+            for (int ch = 1; ch <= 3; ch++) {
+                planes.add(StackFrames.toFrame(stack.getProcessor(stackIndex(ch, index)), min, max).narrow(0, 0, 1));
+            }
+            return scope.keep(Tensor.cat(planes, 0));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.dicface.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.dicface.model.CodebookUsage;
+import org.dicface.model.DicFace;
+import org.dicface.model.DirichletHead;
+import org.dicface.model.Sampling;
+import org.dicface.torch.DType;
+import org.dicface.torch.Device;
+import org.dicface.torch.Generator;
+import org.dicface.torch.GradMode;
+import org.dicface.torch.Scope;
+import org.dicface.torch.Tensor;
+
+/**
+ * Restores a clip frame by frame with the streaming scheme (architecture decision 7): output frame i comes
+ * from the frame_length-frame group centred on i (indices clamped to the clip, so clips of any length from
+ * one frame work); each frame is encoded once and cached; the transformer runs on the group, and the
+ * Dirichlet head, the sampling, the latent and the generator run for frame i only. Memory does not grow
+ * with the clip: at most one group of encoded frames is held.
+ */
+public final class StreamingRestorer {
+    private final DicFace model;
+    private final Device device;
+    private final Settings settings;
+
+    /** What a run produced besides the frames. */
+    public record Summary(int frames, int encoderPasses, double secondsPerFrame, CodebookUsage codebookUsage) {
+    }
+
+    public StreamingRestorer(DicFace model, Device device, Settings settings) {
+        this.model = model;
+        this.device = device;
+        this.settings = settings;
+    }
+
+    /**
+     * Runs the clip through the network. Frames must be model-sized ({@code img_size} square); task
+     * preparation (resizing, cropping, painting, graying) is the job of the source. {@code uncertainty},
+     * if not null, receives a [1, H, W] map per frame when the settings ask for one.
+     */
+    public Summary run(FrameSource source, FrameSink sink, FrameSink uncertainty, Progress progress) {
+        int size = model.config().imgSize();
+        if (source.width() != size || source.height() != size) {
+            throw new IllegalArgumentException("the model takes " + size + "x" + size + " frames, the source gives "
+                    + source.width() + "x" + source.height());
+        }
+        int total = source.frameCount();
+        if (total < 1) {
+            throw new IllegalArgumentException("the clip has no frames");
+        }
+        int t = model.config().frameLength();
+        int half = t / 2;
+        long start = System.nanoTime();
+        Tensor usage = null;
+        try (GradMode.Guard g = GradMode.INFERENCE.enter(); EncoderCache cache = new EncoderCache(model, source, device)) {
+            for (int i = 0; i < total; i++) {
+                try (Scope scope = Scope.open(); Generator random = new Generator(settings.frameSeed(i))) {
+                    List<Tensor> window = new ArrayList<>(t);
+                    for (int k = i - half; k < i - half + t; k++) {
+                        window.add(cache.get(Math.clamp(k, 0, total - 1)).lqFeat());
+                    }
+                    Tensor tokens = model.transformer(Tensor.cat(window, 0), org.dicface.model.Probe.NONE);
+                    Tensor alpha = DirichletHead.alpha(model.logits(tokens.narrow(1, half, 1)));
+                    Tensor w = settings.sampling().weights(alpha, random);
+                    Tensor out = model.decode(model.latent(w), cache.get(i).skips(), settings.fidelity());
+                    sink.accept(i, out.reshape(out.shape()[1], out.shape()[2], out.shape()[3]).to(Device.CPU, DType.FLOAT32));
+                    if (uncertainty != null && settings.uncertainty() != Settings.Uncertainty.NONE) {
+                        uncertainty.accept(i, uncertaintyMap(alpha, w, size).to(Device.CPU, DType.FLOAT32));
+                    }
+                    Tensor frameUsage = w.sum(new long[] {0, 1}, false).to(Device.CPU, DType.FLOAT64);
+                    usage = usage == null ? Scope.unowned(frameUsage::copy) : replace(usage, frameUsage);
+                }
+                cache.dropBefore(i + 1 - half);
+                if (!progress.frameDone(i + 1, total)) {
+                    throw new CancelledException(i + 1, total);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Summary(total, cache.encodedFrames(), seconds / total, CodebookUsage.of(usage));
+        } finally {
+            if (usage != null) {
+                usage.close();
+            }
+        }
+    }
+
+    private static Tensor replace(Tensor sum, Tensor add) {
+        Tensor next = Scope.unowned(() -> sum.add(add));
+        sum.close();
+        return next;
+    }
+
+    /** Per-cell concentration or entropy, upsampled (nearest) to the frame: [1, size, size]. */
+    private Tensor uncertaintyMap(Tensor alpha, Tensor w, int size) {
+        Tensor cells = settings.uncertainty() == Settings.Uncertainty.CONCENTRATION ? Sampling.concentration(alpha)
+                : Sampling.entropy(w);
+        int side = model.config().latentSize();
+        return cells.reshape(1, 1, side, side).upsampleNearest(size, size).reshape(1, size, size);
+    }
+}
