@@ -84,6 +84,31 @@ class StreamingRestorerTest extends ScopedTest {
         };
     }
 
+    /** A one-frame source of any size. */
+    static FrameSource sourceOf(Tensor frame) {
+        return new FrameSource() {
+            @Override
+            public int frameCount() {
+                return 1;
+            }
+
+            @Override
+            public int width() {
+                return (int) frame.size(2);
+            }
+
+            @Override
+            public int height() {
+                return (int) frame.size(1);
+            }
+
+            @Override
+            public Tensor frame(int index) {
+                return frame.copy();
+            }
+        };
+    }
+
     static List<float[]> run(List<Tensor> frames, Settings settings) {
         List<float[]> out = new ArrayList<>();
         new StreamingRestorer(model, Device.CPU, settings).run(source(frames), (i, f) -> out.add(f.toFloatArray()), null, Progress.NONE);

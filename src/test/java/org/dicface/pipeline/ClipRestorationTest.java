@@ -1,0 +1,255 @@
+package org.dicface.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Rectangle;
+import java.io.IOException;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.gui.OvalRoi;
+import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ShortProcessor;
+import org.dicface.model.DicFace;
+import org.dicface.model.DicFaceConfig;
+import org.dicface.model.Fixture;
+import org.dicface.model.ModelLoader;
+import org.dicface.model.Sampling;
+import org.dicface.torch.Device;
+import org.dicface.torch.ScopedTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The three tasks on ImageJ clips of odd sizes and every bit depth; inputs are never modified. */
+class ClipRestorationTest extends ScopedTest {
+    static DicFace model;
+    static final Settings MEAN = new Settings(new Sampling.Mean(), 0, 1.0, Settings.Uncertainty.NONE);
+
+    @BeforeAll
+    static void load() throws IOException {
+        model = ModelLoader.load(DicFaceConfig.read(Fixture.file("config.json")), Fixture.file("weights.safetensors"), Device.CPU);
+    }
+
+    @AfterAll
+    static void free() {
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    /** A textured RGB clip of {@code frames} frames. */
+    static ImagePlus rgbClip(int w, int h, int frames) {
+        ImageStack stack = new ImageStack(w, h);
+        for (int t = 0; t < frames; t++) {
+            ColorProcessor cp = new ColorProcessor(w, h);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int r = (x * 3 + t * 7) & 0xff;
+                    int g = (y * 5 + x) & 0xff;
+                    int b = (x * y / 7 + t * 20) & 0xff;
+                    cp.set(x, y, r << 16 | g << 8 | b);
+                }
+            }
+            stack.addSlice(cp);
+        }
+        ImagePlus imp = new ImagePlus("clip", stack);
+        imp.setDimensions(1, 1, frames);
+        imp.getCalibration().frameInterval = 0.04;
+        imp.getCalibration().pixelWidth = 0.5;
+        return imp;
+    }
+
+    static int[] pixels(ImagePlus imp, int slice) {
+        return ((int[]) imp.getStack().getProcessor(slice).getPixels()).clone();
+    }
+
+    @Test
+    void restoreKeepsSizeAndCalibrationAndLeavesTheInputAlone() {
+        ImagePlus input = rgbClip(101, 77, 3);
+        int[] before = pixels(input, 2);
+        ClipRestoration.Result r = ClipRestoration.run(model, Device.CPU, MEAN, input, ClipRestoration.Job.restore(), Progress.NONE);
+        assertEquals(101, r.output().getWidth());
+        assertEquals(77, r.output().getHeight());
+        assertEquals(3, r.output().getNFrames());
+        assertEquals(24, r.output().getBitDepth());
+        assertEquals(0.04, r.output().getCalibration().frameInterval);
+        assertEquals(0.5, r.output().getCalibration().pixelWidth);
+        assertArrayEquals(before, pixels(input, 2), "the input is not modified");
+        assertEquals(3, r.summary().frames());
+        ClipRestoration.Job modelSize = new ClipRestoration.Job(ClipRestoration.Task.RESTORE, null, null, false, false, 0);
+        assertEquals(128, ClipRestoration.run(model, Device.CPU, MEAN, input, modelSize, Progress.NONE).output().getWidth());
+    }
+
+    @Test
+    void aRegionIsRestoredAndPastedBackWithNothingOutsideChanged() {
+        ImagePlus input = rgbClip(120, 90, 2);
+        Rectangle face = new Rectangle(30, 10, 64, 64);
+        ClipRestoration.Job job = new ClipRestoration.Job(ClipRestoration.Task.RESTORE, face, null, true, false, 8);
+        ImagePlus out = ClipRestoration.run(model, Device.CPU, MEAN, input, job, Progress.NONE).output();
+        int[] in = pixels(input, 1);
+        int[] res = pixels(out, 1);
+        int changedInside = 0;
+        for (int y = 0; y < 90; y++) {
+            for (int x = 0; x < 120; x++) {
+                int i = y * 120 + x;
+                if (!face.contains(x, y)) {
+                    assertEquals(in[i] & 0xffffff, res[i] & 0xffffff, "outside the region at " + x + "," + y);
+                } else if ((in[i] & 0xffffff) != (res[i] & 0xffffff)) {
+                    changedInside++;
+                }
+            }
+        }
+        assertTrue(changedInside > 1000, "the region was restored: " + changedInside);
+        assertThrows(IllegalArgumentException.class, () -> ClipRestoration.run(model, Device.CPU, MEAN, input,
+                new ClipRestoration.Job(ClipRestoration.Task.RESTORE, new Rectangle(100, 0, 64, 64), null, true, false, 8), Progress.NONE));
+    }
+
+    @Test
+    void inpaintingChangesOnlyTheMaskedPixels() {
+        ImagePlus input = rgbClip(96, 96, 2);
+        OvalRoi hole = new OvalRoi(30, 30, 30, 20);
+        Masks masks = Masks.of(hole, 96, 96);
+        ImagePlus out = ClipRestoration.run(model, Device.CPU, MEAN, input,
+                new ClipRestoration.Job(ClipRestoration.Task.INPAINT, null, masks, true, false, 0), Progress.NONE).output();
+        int[] in = pixels(input, 2);
+        int[] res = pixels(out, 2);
+        int changed = 0;
+        for (int y = 0; y < 96; y++) {
+            for (int x = 0; x < 96; x++) {
+                int i = y * 96 + x;
+                if (!hole.contains(x, y)) {
+                    assertEquals(in[i] & 0xffffff, res[i] & 0xffffff, "outside the mask at " + x + "," + y);
+                } else if ((in[i] & 0xffffff) != (res[i] & 0xffffff)) {
+                    changed++;
+                }
+            }
+        }
+        assertTrue(changed > 100, "the hole was filled: " + changed);
+        // a mask stack with one slice per frame works the same way
+        ImageStack ms = new ImageStack(96, 96);
+        for (int t = 0; t < 2; t++) {
+            ByteProcessor bp = new ByteProcessor(96, 96);
+            bp.setColor(255);
+            bp.fill(hole);
+            ms.addSlice(bp);
+        }
+        ImagePlus maskStack = new ImagePlus("mask", ms);
+        ImagePlus out2 = ClipRestoration.run(model, Device.CPU, MEAN, input,
+                new ClipRestoration.Job(ClipRestoration.Task.INPAINT, null, Masks.of(maskStack, 2, 96, 96), true, false, 0), Progress.NONE).output();
+        assertArrayEquals(res, pixels(out2, 2));
+        assertThrows(IllegalArgumentException.class, () -> Masks.of(new ImagePlus("m", new ByteProcessor(5, 5)), 2, 96, 96));
+        assertThrows(IllegalArgumentException.class, () -> new ClipRestoration.Job(ClipRestoration.Task.INPAINT, null, null, true, false, 0));
+    }
+
+    @Test
+    void colorizationGivesRgbAndCanKeepTheInputLuminance() {
+        ImageStack stack = new ImageStack(80, 60);
+        for (int t = 0; t < 2; t++) {
+            ByteProcessor bp = new ByteProcessor(80, 60);
+            for (int i = 0; i < 80 * 60; i++) {
+                bp.set(i, (i * 7 + t * 13) % 256);
+            }
+            stack.addSlice(bp);
+        }
+        ImagePlus gray = new ImagePlus("gray", stack);
+        ImagePlus out = ClipRestoration.run(model, Device.CPU, MEAN, gray,
+                new ClipRestoration.Job(ClipRestoration.Task.COLORIZE, null, null, true, true, 0), Progress.NONE).output();
+        assertEquals(24, out.getBitDepth());
+        int[] res = pixels(out, 1);
+        byte[] in = (byte[]) gray.getStack().getProcessor(1).getPixels();
+        int unclipped = 0;
+        for (int i = 0; i < res.length; i++) {
+            int r = res[i] >> 16 & 0xff;
+            int g = res[i] >> 8 & 0xff;
+            int b = res[i] & 0xff;
+            if (r > 0 && r < 255 && g > 0 && g < 255 && b > 0 && b < 255) {  // (random weights give strong colours)
+                unclipped++;
+                double y = 0.299 * r + 0.587 * g + 0.114 * b;
+                assertEquals(in[i] & 0xff, y, 1.5, "luminance at pixel " + i);
+            }
+        }
+        assertTrue(unclipped > 0);
+    }
+
+    @Test
+    void keepingLuminanceReplacesOnlyTheLuma() {
+        org.dicface.torch.Tensor input = org.dicface.torch.Tensor.uniform(-1, 1, new org.dicface.torch.Generator(1), 3, 4, 5);
+        org.dicface.torch.Tensor restored = org.dicface.torch.Tensor.uniform(-1, 1, new org.dicface.torch.Generator(2), 3, 4, 5);
+        FrameSource original = StreamingRestorerTest.sourceOf(input);
+        org.dicface.torch.Tensor[] got = new org.dicface.torch.Tensor[1];
+        Frames.keepingLuminance((i, f) -> got[0] = org.dicface.torch.Scope.unowned(f::copy), original).accept(0, restored);
+        assertArrayEquals(Frames.luma(input).toFloatArray(), Frames.luma(got[0]).toFloatArray(), 1e-6f, "the input's luma");
+        // the colour (each channel minus the luma) is the model's
+        assertArrayEquals(restored.sub(Frames.luma(restored)).toFloatArray(), got[0].sub(Frames.luma(got[0])).toFloatArray(), 1e-6f);
+    }
+
+    @Test
+    void sixteenAndThirtyTwoBitClipsUseTheDisplayRange() {
+        ImageStack s16 = new ImageStack(64, 64);
+        ImageStack s32 = new ImageStack(64, 64);
+        for (int t = 0; t < 2; t++) {
+            ShortProcessor sp = new ShortProcessor(64, 64);
+            FloatProcessor fp = new FloatProcessor(64, 64);
+            for (int i = 0; i < 64 * 64; i++) {
+                sp.set(i, 1000 + (i * 37 + t) % 3000);
+                fp.setf(i, (float) (1000 + (i * 37 + t) % 3000));
+            }
+            s16.addSlice(sp);
+            s32.addSlice(fp);
+        }
+        ImagePlus i16 = new ImagePlus("16", s16);
+        ImagePlus i32 = new ImagePlus("32", s32);
+        i16.setDisplayRange(1000, 4000);
+        i32.setDisplayRange(1000, 4000);
+        int[] a = pixels(ClipRestoration.run(model, Device.CPU, MEAN, i16, ClipRestoration.Job.restore(), Progress.NONE).output(), 2);
+        int[] b = pixels(ClipRestoration.run(model, Device.CPU, MEAN, i32, ClipRestoration.Job.restore(), Progress.NONE).output(), 2);
+        assertArrayEquals(a, b, "the same values in 16 and 32 bits restore alike");
+    }
+
+    @Test
+    void unsupportedLayoutsAreExplained() {
+        ImageStack s = new ImageStack(32, 32);
+        for (int i = 0; i < 4; i++) {
+            s.addSlice(new ByteProcessor(32, 32));
+        }
+        ImagePlus zt = new ImagePlus("zt", s);
+        zt.setDimensions(1, 2, 2);
+        var e = assertThrows(IllegalArgumentException.class, () -> new StackSource(zt));
+        assertTrue(e.getMessage().contains("both z (2) and time (2)"), e.getMessage());
+        ImagePlus twoChannels = new ImagePlus("c2", s);
+        twoChannels.setDimensions(2, 1, 2);
+        e = assertThrows(IllegalArgumentException.class, () -> new StackSource(twoChannels));
+        assertTrue(e.getMessage().contains("has 2 channels"), e.getMessage());
+        ImagePlus threeChannels = new ImagePlus("c3", rgbClip(32, 32, 1).getStack());
+        assertNotNull(threeChannels);
+        ImagePlus zOnly = new ImagePlus("z", s);
+        zOnly.setDimensions(1, 4, 1);
+        assertEquals(4, new StackSource(zOnly).frameCount(), "z is the time axis when there is no time axis");
+        ImagePlus flat = new ImagePlus("f", new FloatProcessor(32, 32));
+        flat.setDisplayRange(5, 5);
+        e = assertThrows(IllegalArgumentException.class, () -> new StackSource(flat).frame(0));
+        assertTrue(e.getMessage().contains("display range"), e.getMessage());
+        assertFalse(e.getMessage().isBlank());
+    }
+
+    @Test
+    void uncertaintyStackIsMadeOnRequest() {
+        ImagePlus input = rgbClip(70, 50, 2);
+        ClipRestoration.Result r = ClipRestoration.run(model, Device.CPU,
+                new Settings(new Sampling.Sample(), 3, 1.0, Settings.Uncertainty.ENTROPY), input, ClipRestoration.Job.restore(), Progress.NONE);
+        assertNotNull(r.uncertainty());
+        assertEquals(70, r.uncertainty().getWidth());
+        assertEquals(2, r.uncertainty().getStackSize());
+        assertEquals(32, r.uncertainty().getBitDepth());
+        float v = r.uncertainty().getStack().getProcessor(1).getf(10, 10);
+        assertTrue(v > 0 && v <= Math.log(64) + 1e-4, "entropy within (0, log N]: " + v);
+    }
+}
