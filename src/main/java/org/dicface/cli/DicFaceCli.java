@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 /** The {@code dicface} command line (launched by scripts/dicface). Subcommands stay thin: they call the model and io layers. */
 @Command(name = "dicface", mixinStandardHelpOptions = true, version = "DicFace for Fiji 0.1.0",
         description = "DicFace video face restoration: checkpoints and the model.",
-        subcommands = {InfoCommand.class, ConvertCommand.class, ForwardCommand.class})
+        subcommands = {InfoCommand.class, ConvertCommand.class, ForwardCommand.class, RestoreCommand.class,
+                InpaintCommand.class, ColorizeCommand.class})
 public final class DicFaceCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -19,16 +19,30 @@ public final class AtomicFile {
         void writeTo(FileChannel channel) throws IOException;
     }
 
+    /** Writes a file through a channel. */
     public static void write(Path file, Content content) throws IOException {
+        writeVia(file, tmp -> {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                content.writeTo(channel);
+                channel.force(true);
+            }
+        });
+    }
+
+    /** Writes the content of a file given its path (for writers that open files themselves). */
+    @FunctionalInterface
+    public interface PathWriter {
+        void writeTo(Path tmp) throws IOException;
+    }
+
+    /** Lets {@code writer} fill a temporary file beside {@code file}, then moves it in place. */
+    public static void writeVia(Path file, PathWriter writer) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                content.writeTo(channel);
-                channel.force(true);
-            }
+            writer.writeTo(tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

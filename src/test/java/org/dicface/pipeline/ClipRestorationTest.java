@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The three tasks on ImageJ clips of odd sizes and every bit depth; inputs are never modified. */
-class ClipRestorationTest extends ScopedTest {
+public class ClipRestorationTest extends ScopedTest {
     static DicFace model;
     static final Settings MEAN = new Settings(new Sampling.Mean(), 0, 1.0, Settings.Uncertainty.NONE);
 
@@ -46,7 +46,7 @@ class ClipRestorationTest extends ScopedTest {
     }
 
     /** A textured RGB clip of {@code frames} frames. */
-    static ImagePlus rgbClip(int w, int h, int frames) {
+    public static ImagePlus rgbClip(int w, int h, int frames) {
         ImageStack stack = new ImageStack(w, h);
         for (int t = 0; t < frames; t++) {
             ColorProcessor cp = new ColorProcessor(w, h);

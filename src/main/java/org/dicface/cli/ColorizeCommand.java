@@ -1,0 +1,23 @@
+package org.dicface.cli;
+
+import ij.ImagePlus;
+import org.dicface.pipeline.ClipRestoration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dicface colorize}: gray clips in, RGB out. */
+@Command(name = "colorize", mixinStandardHelpOptions = true, description = "Colorize gray face clips.")
+final class ColorizeCommand extends TaskCommand {
+    @Option(names = "--keep-luminance", description = "keep the input's luminance, take only the colour from the model")
+    boolean keepLuminance;
+
+    @Override
+    ClipRestoration.Task task() {
+        return ClipRestoration.Task.COLORIZE;
+    }
+
+    @Override
+    ClipRestoration.Job job(ImagePlus clip) {
+        return new ClipRestoration.Job(task(), null, null, !modelSize, keepLuminance, 0);
+    }
+}

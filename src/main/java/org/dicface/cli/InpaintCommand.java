@@ -1,0 +1,29 @@
+package org.dicface.cli;
+
+import java.nio.file.Path;
+
+import ij.ImagePlus;
+import org.dicface.pipeline.ClipFiles;
+import org.dicface.pipeline.ClipRestoration;
+import org.dicface.pipeline.Masks;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dicface inpaint}: fills the masked pixels of each frame; outside the mask the input is kept. */
+@Command(name = "inpaint", mixinStandardHelpOptions = true, description = "Inpaint face clips inside a mask.")
+final class InpaintCommand extends TaskCommand {
+    @Option(names = "--mask", required = true, description = "mask image or stack (non-zero = fill), one slice or one per frame")
+    Path mask;
+
+    @Override
+    ClipRestoration.Task task() {
+        return ClipRestoration.Task.INPAINT;
+    }
+
+    @Override
+    ClipRestoration.Job job(ImagePlus clip) {
+        ImagePlus m = ClipFiles.open(mask);
+        int frames = Math.max(clip.getNFrames(), clip.getNSlices());
+        return new ClipRestoration.Job(task(), null, Masks.of(m, frames, clip.getWidth(), clip.getHeight()), true, false, 0);
+    }
+}

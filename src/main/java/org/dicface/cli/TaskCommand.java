@@ -1,0 +1,114 @@
+package org.dicface.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.google.gson.GsonBuilder;
+import ij.ImagePlus;
+import org.dicface.io.AtomicFile;
+import org.dicface.model.DicFace;
+import org.dicface.model.DicFaceConfig;
+import org.dicface.model.ModelLoader;
+import org.dicface.model.Sampling;
+import org.dicface.pipeline.Batch;
+import org.dicface.pipeline.ClipRestoration;
+import org.dicface.pipeline.Settings;
+import org.dicface.torch.Device;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The batch commands (restore, inpaint, colorize): options shared by the three tasks; each subclass adds its
+ * own and builds the job. Exit status: 0 when every input was restored (or skipped with --resume), 3 when
+ * any failed; a JSON summary is written in the output folder.
+ */
+abstract class TaskCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", description = "TIFF stacks, images, or folders of images (one clip per folder)")
+    List<Path> inputs;
+
+    @Option(names = "--weights", required = true, description = "the task's checkpoint (.pth or .safetensors)")
+    Path weights;
+
+    @Option(names = "--config", defaultValue = "official", description = "official, or a config.json (default: ${DEFAULT-VALUE})")
+    String config;
+
+    @Option(names = {"-o", "--output-dir"}, required = true, description = "folder for the results (<name>-<task>.tif)")
+    Path outputDir;
+
+    @Option(names = "--sampling", defaultValue = "sample", description = "sample (official), mean, mc:K, argmax, topk:K")
+    String sampling;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the sampling; same settings, same pixels")
+    long seed;
+
+    @Option(names = "--fidelity", defaultValue = "1.0", description = "fidelity weight in [0,1] (official ${DEFAULT-VALUE})")
+    double fidelity;
+
+    @Option(names = "--device", defaultValue = "auto", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--model-size", description = "keep the model's size (512) instead of the input's")
+    boolean modelSize;
+
+    @Option(names = "--uncertainty", defaultValue = "none", description = "also write a map: none, concentration, entropy")
+    String uncertainty;
+
+    @Option(names = "--resume", description = "skip inputs whose output exists")
+    boolean resume;
+
+    abstract ClipRestoration.Task task();
+
+    abstract ClipRestoration.Job job(ImagePlus clip);
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = new Settings(Sampling.parse(sampling), seed, fidelity,
+                Settings.Uncertainty.valueOf(uncertainty.trim().toUpperCase(java.util.Locale.ROOT)));
+        Device dev = Device.parse(device);
+        List<Batch.Outcome> outcomes;
+        try (DicFace model = ModelLoader.load(DicFaceConfig.resolve(config), weights, dev)) {
+            outcomes = Batch.run(model, dev, settings, inputs, outputDir, task(), this::job, resume,
+                    settings.uncertainty() != Settings.Uncertainty.NONE, new ConsoleProgress());
+        }
+        long failed = outcomes.stream().filter(o -> o.status().equals("failed") || o.status().equals("cancelled")).count();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("task", task().name().toLowerCase(java.util.Locale.ROOT));
+        summary.put("weights", weights.toString());
+        summary.put("sampling", settings.sampling().name());
+        summary.put("seed", seed);
+        summary.put("fidelity", fidelity);
+        summary.put("device", dev.toString());
+        summary.put("failed", failed);
+        summary.put("outcomes", outcomes);
+        String json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(summary);
+        AtomicFile.write(outputDir.resolve("summary.json"), ch -> ch.write(java.nio.ByteBuffer.wrap(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        for (Batch.Outcome o : outcomes) {
+            System.out.println(o.status() + "  " + o.input() + (o.output() != null ? "  ->  " + o.output() : "")
+                    + (o.error() != null ? "  (" + o.error() + ")" : ""));
+        }
+        System.out.println("summary: " + outputDir.resolve("summary.json"));
+        return failed == 0 ? 0 : 3;
+    }
+
+    /** A one-line progress display on the error stream. */
+    static final class ConsoleProgress implements Batch.Listener {
+        @Override
+        public void started(Path input, int index, int total) {
+            System.err.printf("[%d/%d] %s%n", index + 1, total, input);
+        }
+
+        @Override
+        public boolean frameDone(Path input, int done, int frames) {
+            int width = 30;
+            int filled = done * width / frames;
+            System.err.printf("\r  [%s%s] %d/%d frames", "#".repeat(filled), ".".repeat(width - filled), done, frames);
+            if (done == frames) {
+                System.err.println();
+            }
+            return true;
+        }
+    }
+}

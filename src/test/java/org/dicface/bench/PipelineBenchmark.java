@@ -1,0 +1,117 @@
+package org.dicface.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.dicface.model.DicFace;
+import org.dicface.model.DicFaceConfig;
+import org.dicface.model.Probe;
+import org.dicface.model.Sampling;
+import org.dicface.pipeline.FrameSource;
+import org.dicface.pipeline.Progress;
+import org.dicface.pipeline.Settings;
+import org.dicface.pipeline.StreamingRestorer;
+import org.dicface.torch.Device;
+import org.dicface.torch.Generator;
+import org.dicface.torch.GradMode;
+import org.dicface.torch.Scope;
+import org.dicface.torch.Tensor;
+import org.dicface.torch.Torch;
+
+/**
+ * The pipeline benchmark of scripts/bench-pipeline.sh.
+ * <ul>
+ * <li>{@code speed [config] [frames]}: seconds per output frame of the streaming scheme against the official
+ * script's scheme (the whole network on max_length frames per output frame, one kept), max_length 10 and 5,
+ * both through this model;</li>
+ * <li>{@code memory [config] [frames]}: restores a generated clip of that many frames, discarding the
+ * output, and prints the peak resident memory.</li>
+ * </ul>
+ * Weights are random: time and memory do not depend on them.
+ */
+public final class PipelineBenchmark {
+    private PipelineBenchmark() {
+    }
+
+    /** Generated frames, made on demand so the source itself holds no memory. */
+    static FrameSource generated(int frames, int size) {
+        return new FrameSource() {
+            @Override
+            public int frameCount() {
+                return frames;
+            }
+
+            @Override
+            public int width() {
+                return size;
+            }
+
+            @Override
+            public int height() {
+                return size;
+            }
+
+            @Override
+            public Tensor frame(int index) {
+                return Tensor.uniform(-1, 1, new Generator(index), 3, size, size);
+            }
+        };
+    }
+
+    public static void main(String[] args) throws IOException {
+        String mode = args.length > 0 ? args[0] : "speed";
+        DicFaceConfig config = DicFaceConfig.resolve(args.length > 1 ? args[1] : "official");
+        int frames = args.length > 2 ? Integer.parseInt(args[2]) : 6;
+        Torch.init();
+        int size = config.imgSize();
+        Settings settings = new Settings(new Sampling.Sample(), 0, 1.0, Settings.Uncertainty.NONE);
+        try (DicFace model = new DicFace(config)) {
+            model.eval();
+            if (mode.equals("memory")) {
+                StreamingRestorer.Summary s = new StreamingRestorer(model, Device.CPU, settings)
+                        .run(generated(frames, size), (i, f) -> { }, null, Progress.NONE);
+                System.out.printf("memory frames %d peak_rss_mb %d seconds_per_frame %.3f%n", s.frames(), peakRssKb() / 1024,
+                        s.secondsPerFrame());
+                return;
+            }
+            new StreamingRestorer(model, Device.CPU, settings).run(generated(1, size), (i, f) -> { }, null, Progress.NONE);  // warm-up
+            StreamingRestorer.Summary streaming = new StreamingRestorer(model, Device.CPU, settings)
+                    .run(generated(frames, size), (i, f) -> { }, null, Progress.NONE);
+            double official10 = officialScheme(model, 10, size, settings);
+            double official5 = officialScheme(model, 5, size, settings);
+            double ours = streaming.secondsPerFrame();
+            System.out.printf("streaming (%d frames): %.3f s per output frame%n", frames, ours);
+            System.out.printf("official scheme, max_length 10: %.3f s per output frame (%.1fx)%n", official10, official10 / ours);
+            System.out.printf("official scheme, max_length 5:  %.3f s per output frame (%.1fx)%n", official5, official5 / ours);
+            System.out.printf("RESULT streaming_s=%.3f official10_s=%.3f official5_s=%.3f speedup10=%.2f speedup5=%.2f%n",
+                    ours, official10, official5, official10 / ours, official5 / ours);
+        }
+    }
+
+    /** One output frame of the official script: the network on max_length frames, one frame kept. */
+    private static double officialScheme(DicFace model, int maxLength, int size, Settings settings) {
+        try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.INFERENCE.enter(); Generator random = new Generator(1)) {
+            List<Tensor> window = new ArrayList<>();
+            FrameSource src = generated(maxLength, size);
+            for (int i = 0; i < maxLength; i++) {
+                window.add(src.frame(i).unsqueeze(0));
+            }
+            Tensor clip = Tensor.cat(window, 0);
+            long t0 = System.nanoTime();
+            model.forward(clip, settings.sampling(), random, 1.0, Probe.NONE).out().narrow(0, maxLength / 2, 1).sum().item();
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    private static long peakRssKb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D+", ""));
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,82 @@
+package org.dicface.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+import org.dicface.model.Fixture;
+import org.dicface.pipeline.ClipRestorationTest;
+import org.dicface.torch.ScopedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The batch commands over TIFF stacks and image folders: outputs, a bad input that does not stop the batch, resume. */
+class BatchCliTest extends ScopedTest {
+    @TempDir
+    Path dir;
+
+    private String[] common(String task, Path out, String... rest) {
+        String[] head = {task, "--config", Fixture.file("config.json").toString(), "--weights", Fixture.file("weights.safetensors").toString(),
+                "-o", out.toString(), "--sampling", "mean", "--device", "cpu"};
+        String[] all = new String[head.length + rest.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(rest, 0, all, head.length, rest.length);
+        return all;
+    }
+
+    @Test
+    void restoresStacksAndFoldersReportsABadFileAndResumes() throws Exception {
+        Path stack = dir.resolve("clip.tif");
+        new FileSaver(ClipRestorationTest.rgbClip(90, 70, 3)).saveAsTiffStack(stack.toString());
+        Path folder = Files.createDirectories(dir.resolve("seq"));
+        ImagePlus frames = ClipRestorationTest.rgbClip(64, 64, 2);
+        for (int i = 1; i <= 2; i++) {
+            new FileSaver(new ImagePlus("f", frames.getStack().getProcessor(i))).saveAsPng(folder.resolve("frame" + i + ".png").toString());
+        }
+        Path bad = Files.writeString(dir.resolve("broken.tif"), "not a tiff");
+        Path out = dir.resolve("out");
+        CliTest.Run r = CliTest.run(common("restore", out, stack.toString(), bad.toString(), folder.toString()));
+        assertEquals(3, r.exit(), "one input failed: " + r.out() + r.err());
+        ImagePlus restored = IJ.openImage(out.resolve("clip-restore.tif").toString());
+        assertEquals(90, restored.getWidth());
+        assertEquals(3, restored.getStackSize());
+        assertEquals(2, IJ.openImage(out.resolve("seq-restore.tif").toString()).getStackSize());
+        String summary = Files.readString(out.resolve("summary.json"));
+        assertTrue(summary.contains("\"status\": \"failed\"") && summary.contains("broken.tif"), summary);
+        assertTrue(summary.contains("\"status\": \"done\""), summary);
+        try (var files = Files.list(out)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".part")), "no partial files");
+        }
+        long modified = Files.getLastModifiedTime(out.resolve("clip-restore.tif")).toMillis();
+        CliTest.Run again = CliTest.run(common("restore", out, "--resume", stack.toString()));
+        assertEquals(0, again.exit(), again.err());
+        assertEquals(modified, Files.getLastModifiedTime(out.resolve("clip-restore.tif")).toMillis());
+        assertTrue(Files.readString(out.resolve("summary.json")).contains("\"status\": \"skipped\""));
+    }
+
+    @Test
+    void inpaintAndColorizeFromTheCommandLine() throws Exception {
+        Path stack = dir.resolve("c.tif");
+        new FileSaver(ClipRestorationTest.rgbClip(64, 48, 2)).saveAsTiffStack(stack.toString());
+        ByteProcessor m = new ByteProcessor(64, 48);
+        m.setColor(255);
+        m.fill(new ij.gui.Roi(10, 10, 20, 15));
+        Path mask = dir.resolve("mask.tif");
+        new FileSaver(new ImagePlus("mask", m)).saveAsTiff(mask.toString());
+        Path out = dir.resolve("out");
+        CliTest.Run r = CliTest.run(common("inpaint", out, "--mask", mask.toString(), "--uncertainty", "entropy", stack.toString()));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(Files.exists(out.resolve("c-inpaint.tif")));
+        assertTrue(Files.exists(out.resolve("c-inpaint-uncertainty.tif")));
+        r = CliTest.run(common("colorize", out, "--keep-luminance", stack.toString()));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertEquals(24, IJ.openImage(out.resolve("c-colorize.tif").toString()).getBitDepth());
+    }
+}
