@@ -1,0 +1,26 @@
+package org.dicface.imagej;
+
+import org.dicface.pipeline.ClipRestoration;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Plugins > DicFace > Colorize Faces...: gray clips (8-bit, 16-bit, 32-bit or RGB-gray) in, RGB out. */
+@Plugin(type = Command.class, menuPath = "Plugins>DicFace>Colorize Faces...")
+public final class ColorizeFaces extends FaceCommand {
+    @Parameter(label = "Keep the input's luminance", description = "take only the colour from the model")
+    boolean keep_luminance = false;
+
+    @Parameter(label = "Output at the input's size")
+    boolean keep_size = true;
+
+    @Override
+    String task() {
+        return "colorize";
+    }
+
+    @Override
+    ClipRestoration.Job job() {
+        return new ClipRestoration.Job(ClipRestoration.Task.COLORIZE, null, null, keep_size, keep_luminance, 0);
+    }
+}

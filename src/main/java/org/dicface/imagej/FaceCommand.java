@@ -1,0 +1,116 @@
+package org.dicface.imagej;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import ij.ImagePlus;
+import org.dicface.model.Sampling;
+import org.dicface.pipeline.CancelledException;
+import org.dicface.pipeline.ClipRestoration;
+import org.dicface.pipeline.Settings;
+import org.dicface.torch.Device;
+import org.scijava.Cancelable;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+
+/**
+ * What the three face commands share: the clip, the weights, the sampling control, progress, cancel and the
+ * log line. Parameter names are the macro keys (snake_case). Each command only builds its job and calls
+ * {@link ClipRestoration}; the input image is never modified, the result is a new image.
+ */
+abstract class FaceCommand implements Command, Cancelable {
+    @Parameter(label = "Clip", description = "the image stack to treat as a clip (time, or z, is the frame axis)")
+    ImagePlus image;
+
+    @Parameter(label = "Weights", required = false, persist = false,
+            description = "checkpoint (.pth or .safetensors); empty: the one registered in the Model Manager")
+    File weights;
+
+    @Parameter(label = "Configuration", required = false, description = "official, or a config.json")
+    String config = "official";
+
+    @Parameter(label = "Sampling", description = "sample (official), mean, mc:K, argmax, topk:K")
+    String sampling = "sample";
+
+    @Parameter(label = "Seed", description = "the same seed gives the same pixels")
+    long seed = 0;
+
+    @Parameter(label = "Fidelity weight", min = "0", max = "1", stepSize = "0.05",
+            description = "fusion of the input's features (official: 1)")
+    double fidelity = 1.0;
+
+    @Parameter(label = "Device", choices = {"auto", "cpu", "cuda"})
+    String device = "auto";
+
+    @Parameter(label = "Uncertainty map", choices = {"none", "concentration", "entropy"})
+    String uncertainty = "none";
+
+    @Parameter(type = ItemIO.OUTPUT)
+    ImagePlus result;
+
+    @Parameter(type = ItemIO.OUTPUT, required = false)
+    ImagePlus uncertainty_map;
+
+    @Parameter
+    LogService log;
+
+    @Parameter(required = false)
+    StatusService status;
+
+    private volatile String cancelReason;
+
+    abstract String task();
+
+    abstract ClipRestoration.Job job();
+
+    @Override
+    public void run() {
+        try {
+            Path w = LoadedModel.weightsFor(task(), weights);
+            Device dev = Device.parse(device);
+            Settings settings = new Settings(Sampling.parse(sampling), seed, fidelity,
+                    Settings.Uncertainty.valueOf(uncertainty.toUpperCase(Locale.ROOT)));
+            ClipRestoration.Job job = job();
+            ClipRestoration.Result r = LoadedModel.use(config, w, dev,
+                    model -> ClipRestoration.run(model, dev, settings, image, job, this::progress));
+            result = r.output();
+            uncertainty_map = r.uncertainty();
+            log.info(String.format(Locale.ROOT, "DicFace %s: %s, %d frames, weights %s, sampling %s, seed %d, fidelity %.2f, "
+                    + "device %s, %.2f s per frame", task(), image.getTitle(), r.summary().frames(), w, settings.sampling().name(),
+                    seed, fidelity, dev, r.summary().secondsPerFrame()));
+        } catch (CancelledException e) {
+            cancel(e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            String message = "DicFace " + task() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            log.error(message);
+            cancel(message);
+        }
+    }
+
+    private boolean progress(int done, int total) {
+        if (status != null) {
+            status.showStatus(done, total, "DicFace " + task() + ": frame " + done + " of " + total);
+        }
+        return !isCanceled();
+    }
+
+    @Override
+    public boolean isCanceled() {
+        return cancelReason != null;
+    }
+
+    @Override
+    public void cancel(String reason) {
+        cancelReason = reason == null ? "cancelled" : reason;
+    }
+
+    @Override
+    public String getCancelReason() {
+        return cancelReason;
+    }
+}

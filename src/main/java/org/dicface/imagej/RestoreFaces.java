@@ -1,0 +1,40 @@
+package org.dicface.imagej;
+
+import java.awt.Rectangle;
+
+import ij.gui.Roi;
+import org.dicface.pipeline.ClipRestoration;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Plugins > DicFace > Restore Faces...: blind face restoration; a rectangle selection restores that region only. */
+@Plugin(type = Command.class, menuPath = "Plugins>DicFace>Restore Faces...")
+public final class RestoreFaces extends FaceCommand {
+    @Parameter(label = "Output at the input's size", description = "otherwise at the model's size (512)")
+    boolean keep_size = true;
+
+    @Parameter(label = "Restore the selected region only", description = "a rectangle selection on the clip")
+    boolean use_selection = false;
+
+    @Parameter(label = "Feather (pixels)", min = "0")
+    int feather = 16;
+
+    @Override
+    String task() {
+        return "restore";
+    }
+
+    @Override
+    ClipRestoration.Job job() {
+        Rectangle region = null;
+        if (use_selection) {
+            Roi roi = image.getRoi();
+            if (roi == null || roi.getType() != Roi.RECTANGLE) {
+                throw new IllegalArgumentException("'Restore the selected region only' needs a rectangle selection on " + image.getTitle());
+            }
+            region = roi.getBounds();
+        }
+        return new ClipRestoration.Job(ClipRestoration.Task.RESTORE, region, null, keep_size, false, feather);
+    }
+}

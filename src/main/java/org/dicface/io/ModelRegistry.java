@@ -1,0 +1,127 @@
+package org.dicface.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.reflect.TypeToken;
+
+/**
+ * The checkpoints registered per task (restore, inpaint, colorize): file, SHA-256, size, and whether the
+ * user accepted the weights' licence. Kept as JSON in the DicFace home folder (system property
+ * {@code dicface.home}, default {@code ~/.dicface}); written atomically.
+ */
+public final class ModelRegistry {
+    public static final String LICENCE = "The official DicFace weights are under the NTU S-Lab License 1.0: "
+            + "non-commercial use only (research, education, personal). Commercial use needs permission from the "
+            + "copyright holders. Accept it to use them.";
+    public static final java.util.List<String> TASKS = java.util.List.of("restore", "inpaint", "colorize");
+
+    /** One registered checkpoint. */
+    public record Entry(String task, String file, String sha256, long bytes, boolean licenceAccepted, String registered) {
+        public Path path() {
+            return Path.of(file);
+        }
+    }
+
+    private final Path home;
+    private final Map<String, Entry> entries;
+
+    public ModelRegistry(Path home) throws IOException {
+        this.home = home;
+        Path file = home.resolve("models.json");
+        Map<String, Entry> read = null;
+        if (Files.exists(file)) {
+            try {
+                read = new Gson().fromJson(Files.readString(file), new TypeToken<LinkedHashMap<String, Entry>>() { }.getType());
+            } catch (RuntimeException e) {
+                throw new CheckpointException(file + " is damaged (" + e.getMessage() + "); delete it and register the models again");
+            }
+        }
+        this.entries = read == null ? new LinkedHashMap<>() : new LinkedHashMap<>(read);
+    }
+
+    /** The registry in the standard home folder. */
+    public static ModelRegistry standard() throws IOException {
+        return new ModelRegistry(standardHome());
+    }
+
+    public static Path standardHome() {
+        String explicit = System.getProperty("dicface.home");
+        return explicit != null ? Path.of(explicit) : Path.of(System.getProperty("user.home"), ".dicface");
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Optional<Entry> get(String task) {
+        return Optional.ofNullable(entries.get(check(task)));
+    }
+
+    public Map<String, Entry> entries() {
+        return java.util.Collections.unmodifiableMap(entries);
+    }
+
+    /**
+     * Registers a checkpoint for a task after checking that it opens as weights (its keys are not compared to
+     * a configuration here: {@code dicface info} does that). The licence must be accepted.
+     */
+    public Entry register(String task, Path file, boolean acceptLicence) throws IOException {
+        check(task);
+        if (!acceptLicence) {
+            throw new IllegalArgumentException(LICENCE);
+        }
+        try (WeightsSource source = Checkpoints.open(file)) {
+            if (source.shapes().isEmpty()) {
+                throw new CheckpointException(file + " holds no tensors");
+            }
+        }
+        Entry e = new Entry(task, file.toAbsolutePath().toString(), sha256(file), Files.size(file), true, Instant.now().toString());
+        entries.put(task, e);
+        save();
+        return e;
+    }
+
+    public void remove(String task) throws IOException {
+        if (entries.remove(check(task)) != null) {
+            save();
+        }
+    }
+
+    private static String check(String task) {
+        if (!TASKS.contains(task)) {
+            throw new IllegalArgumentException("unknown task '" + task + "': use " + TASKS);
+        }
+        return task;
+    }
+
+    private void save() throws IOException {
+        String json = new GsonBuilder().setPrettyPrinting().create().toJson(entries);
+        AtomicFile.write(home.resolve("models.json"), ch -> ch.write(java.nio.ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** SHA-256 of a file, hex. */
+    public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package org.dicface.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ij.ImagePlus;
+import ij.gui.OvalRoi;
+import ij.gui.Roi;
+import org.dicface.model.Fixture;
+import org.dicface.pipeline.ClipRestorationTest;
+import org.dicface.torch.ScopedTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+
+/** The Fiji commands run headless through a SciJava context, as Fiji's macro and headless modes run them. */
+class FaceCommandsTest extends ScopedTest {
+    static Context context;
+    static CommandService commands;
+    @TempDir
+    static Path home;
+
+    @BeforeAll
+    static void start() {
+        System.setProperty("dicface.home", home.toString());
+        context = new Context();
+        commands = context.service(CommandService.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        context.dispose();
+        System.clearProperty("dicface.home");
+    }
+
+    static CommandModule run(Class<? extends org.scijava.command.Command> command, Object... extra) throws Exception {
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("weights", Fixture.file("weights.safetensors").toFile());
+        inputs.put("config", Fixture.file("config.json").toString());
+        inputs.put("sampling", "mean");
+        inputs.put("device", "cpu");
+        inputs.put("uncertainty", "none");  // values persist between runs, as in Fiji: set every one a test relies on
+        if (command == RestoreFaces.class) {
+            inputs.put("use_selection", false);
+        }
+        if (command == ColorizeFaces.class) {
+            inputs.put("keep_luminance", false);
+        }
+        for (int i = 0; i < extra.length; i += 2) {
+            inputs.put((String) extra[i], extra[i + 1]);
+        }
+        return commands.run(command, true, inputs).get();
+    }
+
+    @Test
+    void theCommandsAreInTheDicFaceMenu() {
+        for (var c : Map.of(RestoreFaces.class, "Restore Faces...", InpaintFaces.class, "Inpaint Faces...",
+                ColorizeFaces.class, "Colorize Faces...").entrySet()) {
+            CommandInfo info = commands.getCommand(c.getKey());
+            assertNotNull(info, "indexed by the annotation processor: " + c.getKey());
+            assertEquals("[Plugins, DicFace, " + c.getValue() + "]", info.getMenuPath().toString());
+        }
+    }
+
+    @Test
+    void restoreGivesANewImageAndLeavesTheInputAlone() throws Exception {
+        ImagePlus clip = ClipRestorationTest.rgbClip(90, 66, 3);
+        int[] before = ((int[]) clip.getStack().getProcessor(2).getPixels()).clone();
+        CommandModule m = run(RestoreFaces.class, "image", clip, "uncertainty", "concentration");
+        assertNull(m.getCancelReason(), m.getCancelReason());
+        ImagePlus result = (ImagePlus) m.getOutput("result");
+        assertEquals(90, result.getWidth());
+        assertEquals(3, result.getNFrames());
+        assertNotNull(m.getOutput("uncertainty_map"));
+        assertTrue(java.util.Arrays.equals(before, (int[]) clip.getStack().getProcessor(2).getPixels()));
+    }
+
+    @Test
+    void inpaintUsesTheSelectionAndColorizeTheLuminanceOption() throws Exception {
+        ImagePlus clip = ClipRestorationTest.rgbClip(64, 64, 2);
+        clip.setRoi(new OvalRoi(20, 20, 20, 16));
+        ImagePlus filled = (ImagePlus) run(InpaintFaces.class, "image", clip).getOutput("result");
+        assertEquals(64, filled.getWidth());
+        ImagePlus colour = (ImagePlus) run(ColorizeFaces.class, "image", clip, "keep_luminance", true).getOutput("result");
+        assertEquals(24, colour.getBitDepth());
+    }
+
+    @Test
+    void problemsCancelWithAMessageInsteadOfAStackTrace() throws Exception {
+        ImagePlus clip = ClipRestorationTest.rgbClip(64, 64, 2);
+        CommandModule noRegion = run(RestoreFaces.class, "image", clip, "use_selection", true);
+        assertTrue(noRegion.getCancelReason().contains("needs a rectangle selection"), noRegion.getCancelReason());
+        CommandModule noMask = run(InpaintFaces.class, "image", clip);
+        assertTrue(noMask.getCancelReason().contains("draw a selection"), noMask.getCancelReason());
+        CommandModule noWeights = run(RestoreFaces.class, "image", clip, "weights", null);
+        assertTrue(noWeights.getCancelReason().contains("register one with Plugins > DicFace > Model Manager"),
+                noWeights.getCancelReason());
+        CommandModule badSampling = run(RestoreFaces.class, "image", clip, "sampling", "best");
+        assertTrue(badSampling.getCancelReason().contains("unknown sampling 'best'"), badSampling.getCancelReason());
+        clip.setRoi(new Roi(0, 0, 32, 32));
+        CommandModule region = run(RestoreFaces.class, "image", clip, "use_selection", true);
+        assertNull(region.getCancelReason(), region.getCancelReason());
+    }
+}
