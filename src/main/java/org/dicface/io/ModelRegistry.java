@@ -93,6 +93,32 @@ public final class ModelRegistry {
         return e;
     }
 
+    /** Downloads a checkpoint into the home folder (resuming a broken download) and registers it. */
+    public Entry download(String task, java.net.URI url, String expectedSha256, boolean acceptLicence, Download.Progress progress)
+            throws IOException {
+        check(task);
+        if (!acceptLicence) {
+            throw new IllegalArgumentException(LICENCE);
+        }
+        String name = Path.of(url.getPath()).getFileName().toString();
+        Path target = home.resolve("models").resolve(task + "-" + name);
+        Download.fetch(url, target, expectedSha256 == null || expectedSha256.isBlank() ? null : expectedSha256.trim(), progress);
+        return register(task, target, true);
+    }
+
+    /** Converts a task's registered checkpoint to safetensors in the home folder and registers the result. */
+    public Entry convertToSafetensors(String task) throws IOException {
+        Entry e = get(task).orElseThrow(() -> new IllegalArgumentException("no checkpoint is registered for '" + task + "'"));
+        Path out = home.resolve("models").resolve(task + ".safetensors");
+        try (Checkpoints.Weights w = Checkpoints.load(e.path())) {
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("source", e.path().getFileName().toString());
+            meta.put("source_sha256", e.sha256());
+            SafeTensors.write(out, w.tensors(), meta);
+        }
+        return register(task, out, e.licenceAccepted());
+    }
+
     public void remove(String task) throws IOException {
         if (entries.remove(check(task)) != null) {
             save();

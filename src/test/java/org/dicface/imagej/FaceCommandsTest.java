@@ -103,13 +103,38 @@ class FaceCommandsTest extends ScopedTest {
         assertTrue(noRegion.getCancelReason().contains("needs a rectangle selection"), noRegion.getCancelReason());
         CommandModule noMask = run(InpaintFaces.class, "image", clip);
         assertTrue(noMask.getCancelReason().contains("draw a selection"), noMask.getCancelReason());
-        CommandModule noWeights = run(RestoreFaces.class, "image", clip, "weights", null);
-        assertTrue(noWeights.getCancelReason().contains("register one with Plugins > DicFace > Model Manager"),
-                noWeights.getCancelReason());
+        ImagePlus selected = ClipRestorationTest.rgbClip(64, 64, 2);
+        selected.setRoi(new OvalRoi(5, 5, 20, 20));
+        CommandModule noWeights = run(InpaintFaces.class, "image", selected, "weights", null);  // no inpaint model is registered
+        assertTrue(noWeights.getCancelReason().contains("No weights for 'inpaint'") && noWeights.getCancelReason()
+                .contains("register one with Plugins > DicFace > Model Manager"), noWeights.getCancelReason());
         CommandModule badSampling = run(RestoreFaces.class, "image", clip, "sampling", "best");
         assertTrue(badSampling.getCancelReason().contains("unknown sampling 'best'"), badSampling.getCancelReason());
         clip.setRoi(new Roi(0, 0, 32, 32));
         CommandModule region = run(RestoreFaces.class, "image", clip, "use_selection", true);
         assertNull(region.getCancelReason(), region.getCancelReason());
+    }
+
+    @Test
+    void modelManagerRegistersConvertsAndTheCommandsUseTheRegisteredModel() throws Exception {
+        CommandModule refused = commands.run(ModelManager.class, true, "task", "restore", "action", "register file",
+                "file", Fixture.file("checkpoint.pth").toFile(), "accept_licence", false).get();
+        assertTrue(refused.getCancelReason().contains("NTU S-Lab License 1.0"), refused.getCancelReason());
+        CommandModule registered = commands.run(ModelManager.class, true, "task", "restore", "action", "register file",
+                "file", Fixture.file("checkpoint.pth").toFile(), "accept_licence", true).get();
+        assertNull(registered.getCancelReason(), registered.getCancelReason());
+        String expectedSha = org.dicface.io.ModelRegistry.sha256(Fixture.file("checkpoint.pth"));
+        assertTrue(((String) registered.getOutput("report")).contains(expectedSha));
+        CommandModule converted = commands.run(ModelManager.class, true, "task", "restore", "action", "convert to safetensors",
+                "accept_licence", true).get();
+        assertNull(converted.getCancelReason(), converted.getCancelReason());
+        assertTrue(java.nio.file.Files.exists(home.resolve("models").resolve("restore.safetensors")));
+        String shown = (String) commands.run(ModelManager.class, true, "task", "restore", "action", "show", "accept_licence", false)
+                .get().getOutput("report");
+        assertTrue(shown.contains("restore.safetensors") && shown.contains("inpaint: none"), shown);
+        // with no weights given, Restore Faces uses the registered model
+        CommandModule m = run(RestoreFaces.class, "image", ClipRestorationTest.rgbClip(40, 40, 1), "weights", null);
+        assertNull(m.getCancelReason(), m.getCancelReason());
+        assertEquals(40, ((ImagePlus) m.getOutput("result")).getWidth());
     }
 }
