@@ -1,0 +1,159 @@
+package org.dicface.video;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.Calibration;
+import ij.process.ColorProcessor;
+import ij.process.ImageProcessor;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameRecorder;
+import org.dicface.io.AtomicFile;
+
+/**
+ * Video files as ImageJ stacks (JavaCV/FFmpeg). Opening keeps the frame rate in the calibration and the
+ * source path in the image's properties; clips that would take more than {@link #IN_MEMORY_LIMIT} bytes open
+ * as a virtual stack that decodes on demand. Saving writes H.264 MP4 at the calibration's frame rate and,
+ * when the stack came from a video with sound, copies that audio across by packet remux.
+ */
+public final class VideoFiles {
+    /** Image property naming the video a stack was opened from. */
+    public static final String SOURCE_PROPERTY = "dicface.video.source";
+    /** Larger clips open as virtual stacks. */
+    public static final long IN_MEMORY_LIMIT = 1L << 30;
+
+    private VideoFiles() {
+    }
+
+    public static boolean isVideo(Path file) {
+        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".mp4") || n.endsWith(".mov") || n.endsWith(".avi") || n.endsWith(".mkv") || n.endsWith(".webm")
+                || n.endsWith(".m4v");
+    }
+
+    /** Opens a video: in memory, or as a virtual stack when it is long or {@code virtual} is asked for. */
+    public static ImagePlus open(Path file, boolean virtual) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " does not exist");
+        }
+        VideoStack stack = new VideoStack(file);
+        ImageStack frames = stack;
+        long bytes = 4L * stack.getWidth() * stack.getHeight() * stack.getSize();
+        if (!virtual && bytes <= IN_MEMORY_LIMIT) {
+            frames = stack.decodeAll();
+        }
+        ImagePlus imp = new ImagePlus(file.getFileName().toString(), frames);
+        imp.setDimensions(1, 1, frames.getSize());
+        Calibration cal = imp.getCalibration();
+        cal.fps = stack.frameRate();
+        cal.frameInterval = 1.0 / stack.frameRate();
+        cal.setTimeUnit("s");
+        imp.setProp(SOURCE_PROPERTY, file.toAbsolutePath().toString());
+        return imp;
+    }
+
+    /** The frame rate to save at: the calibration's, else 1 / frame interval, else 25. */
+    static double frameRate(ImagePlus imp) {
+        Calibration cal = imp.getCalibration();
+        if (cal.fps > 0) {
+            return cal.fps;
+        }
+        if (cal.frameInterval > 0 && cal.getTimeUnit().startsWith("s")) {
+            return 1.0 / cal.frameInterval;
+        }
+        return 25;
+    }
+
+    /**
+     * Saves a stack as H.264 MP4, written atomically; frames go in time order (RGB; gray is replicated).
+     * With {@code audioFrom} (default: the video the stack was opened from, if any) its audio is remuxed in.
+     */
+    public static void save(ImagePlus imp, Path out, Path audioFrom) throws IOException {
+        Path audio = audioFrom;
+        if (audio == null && imp.getProp(SOURCE_PROPERTY) != null) {
+            audio = Path.of(imp.getProp(SOURCE_PROPERTY));
+        }
+        boolean withAudio = audio != null && Files.exists(audio) && hasAudio(audio);
+        Path audioSource = audio;
+        AtomicFile.writeVia(out, tmp -> {
+            if (!withAudio) {
+                encode(imp, tmp);
+                return;
+            }
+            Path video = Files.createTempFile(tmp.getParent(), ".dicface-video", ".mp4");
+            try {
+                encode(imp, video);
+                Remux.videoWithAudio(video, audioSource, tmp);
+            } finally {
+                Files.deleteIfExists(video);
+            }
+        });
+    }
+
+    static boolean hasAudio(Path video) throws IOException {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
+            g.start();
+            return g.hasAudio() && g.getAudioChannels() > 0;
+        }
+    }
+
+    private static void encode(ImagePlus imp, Path file) throws IOException {
+        int w = imp.getWidth() & ~1;   // yuv420p needs even sizes
+        int h = imp.getHeight() & ~1;
+        double fps = frameRate(imp);
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), w, h, 0)) {
+            rec.setFormat("mp4");
+            rec.setVideoCodec(avcodec.AV_CODEC_ID_H264);
+            rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            rec.setFrameRate(fps);
+            // openh264 (the H.264 encoder of this FFmpeg build) has no CRF: a generous bit rate keeps detail
+            rec.setVideoBitrate((int) Math.min(50_000_000, Math.max(2_000_000, 0.3 * w * h * fps)));
+            rec.start();
+            ImageStack stack = imp.getStack();
+            int frames = Math.max(imp.getNFrames(), imp.getNSlices());
+            ByteBuffer bgr = ByteBuffer.allocateDirect(w * h * 3);
+            for (int t = 0; t < frames; t++) {
+                int index = imp.getNFrames() > 1 ? imp.getStackIndex(1, 1, t + 1) : imp.getStackIndex(1, t + 1, 1);
+                ColorProcessor cp = stack.getProcessor(index).convertToColorProcessor();
+                int[] px = (int[]) cp.getPixels();
+                bgr.clear();
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int c = px[y * imp.getWidth() + x];
+                        bgr.put((byte) c).put((byte) (c >> 8)).put((byte) (c >> 16));
+                    }
+                }
+                bgr.flip();
+                rec.recordImage(w, h, Frame.DEPTH_UBYTE, 3, w * 3, avutil.AV_PIX_FMT_BGR24, bgr);
+            }
+            rec.stop();
+        } catch (FrameRecorder.Exception e) {
+            throw new IOException("could not encode " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A BGR24 JavaCV frame as an ImageJ RGB image. */
+    static ImageProcessor toProcessor(Frame f) {
+        ByteBuffer b = (ByteBuffer) f.image[0];
+        int w = f.imageWidth;
+        int h = f.imageHeight;
+        int stride = f.imageStride;
+        int[] px = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            int row = y * stride;
+            for (int x = 0; x < w; x++) {
+                int i = row + 3 * x;
+                px[y * w + x] = 0xff000000 | (b.get(i + 2) & 0xff) << 16 | (b.get(i + 1) & 0xff) << 8 | (b.get(i) & 0xff);
+            }
+        }
+        return new ColorProcessor(w, h, px);
+    }
+}
