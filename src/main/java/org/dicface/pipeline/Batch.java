@@ -50,7 +50,7 @@ public final class Batch {
                 ImagePlus clip = ClipFiles.open(input);
                 ClipRestoration.Result r = ClipRestoration.run(model, device, settings, clip, jobFor.apply(clip),
                         (done, total) -> listener.frameDone(input, done, total));
-                ClipFiles.saveTiff(r.output(), output);
+                ClipFiles.save(r.output(), output);
                 if (writeUncertainty && r.uncertainty() != null) {
                     ClipFiles.saveTiff(r.uncertainty(), outputDir.resolve(output.getFileName().toString().replace(".tif", "-uncertainty.tif")));
                 }

@@ -81,6 +81,10 @@ public final class ClipRestoration {
         StreamingRestorer.Summary summary = new StreamingRestorer(model, device, settings).run(prepared, sink, uncertainty, progress);
         ImagePlus output = frames.image(input.getShortTitle() + "-" + job.task().name().toLowerCase(java.util.Locale.ROOT));
         output.setCalibration(input.getCalibration().copy());
+        String video = input.getProp(org.dicface.video.VideoFiles.SOURCE_PROPERTY);
+        if (video != null) {
+            output.setProp(org.dicface.video.VideoFiles.SOURCE_PROPERTY, video);  // so its sound goes with it
+        }
         ImagePlus map = settings.uncertainty() == Settings.Uncertainty.NONE ? null
                 : maps.image(input.getShortTitle() + "-" + settings.uncertainty().name().toLowerCase(java.util.Locale.ROOT));
         if (map != null) {

@@ -42,12 +42,20 @@ class BatchCliTest extends ScopedTest {
         }
         Path bad = Files.writeString(dir.resolve("broken.tif"), "not a tiff");
         Path out = dir.resolve("out");
-        CliTest.Run r = CliTest.run(common("restore", out, stack.toString(), bad.toString(), folder.toString()));
+        Path video = org.dicface.video.VideoFilesTest.videoWithSound(dir.resolve("talk.mp4"));
+        CliTest.Run r = CliTest.run(common("restore", out, stack.toString(), bad.toString(), folder.toString(), video.toString()));
         assertEquals(3, r.exit(), "one input failed: " + r.out() + r.err());
+        ImagePlus restoredVideo = org.dicface.video.VideoFiles.open(out.resolve("talk-restore.mp4"), false);
+        assertEquals(10, restoredVideo.getNFrames());
+        assertEquals(10, restoredVideo.getCalibration().fps, 1e-6);
+        assertEquals(org.dicface.video.VideoFilesTest.audioFrames(video), org.dicface.video.VideoFilesTest.audioFrames(
+                out.resolve("talk-restore.mp4")), "the audio is kept");
         ImagePlus restored = IJ.openImage(out.resolve("clip-restore.tif").toString());
         assertEquals(90, restored.getWidth());
         assertEquals(3, restored.getStackSize());
-        assertEquals(2, IJ.openImage(out.resolve("seq-restore.tif").toString()).getStackSize());
+        try (var pngs = Files.list(out.resolve("seq-restore"))) {
+            assertEquals(java.util.List.of("0001.png", "0002.png"), pngs.map(p -> p.getFileName().toString()).sorted().toList());
+        }
         String summary = Files.readString(out.resolve("summary.json"));
         assertTrue(summary.contains("\"status\": \"failed\"") && summary.contains("broken.tif"), summary);
         assertTrue(summary.contains("\"status\": \"done\""), summary);

@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Video files in and out: frame rate, frames, pixels after H.264, virtual stacks, audio copied across. */
-class VideoFilesTest {
+public class VideoFilesTest {
     @TempDir
     Path dir;
 
     /** A 10-frame 96x64 clip at 10 fps with one second of a 440 Hz tone. */
-    static Path videoWithSound(Path file) throws IOException {
+    public static Path videoWithSound(Path file) throws IOException {
         ImagePlus clip = ClipRestorationTest.rgbClip(96, 64, 10);
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), 96, 64, 1)) {
             rec.setFormat("mp4");
@@ -58,7 +58,7 @@ class VideoFilesTest {
         return file;
     }
 
-    static int audioFrames(Path file) throws IOException {
+    public static int audioFrames(Path file) throws IOException {
         int n = 0;
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
             g.start();
