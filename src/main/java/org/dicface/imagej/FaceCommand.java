@@ -7,15 +7,11 @@ import java.util.Locale;
 
 import ij.ImagePlus;
 import org.dicface.model.Sampling;
-import org.dicface.pipeline.CancelledException;
 import org.dicface.pipeline.ClipRestoration;
 import org.dicface.pipeline.Settings;
 import org.dicface.torch.Device;
-import org.scijava.Cancelable;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
-import org.scijava.command.Command;
-import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 
 /**
@@ -23,7 +19,7 @@ import org.scijava.plugin.Parameter;
  * log line. Parameter names are the macro keys (snake_case). Each command only builds its job and calls
  * {@link ClipRestoration}; the input image is never modified, the result is a new image.
  */
-abstract class FaceCommand implements Command, Cancelable {
+abstract class FaceCommand extends CancelableCommand {
     @Parameter(label = "Clip", description = "the image stack to treat as a clip (time, or z, is the frame axis)")
     ImagePlus image;
 
@@ -56,40 +52,39 @@ abstract class FaceCommand implements Command, Cancelable {
     @Parameter(type = ItemIO.OUTPUT, required = false)
     ImagePlus uncertainty_map;
 
-    @Parameter
-    LogService log;
-
     @Parameter(required = false)
     StatusService status;
-
-    private volatile String cancelReason;
 
     abstract String task();
 
     abstract ClipRestoration.Job job();
 
+    /** Called after a successful run, with the model used (for commands that report more). */
+    void finished(ClipRestoration.Result r, org.dicface.model.DicFace model) {
+    }
+
     @Override
-    public void run() {
-        try {
-            Path w = LoadedModel.weightsFor(task(), weights);
-            Device dev = Device.parse(device);
-            Settings settings = new Settings(Sampling.parse(sampling), seed, fidelity,
-                    Settings.Uncertainty.valueOf(uncertainty.toUpperCase(Locale.ROOT)));
-            ClipRestoration.Job job = job();
-            ClipRestoration.Result r = LoadedModel.use(config, w, dev,
-                    model -> ClipRestoration.run(model, dev, settings, image, job, this::progress));
-            result = r.output();
-            uncertainty_map = r.uncertainty();
-            log.info(String.format(Locale.ROOT, "DicFace %s: %s, %d frames, weights %s, sampling %s, seed %d, fidelity %.2f, "
-                    + "device %s, %.2f s per frame", task(), image.getTitle(), r.summary().frames(), w, settings.sampling().name(),
-                    seed, fidelity, dev, r.summary().secondsPerFrame()));
-        } catch (CancelledException e) {
-            cancel(e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            String message = "DicFace " + task() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
-            log.error(message);
-            cancel(message);
-        }
+    String title() {
+        return task();
+    }
+
+    @Override
+    void execute() throws IOException {
+        Path w = LoadedModel.weightsFor(task(), weights);
+        Device dev = Device.parse(device);
+        Settings settings = new Settings(Sampling.parse(sampling), seed, fidelity,
+                Settings.Uncertainty.valueOf(uncertainty.toUpperCase(Locale.ROOT)));
+        ClipRestoration.Job job = job();
+        ClipRestoration.Result r = LoadedModel.use(config, w, dev, model -> {
+            ClipRestoration.Result done = ClipRestoration.run(model, dev, settings, image, job, this::progress);
+            finished(done, model);
+            return done;
+        });
+        result = r.output();
+        uncertainty_map = r.uncertainty();
+        log.info(String.format(Locale.ROOT, "DicFace %s: %s, %d frames, weights %s, sampling %s, seed %d, fidelity %.2f, "
+                + "device %s, %.2f s per frame", task(), image.getTitle(), r.summary().frames(), w, settings.sampling().name(),
+                seed, fidelity, dev, r.summary().secondsPerFrame()));
     }
 
     private boolean progress(int done, int total) {
@@ -97,20 +92,5 @@ abstract class FaceCommand implements Command, Cancelable {
             status.showStatus(done, total, "DicFace " + task() + ": frame " + done + " of " + total);
         }
         return !isCanceled();
-    }
-
-    @Override
-    public boolean isCanceled() {
-        return cancelReason != null;
-    }
-
-    @Override
-    public void cancel(String reason) {
-        cancelReason = reason == null ? "cancelled" : reason;
-    }
-
-    @Override
-    public String getCancelReason() {
-        return cancelReason;
     }
 }

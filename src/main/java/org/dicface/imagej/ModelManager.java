@@ -7,12 +7,10 @@ import java.util.Map;
 
 import org.dicface.io.Download;
 import org.dicface.io.ModelRegistry;
-import org.scijava.Cancelable;
 import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -22,7 +20,7 @@ import org.scijava.plugin.Plugin;
  * convert to safetensors, or remove. The weights' licence must be accepted first.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>DicFace>Model Manager...")
-public final class ModelManager implements Command, Cancelable {
+public final class ModelManager extends CancelableCommand {
     @Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
     String licence = ModelRegistry.LICENCE;
 
@@ -47,43 +45,37 @@ public final class ModelManager implements Command, Cancelable {
     @Parameter(type = ItemIO.OUTPUT)
     String report;
 
-    @Parameter
-    LogService log;
-
     @Parameter(required = false)
     StatusService status;
 
-    private volatile String cancelReason;
+    @Override
+    String title() {
+        return "Model Manager";
+    }
 
     @Override
-    public void run() {
-        try {
-            ModelRegistry registry = ModelRegistry.standard();
-            switch (action) {
-                case "show" -> report = describe(registry);
-                case "register file" -> {
-                    if (file == null) {
-                        throw new IllegalArgumentException("choose the checkpoint file to register");
-                    }
-                    report = "registered " + line(registry.register(task, file.toPath(), accept_licence));
+    void execute() throws Exception {
+        ModelRegistry registry = ModelRegistry.standard();
+        switch (action) {
+            case "show" -> report = describe(registry);
+            case "register file" -> {
+                if (file == null) {
+                    throw new IllegalArgumentException("choose the checkpoint file to register");
                 }
-                case "download official" -> {
-                    URI source = url == null || url.isBlank() ? Download.OFFICIAL.get(task) : URI.create(url.trim());
-                    report = "downloaded and registered " + line(registry.download(task, source, sha256, accept_licence, this::progress));
-                }
-                case "convert to safetensors" -> report = "converted and registered " + line(registry.convertToSafetensors(task));
-                case "remove" -> {
-                    registry.remove(task);
-                    report = "removed the model of '" + task + "' from the registry (the file stays)";
-                }
-                default -> throw new IllegalArgumentException("unknown action '" + action + "'");
+                report = "registered " + line(registry.register(task, file.toPath(), accept_licence));
             }
-            log.info("DicFace Model Manager: " + report);
-        } catch (Exception e) {
-            String message = "DicFace Model Manager: " + (e.getMessage() == null ? e.toString() : e.getMessage());
-            log.error(message);
-            cancel(message);
+            case "download official" -> {
+                URI source = url == null || url.isBlank() ? Download.OFFICIAL.get(task) : URI.create(url.trim());
+                report = "downloaded and registered " + line(registry.download(task, source, sha256, accept_licence, this::progress));
+            }
+            case "convert to safetensors" -> report = "converted and registered " + line(registry.convertToSafetensors(task));
+            case "remove" -> {
+                registry.remove(task);
+                report = "removed the model of '" + task + "' from the registry (the file stays)";
+            }
+            default -> throw new IllegalArgumentException("unknown action '" + action + "'");
         }
+        log.info("DicFace Model Manager: " + report);
     }
 
     private boolean progress(long done, long total) {
@@ -105,20 +97,5 @@ public final class ModelManager implements Command, Cancelable {
 
     static String line(ModelRegistry.Entry e) {
         return String.format(Locale.ROOT, "%s (%s, %.1f MB, SHA-256 %s, licence accepted)", e.task(), e.file(), e.bytes() / 1e6, e.sha256());
-    }
-
-    @Override
-    public boolean isCanceled() {
-        return cancelReason != null;
-    }
-
-    @Override
-    public void cancel(String reason) {
-        cancelReason = reason == null ? "cancelled" : reason;
-    }
-
-    @Override
-    public String getCancelReason() {
-        return cancelReason;
     }
 }

@@ -38,7 +38,7 @@ public final class Codebook extends Module {
     }
 
     /** The name of the codebook tensor in state dicts and in exported codebook files. */
-    public static final String KEY = "quantize.embedding.weight.get()";
+    public static final String KEY = "quantize.embedding.weight";
 
     /** Writes the codebook to a safetensors file holding one tensor, {@link #KEY}. */
     public void export(java.nio.file.Path file) throws java.io.IOException {

@@ -66,7 +66,8 @@ class FaceCommandsTest extends ScopedTest {
     @Test
     void theCommandsAreInTheDicFaceMenu() {
         for (var c : Map.of(RestoreFaces.class, "Restore Faces...", InpaintFaces.class, "Inpaint Faces...",
-                ColorizeFaces.class, "Colorize Faces...").entrySet()) {
+                ColorizeFaces.class, "Colorize Faces...", CodebookInspector.class, "Codebook Inspector...",
+                ModelManager.class, "Model Manager...", OpenVideo.class, "Open Video...", SaveAsVideo.class, "Save as Video...").entrySet()) {
             CommandInfo info = commands.getCommand(c.getKey());
             assertNotNull(info, "indexed by the annotation processor: " + c.getKey());
             assertEquals("[Plugins, DicFace, " + c.getValue() + "]", info.getMenuPath().toString());
@@ -136,5 +137,37 @@ class FaceCommandsTest extends ScopedTest {
         CommandModule m = run(RestoreFaces.class, "image", ClipRestorationTest.rgbClip(40, 40, 1), "weights", null);
         assertNull(m.getCancelReason(), m.getCancelReason());
         assertEquals(40, ((ImagePlus) m.getOutput("result")).getWidth());
+    }
+
+    @Test
+    void codebookInspectorReportsUsageAndExports() throws Exception {
+        Path csv = home.resolve("usage.csv");
+        Path codebook = home.resolve("codebook.safetensors");
+        CommandModule m = run(CodebookInspector.class, "image", ClipRestorationTest.rgbClip(48, 48, 2), "usage_csv", csv.toFile(),
+                "codebook_file", codebook.toFile());
+        assertNull(m.getCancelReason(), m.getCancelReason());
+        String report = (String) m.getOutput("report");
+        assertTrue(report.contains("64 codebook entries") && report.contains("carry 90 %"), report);
+        assertNotNull(m.getOutput("usage_plot"));
+        assertEquals(65, java.nio.file.Files.readAllLines(csv).size());
+        try (var st = org.dicface.io.SafeTensors.open(codebook)) {
+            assertEquals(java.util.List.of(64L, 32L), java.util.Arrays.stream(st.entries().get("quantize.embedding.weight").shape())
+                    .boxed().toList());
+        }
+    }
+
+    @Test
+    void openAndSaveVideoCarryTheSound() throws Exception {
+        Path source = org.dicface.video.VideoFilesTest.videoWithSound(home.resolve("in.mp4"));
+        CommandModule opened = commands.run(OpenVideo.class, true, "file", source.toFile(), "virtual", false).get();
+        ImagePlus video = (ImagePlus) opened.getOutput("video");
+        assertEquals(10, video.getNFrames());
+        ImagePlus restored = (ImagePlus) run(RestoreFaces.class, "image", video).getOutput("result");
+        Path out = home.resolve("out.mp4");
+        CommandModule saved = commands.run(SaveAsVideo.class, true, "image", restored, "file", out.toFile(), "audio_from", null).get();
+        assertNull(saved.getCancelReason(), saved.getCancelReason());
+        assertEquals(org.dicface.video.VideoFilesTest.audioFrames(source), org.dicface.video.VideoFilesTest.audioFrames(out));
+        CommandModule missing = commands.run(OpenVideo.class, true, "file", home.resolve("nope.mp4").toFile(), "virtual", false).get();
+        assertTrue(missing.getCancelReason().contains("does not exist"), missing.getCancelReason());
     }
 }

@@ -1,0 +1,50 @@
+package org.dicface.imagej;
+
+import org.scijava.Cancelable;
+import org.scijava.command.Command;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+
+/**
+ * Base of the DicFace commands: a problem ends the command with one logged message (its cancel reason, which
+ * Fiji shows), never a stack trace; {@link #cancel} also stops a running restoration.
+ */
+abstract class CancelableCommand implements Command, Cancelable {
+    @Parameter
+    LogService log;
+
+    private volatile String cancelReason;
+
+    /** The command's work; any exception becomes the cancel reason. */
+    abstract void execute() throws Exception;
+
+    abstract String title();
+
+    @Override
+    public final void run() {
+        try {
+            execute();
+        } catch (org.dicface.pipeline.CancelledException e) {
+            cancel(e.getMessage());
+        } catch (Exception e) {
+            String message = "DicFace " + title() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            log.error(message);
+            cancel(message);
+        }
+    }
+
+    @Override
+    public boolean isCanceled() {
+        return cancelReason != null;
+    }
+
+    @Override
+    public void cancel(String reason) {
+        cancelReason = reason == null ? "cancelled" : reason;
+    }
+
+    @Override
+    public String getCancelReason() {
+        return cancelReason;
+    }
+}
