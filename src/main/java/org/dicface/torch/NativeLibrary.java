@@ -17,8 +17,9 @@ import org.dicface.torch.bindings.dicface_torch_h;
  *
  * <p>Search order: the system property {@code dicface.native.path} (the library file or its folder), then
  * the plugin's own {@code lib/<platform>} folder in a Fiji installation (found from the launcher's
- * {@code scijava.app.directory}, {@code imagej.dir} or {@code fiji.dir}), then the development build folder
- * {@code native/build} above the running classes or the working directory. Every failure becomes one
+ * {@code scijava.app.directory}, {@code imagej.dir} or {@code fiji.dir}, or beside the plugin's jar, as in
+ * plain ImageJ), then the development build folder {@code native/build} above the running classes or the
+ * working directory. Every failure becomes one
  * {@link NativeLibraryException} that says what is wrong and how to fix it.
  */
 public final class NativeLibrary {
@@ -145,8 +146,17 @@ public final class NativeLibrary {
                 }
             }
         }
-        codeLocation().ifPresent(start -> {
-            for (Path p = start; p != null; p = p.getParent()) {
+        codeLocation().ifPresent(jar -> {
+            // an installed plugin: Fiji.app/jars/x.jar or ImageJ/plugins/x.jar next to lib/<platform>
+            Path dir = jar.getParent();
+            for (Path base : new Path[] {dir, dir == null ? null : dir.getParent()}) {
+                if (base != null) {
+                    for (String platform : platformFolders()) {
+                        result.add(base.resolve("lib").resolve(platform).resolve(FILE_NAME));
+                    }
+                }
+            }
+            for (Path p = jar; p != null; p = p.getParent()) {
                 result.add(p.resolve("native").resolve("build").resolve(FILE_NAME));
             }
         });

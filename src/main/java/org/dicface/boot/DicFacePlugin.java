@@ -1,0 +1,39 @@
+package org.dicface.boot;
+
+import java.awt.GraphicsEnvironment;
+import java.lang.reflect.InvocationTargetException;
+
+import ij.IJ;
+import ij.plugin.PlugIn;
+
+/**
+ * The ImageJ 1.x entry of every DicFace command (plugins.config names it with the command as argument).
+ * Compiled for Java 8 like {@link JavaVersionCheck}: on a Java older than 22 it shows what to do instead of
+ * failing with UnsupportedClassVersionError; otherwise it hands over to the macro bridge, compiled for 25.
+ */
+public final class DicFacePlugin implements PlugIn {
+    @Override
+    public void run(String arg) {
+        String problem = JavaVersionCheck.problem();
+        if (problem != null) {
+            report(problem);
+            return;
+        }
+        try {
+            Class.forName("org.dicface.imagej.MacroBridge").getMethod("run", String.class).invoke(null, arg);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            report("DicFace: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            report("DicFace could not start (" + e + "). Reinstall the plugin (its jar and its lib folder).");
+        }
+    }
+
+    private static void report(String message) {
+        if (GraphicsEnvironment.isHeadless() || IJ.isMacro() && IJ.getInstance() == null) {
+            IJ.log(message);
+        } else {
+            IJ.error("DicFace", message);
+        }
+    }
+}

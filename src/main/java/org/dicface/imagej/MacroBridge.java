@@ -1,0 +1,205 @@
+package org.dicface.imagej;
+
+import java.awt.GraphicsEnvironment;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import org.scijava.Context;
+import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
+import org.scijava.command.Command;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.module.ModuleItem;
+
+/**
+ * Runs the DicFace SciJava commands in plain ImageJ 1.x (no imagej-legacy): a GenericDialog is built from the
+ * command's inputs, with the input names as keys, so that ImageJ's macro recorder records
+ * {@code run("Restore Faces...", "sampling=mean seed=0 ...")} and macros replay it; without a display the
+ * values come straight from the macro options. Outputs are shown (or logged), problems reported in one line.
+ */
+public final class MacroBridge {
+    private static final Map<String, Class<? extends Command>> COMMANDS = Map.of(
+            "restore", RestoreFaces.class, "inpaint", InpaintFaces.class, "colorize", ColorizeFaces.class,
+            "codebook", CodebookInspector.class, "models", ModelManager.class, "open-video", OpenVideo.class,
+            "save-video", SaveAsVideo.class);
+    private static Context context;
+
+    private MacroBridge() {
+    }
+
+    private static synchronized CommandService commands() {
+        if (context == null) {
+            Thread t = Thread.currentThread();
+            ClassLoader saved = t.getContextClassLoader();
+            t.setContextClassLoader(MacroBridge.class.getClassLoader());  // ImageJ's plugin loader holds our plugin index
+            try {
+                context = new Context();
+            } finally {
+                t.setContextClassLoader(saved);
+            }
+        }
+        return context.service(CommandService.class);
+    }
+
+    public static void run(String arg) throws Exception {
+        Class<? extends Command> type = COMMANDS.get(arg);
+        if (type == null) {
+            throw new IllegalArgumentException("unknown DicFace command '" + arg + "'");
+        }
+        CommandService service = commands();
+        CommandInfo info = service.getCommand(type);
+        Map<String, Object> inputs = ask(info);
+        if (inputs == null) {
+            return;  // dialog cancelled
+        }
+        CommandModule module = service.run(info, true, inputs).get();
+        if (module.getCancelReason() != null) {
+            throw new IllegalArgumentException(module.getCancelReason());
+        }
+        for (ModuleItem<?> out : info.outputs()) {
+            Object value = module.getOutput(out.getName());
+            if (value instanceof ImagePlus imp) {
+                if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) {
+                    WindowManager.setTempCurrentImage(imp);
+                } else {
+                    imp.show();
+                }
+            } else if (value instanceof String text) {
+                IJ.log(text);
+            }
+        }
+    }
+
+    /** The command's inputs from a dialog (or, headless, from the macro options); null when cancelled. */
+    private static Map<String, Object> ask(CommandInfo info) {
+        List<ModuleItem<?>> items = new ArrayList<>();
+        for (ModuleItem<?> item : info.inputs()) {
+            Class<?> t = item.getType();
+            boolean service = org.scijava.service.Service.class.isAssignableFrom(t) || t.getName().startsWith("org.scijava.");
+            if (!service && item.getIOType() != ItemIO.OUTPUT && item.getVisibility() != ItemVisibility.MESSAGE) {
+                items.add(item);
+            }
+        }
+        String options = Macro.getOptions();
+        boolean headless = GraphicsEnvironment.isHeadless();
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (headless) {
+            for (ModuleItem<?> item : items) {
+                values.put(item.getName(), fromText(item, Macro.getValue(options == null ? "" : options, item.getName(), defaultText(item))));
+            }
+            return values;
+        }
+        GenericDialog gd = new GenericDialog(info.getTitle());
+        for (ModuleItem<?> item : items) {
+            String name = item.getName();
+            Class<?> t = item.getType();
+            if (t == ImagePlus.class) {
+                String[] titles = imageTitles(!item.isRequired());
+                gd.addChoice(name, titles, titles.length > 0 ? titles[0] : "");
+            } else if (t == boolean.class || t == Boolean.class) {
+                gd.addCheckbox(name, Boolean.parseBoolean(defaultText(item)));
+            } else if (item.getChoices() != null && !item.getChoices().isEmpty()) {
+                gd.addChoice(name, item.getChoices().stream().map(String::valueOf).toArray(String[]::new), defaultText(item));
+            } else if (Number.class.isAssignableFrom(box(t))) {
+                gd.addNumericField(name, Double.parseDouble(defaultText(item)), t == double.class ? 3 : 0);
+            } else {
+                gd.addStringField(name, defaultText(item), 30);
+            }
+        }
+        gd.showDialog();
+        if (gd.wasCanceled()) {
+            return null;
+        }
+        for (ModuleItem<?> item : items) {
+            Class<?> t = item.getType();
+            String text;
+            if (t == ImagePlus.class || item.getChoices() != null && !item.getChoices().isEmpty()) {
+                text = gd.getNextChoice();
+            } else if (t == boolean.class || t == Boolean.class) {
+                text = Boolean.toString(gd.getNextBoolean());
+            } else if (Number.class.isAssignableFrom(box(t))) {
+                text = Double.toString(gd.getNextNumber());
+            } else {
+                text = gd.getNextString();
+            }
+            values.put(item.getName(), fromText(item, text));
+        }
+        return values;
+    }
+
+    private static String[] imageTitles(boolean withNone) {
+        List<String> titles = new ArrayList<>();
+        if (withNone) {
+            titles.add("none");
+        }
+        int[] ids = WindowManager.getIDList();
+        ImagePlus current = WindowManager.getCurrentImage();
+        if (current != null) {
+            titles.add(withNone ? titles.size() : 0, current.getTitle());
+        }
+        if (ids != null) {
+            for (int id : ids) {
+                String title = WindowManager.getImage(id).getTitle();
+                if (!titles.contains(title)) {
+                    titles.add(title);
+                }
+            }
+        }
+        return titles.toArray(String[]::new);
+    }
+
+    private static String defaultText(ModuleItem<?> item) {
+        Object v = item.getDefaultValue();
+        if (v == null) {
+            Class<?> t = item.getType();
+            return t == boolean.class ? "false" : Number.class.isAssignableFrom(box(t)) ? "0" : "";
+        }
+        return v instanceof File f ? f.getPath() : String.valueOf(v);
+    }
+
+    private static Class<?> box(Class<?> t) {
+        return t == int.class ? Integer.class : t == long.class ? Long.class : t == double.class ? Double.class
+                : t == float.class ? Float.class : t;
+    }
+
+    private static Object fromText(ModuleItem<?> item, String text) {
+        Class<?> t = box(item.getType());
+        String v = text == null ? "" : text.trim();
+        if (t == ImagePlus.class) {
+            if (v.isEmpty() || v.equals("none")) {
+                return item.isRequired() ? WindowManager.getCurrentImage() : null;
+            }
+            ImagePlus imp = WindowManager.getImage(v);
+            if (imp == null) {
+                throw new IllegalArgumentException("there is no image '" + v + "'");
+            }
+            return imp;
+        }
+        if (t == Boolean.class) {
+            return Boolean.parseBoolean(v);
+        }
+        if (t == Integer.class) {
+            return (int) Double.parseDouble(v);
+        }
+        if (t == Long.class) {
+            return (long) Double.parseDouble(v);
+        }
+        if (t == Double.class) {
+            return Double.parseDouble(v);
+        }
+        if (t == File.class) {
+            return v.isEmpty() ? null : new File(v);
+        }
+        return v;
+    }
+}

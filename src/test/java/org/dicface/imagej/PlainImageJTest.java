@@ -1,0 +1,113 @@
+package org.dicface.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.dicface.model.Fixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Plain ImageJ 1.54 from Maven Central with DicFace installed as a user installs it (plugins/DicFace_Plugins.jar,
+ * plugins/jars, lib/linux64), started under Xvfb: a macro runs every command and takes a screenshot.
+ */
+class PlainImageJTest {
+    @TempDir
+    Path ij;
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The installation scripts/install-imagej makes, from the classes and the test classpath's jars. */
+    private Path install() throws IOException, InterruptedException {
+        Path plugins = Files.createDirectories(ij.resolve("plugins/jars"));
+        Files.createDirectories(ij.resolve("lib/linux64"));
+        Path jarTool = Path.of(System.getProperty("java.home"), "bin", "jar");
+        Process jar = new ProcessBuilder(jarTool.toString(), "--create", "--file", ij.resolve("plugins/DicFace_Plugins.jar").toString(),
+                "-C", "target/classes", ".", "-C", "plugin-resources/imagej1", "plugins.config").inheritIO().start();
+        assertEquals(0, jar.waitFor());
+        Path ijJar = null;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            String name = p.getFileName().toString();
+            if (name.startsWith("ij-") && name.endsWith(".jar")) {
+                ijJar = p;
+            } else if (name.endsWith(".jar") && !name.startsWith("junit") && !name.startsWith("opentest4j")
+                    && !name.startsWith("apiguardian") && !name.startsWith("surefire") && !name.startsWith("common-")) {
+                Files.copy(p, plugins.resolve(name));
+            }
+        }
+        Files.copy(Path.of(System.getProperty("dicface.native.path"), "libdicface_torch.so"), ij.resolve("lib/linux64/libdicface_torch.so"));
+        return ijJar;
+    }
+
+    @Test
+    void everyCommandRunsFromAMacroUnderXvfb() throws Exception {
+        assumeTrue(onPath("xvfb-run"), "needs xvfb-run (scripts/setup installs it)");
+        Path ijJar = install();
+        Path out = Files.createDirectories(ij.resolve("out"));
+        String w = Fixture.file("weights.safetensors").toAbsolutePath().toString();
+        String c = Fixture.file("config.json").toAbsolutePath().toString();
+        String common = " weights=" + w + " config=" + c + " sampling=mean seed=0 fidelity=1 device=cpu uncertainty=none";
+        String macro = String.join("\n",
+                "newImage(\"clip\", \"RGB ramp\", 96, 80, 3);",
+                "run(\"Properties...\", \"channels=1 slices=1 frames=3\");",
+                "report = \"\";",
+                "run(\"Restore Faces...\", \"image=clip" + common + " keep_size use_selection=false feather=16\");",
+                "report = report + \"restore \" + getWidth() + \" \" + getHeight() + \" \" + nSlices + \" \" + bitDepth() + \"\\n\";",
+                "saveAs(\"Tiff\", \"" + out + "/restored.tif\");",
+                "selectImage(\"clip\");",
+                "makeOval(20, 20, 30, 25);",
+                "run(\"Inpaint Faces...\", \"image=clip mask=none" + common + "\");",
+                "report = report + \"inpaint \" + getWidth() + \" \" + nSlices + \"\\n\";",
+                "selectImage(\"clip\");",
+                "run(\"Select None\");",
+                "run(\"Colorize Faces...\", \"image=clip" + common + " keep_luminance keep_size\");",
+                "report = report + \"colorize \" + bitDepth() + \"\\n\";",
+                "run(\"Save as Video...\", \"image=\" + getTitle() + \" file=" + out + "/colour.mp4 audio_from=\");",
+                "run(\"Open Video...\", \"file=" + out + "/colour.mp4 virtual=false\");",
+                "report = report + \"video \" + nSlices + \"\\n\";",
+                "selectImage(\"clip\");",
+                "run(\"Codebook Inspector...\", \"image=clip" + common + " usage_csv=" + out + "/usage.csv codebook_file=\");",
+                "run(\"Model Manager...\", \"task=restore action=show file= url= sha256= accept_licence=false\");",
+                "run(\"Capture Screen\");",
+                "saveAs(\"PNG\", \"" + out + "/screen.png\");",
+                "File.saveString(report, \"" + out + "/report.txt\");",
+                "run(\"Quit\");");
+        Path macroFile = Files.writeString(ij.resolve("test.ijm"), macro);
+        List<String> cmd = new ArrayList<>(List.of("xvfb-run", "-a", "-s", "-screen 0 1280x1024x24",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-Ddicface.home=" + ij.resolve("home"), "-Dplugins.dir=" + ij, "-jar", ijJar.toString(), "-macro", macroFile.toString()));
+        Process p = new ProcessBuilder(cmd).directory(ij.toFile()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "ImageJ finished");
+        Path report = out.resolve("report.txt");
+        assertTrue(Files.exists(report), "the macro ran to the end; ImageJ printed:\n" + log);
+        List<String> lines = Files.readAllLines(report);
+        assertEquals(List.of("restore 96 80 3 24", "inpaint 96 3", "colorize 24", "video 3"), lines, log);
+        assertTrue(Files.size(out.resolve("restored.tif")) > 10_000);
+        assertEquals(65, Files.readAllLines(out.resolve("usage.csv")).size());
+        assertTrue(Files.size(out.resolve("screen.png")) > 1_000, "screenshot taken");
+        String keep = System.getProperty("dicface.test.screenshots");
+        if (keep != null) {
+            Files.createDirectories(Path.of(keep));
+            Files.copy(out.resolve("screen.png"), Path.of(keep, "plain-imagej.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
