@@ -144,6 +144,22 @@ class NativeLibraryTest {
         assertTrue(out.contains("Install a Java 25 runtime"), out);
     }
 
+    /** The ImageJ menu entry says the same on an old Java, through ImageJ's own log, instead of a stack trace. */
+    @Test
+    void theImageJEntryTellsAnOldJavaWhatToDo(@TempDir Path dir) throws Exception {
+        Optional<Path> oldJava = oldJava();
+        assumeTrue(oldJava.isPresent(), "no Java older than 22 under /usr/lib/jvm");
+        String ijJar = java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> Path.of(e).getFileName().toString().startsWith("ij-")).findFirst().orElseThrow();
+        Path macro = Files.writeString(dir.resolve("old.ijm"), "call(\"ij.IJ.runPlugIn\", \"org.dicface.boot.DicFacePlugin\", \"restore\");");
+        Process p = new ProcessBuilder(oldJava.get().toString(), "-Djava.awt.headless=true", "-cp", ijJar + File.pathSeparator
+                + "target/classes", "ij.ImageJ", "-batch", macro.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        assertTrue(out.contains("DicFace needs Java 22 or newer"), out);
+        assertTrue(!out.contains("UnsupportedClassVersionError"), out);
+    }
+
     private static Optional<Path> oldJava() throws IOException {
         Path jvms = Path.of(File.separator, "usr", "lib", "jvm");
         if (!Files.isDirectory(jvms)) {
