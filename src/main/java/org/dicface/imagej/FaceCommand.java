@@ -91,6 +91,10 @@ abstract class FaceCommand extends CancelableCommand {
         if (status != null) {
             status.showStatus(done, total, "DicFace " + task() + ": frame " + done + " of " + total);
         }
+        if (ij.IJ.escapePressed()) {  // plain ImageJ: Esc stops a running command
+            ij.IJ.resetEscape();
+            cancel("cancelled with Esc after " + done + " of " + total + " frames");
+        }
         return !isCanceled();
     }
 }

@@ -83,6 +83,7 @@ class BatchCliTest extends ScopedTest {
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(Files.exists(out.resolve("c-inpaint.tif")));
         assertTrue(Files.exists(out.resolve("c-inpaint-uncertainty.tif")));
+        assertEquals(65, Files.readAllLines(out.resolve("c-inpaint-codebook.csv")).size(), "the codebook-usage table");
         r = CliTest.run(common("colorize", out, "--keep-luminance", stack.toString()));
         assertEquals(0, r.exit(), r.out() + r.err());
         assertEquals(24, IJ.openImage(out.resolve("c-colorize.tif").toString()).getBitDepth());
