@@ -110,4 +110,32 @@ class PlainImageJTest {
             Files.copy(out.resolve("screen.png"), Path.of(keep, "plain-imagej.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
+
+    /** The dialog of a menu command, recorded by ImageJ's macro recorder with the input names as keys. */
+    @Test
+    void theDialogIsRecordedAsAMacroLine() throws Exception {
+        assumeTrue(onPath("xvfb-run"), "needs xvfb-run (scripts/setup installs it)");
+        Path ijJar = install();
+        Path out = Files.createDirectories(ij.resolve("out"));
+        List<String> cmd = new ArrayList<>(List.of("xvfb-run", "-a", "-s", "-screen 0 1280x1024x24",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-Ddicface.home=" + ij.resolve("home"), "-Dplugins.dir=" + ij,
+                "-cp", ijJar + File.pathSeparator + "target/test-classes", RecorderProbe.class.getName(), out.toString(),
+                Fixture.file("weights.safetensors").toAbsolutePath().toString(), Fixture.file("config.json").toAbsolutePath().toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS));
+        assertTrue(Files.exists(out.resolve("recorded.txt")), log);
+        String recorded = Files.readString(out.resolve("recorded.txt"));
+        assertTrue(recorded.contains("run(\"Restore Faces...\", \"image=clip weights=") && recorded.contains("sampling=mean")
+                && recorded.contains("device=cpu"), recorded);
+        assertEquals("clip-restore 96 3", Files.readString(out.resolve("result.txt")));
+        assertTrue(Files.size(out.resolve("dialog.png")) > 1_000 && Files.size(out.resolve("result.png")) > 1_000);
+        String keep = System.getProperty("dicface.test.screenshots");
+        if (keep != null) {
+            for (String f : new String[] {"dialog.png", "result.png"}) {
+                Files.copy(out.resolve(f), Path.of(keep, f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
 }
