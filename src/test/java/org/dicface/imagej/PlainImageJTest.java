@@ -130,7 +130,9 @@ class PlainImageJTest {
         assertTrue(recorded.contains("run(\"Restore Faces...\", \"image=clip weights=") && recorded.contains("sampling=mean")
                 && recorded.contains("device=cpu"), recorded);
         assertEquals("clip-restore 96 3", Files.readString(out.resolve("result.txt")));
-        assertTrue(Files.size(out.resolve("dialog.png")) > 1_000 && Files.size(out.resolve("result.png")) > 1_000);
+        java.awt.image.BufferedImage dialog = javax.imageio.ImageIO.read(out.resolve("dialog.png").toFile());
+        assertTrue(dialog.getWidth() > 200 && dialog.getHeight() > 200, "a screenshot of the dialog");
+        assertEquals(1280, javax.imageio.ImageIO.read(out.resolve("result.png").toFile()).getWidth(), "a screenshot of the screen");
         String keep = System.getProperty("dicface.test.screenshots");
         if (keep != null) {
             for (String f : new String[] {"dialog.png", "result.png"}) {
