@@ -41,30 +41,22 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "safetensors file to write (atomically)")
     Path output;
 
-    @Option(names = "--sampling", defaultValue = "sample", description = "mean, sample, argmax, topk:K or mc:K (default: ${DEFAULT-VALUE}, as the official model)")
-    String sampling;
-
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the Dirichlet sampling (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--fidelity", defaultValue = "1.0", description = "fidelity weight w in [0,1] of the encoder-feature fusion (official: ${DEFAULT-VALUE})")
-    double fidelity;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE})")
-    String device;
+    @picocli.CommandLine.Mixin
+    SamplingOptions options;
 
     @Override
     public Integer call() throws Exception {
         DicFaceConfig c = DicFaceConfig.resolve(config);
-        Sampling mode = Sampling.parse(sampling);
-        Device dev = Device.parse(device);
+        Sampling mode = options.mode();
+        Device dev = options.dev();
+        double fidelity = options.fidelity;
         if (fidelity < 0 || fidelity > 1) {
             throw new IllegalArgumentException("--fidelity must be in [0, 1], got " + fidelity);
         }
         Map<String, Tensor> result = new LinkedHashMap<>();
         try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.INFERENCE.enter();
                 Tensor frames = readInput(c); DicFace model = ModelLoader.load(c, weights, dev);
-                Generator random = new Generator(seed); Probe.Collecting probe = Probe.collecting()) {
+                Generator random = new Generator(options.seed); Probe.Collecting probe = Probe.collecting()) {
             DicFace.Result r = model.forward(frames.to(dev), mode, random, fidelity, probe);
             probe.tensors().forEach((name, t) -> result.put(name.equals("quant") ? "quant_" + label(mode) : name, host(t)));
             result.put("alpha", host(r.alpha()));
@@ -72,7 +64,7 @@ final class ForwardCommand implements Callable<Integer> {
             result.put("out", host(r.out()));
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("sampling", mode.name());
-            meta.put("seed", Long.toString(seed));
+            meta.put("seed", Long.toString(options.seed));
             meta.put("fidelity", Double.toString(fidelity));
             meta.put("config", c.toJson());
             SafeTensors.write(output, result, meta);

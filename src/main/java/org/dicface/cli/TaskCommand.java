@@ -12,7 +12,6 @@ import org.dicface.io.AtomicFile;
 import org.dicface.model.DicFace;
 import org.dicface.model.DicFaceConfig;
 import org.dicface.model.ModelLoader;
-import org.dicface.model.Sampling;
 import org.dicface.pipeline.Batch;
 import org.dicface.pipeline.ClipRestoration;
 import org.dicface.pipeline.Settings;
@@ -38,17 +37,8 @@ abstract class TaskCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output-dir"}, required = true, description = "folder for the results (<name>-<task>.tif)")
     Path outputDir;
 
-    @Option(names = "--sampling", defaultValue = "sample", description = "sample (official), mean, mc:K, argmax, topk:K")
-    String sampling;
-
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the sampling; same settings, same pixels")
-    long seed;
-
-    @Option(names = "--fidelity", defaultValue = "1.0", description = "fidelity weight in [0,1] (official ${DEFAULT-VALUE})")
-    double fidelity;
-
-    @Option(names = "--device", defaultValue = "auto", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE})")
-    String device;
+    @picocli.CommandLine.Mixin
+    SamplingOptions options;
 
     @Option(names = "--model-size", description = "keep the model's size (512) instead of the input's")
     boolean modelSize;
@@ -65,9 +55,8 @@ abstract class TaskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = new Settings(Sampling.parse(sampling), seed, fidelity,
-                Settings.Uncertainty.valueOf(uncertainty.trim().toUpperCase(java.util.Locale.ROOT)));
-        Device dev = Device.parse(device);
+        Settings settings = options.settings(uncertainty);
+        Device dev = options.dev();
         List<Batch.Outcome> outcomes;
         try (DicFace model = ModelLoader.load(DicFaceConfig.resolve(config), weights, dev)) {
             outcomes = Batch.run(model, dev, settings, inputs, outputDir, task(), this::job, resume,
@@ -78,13 +67,13 @@ abstract class TaskCommand implements Callable<Integer> {
         summary.put("task", task().name().toLowerCase(java.util.Locale.ROOT));
         summary.put("weights", weights.toString());
         summary.put("sampling", settings.sampling().name());
-        summary.put("seed", seed);
-        summary.put("fidelity", fidelity);
+        summary.put("seed", options.seed);
+        summary.put("fidelity", options.fidelity);
         summary.put("device", dev.toString());
         summary.put("failed", failed);
         summary.put("outcomes", outcomes);
         String json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(summary);
-        AtomicFile.write(outputDir.resolve("summary.json"), ch -> ch.write(java.nio.ByteBuffer.wrap(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        AtomicFile.writeString(outputDir.resolve("summary.json"), json);
         for (Batch.Outcome o : outcomes) {
             System.out.println(o.status() + "  " + o.input() + (o.output() != null ? "  ->  " + o.output() : "")
                     + (o.error() != null ? "  (" + o.error() + ")" : ""));

@@ -69,8 +69,7 @@ public final class CodebookInspector extends FaceCommand {
         report = String.format(Locale.ROOT, "%s: %d codebook entries; %d carry 90 %% of the weight; entropy %.2f bits (uniform: %.2f)",
                 image.getTitle(), u.share().length, u.entriesFor90(), u.entropyBits(), Math.log(u.share().length) / Math.log(2));
         if (usage_csv != null) {
-            org.dicface.io.AtomicFile.write(usage_csv.toPath(),
-                    ch -> ch.write(java.nio.ByteBuffer.wrap(u.toCsv().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            org.dicface.io.AtomicFile.writeString(usage_csv.toPath(), u.toCsv());
         }
         if (codebook_file != null) {
             model.codebook().export(codebook_file.toPath());

@@ -19,6 +19,17 @@ public final class AtomicFile {
         void writeTo(FileChannel channel) throws IOException;
     }
 
+    /** Writes a text file (UTF-8). */
+    public static void writeString(Path file, String text) throws IOException {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        write(file, channel -> {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        });
+    }
+
     /** Writes a file through a channel. */
     public static void write(Path file, Content content) throws IOException {
         writeVia(file, tmp -> {

@@ -134,7 +134,7 @@ public final class ModelRegistry {
 
     private void save() throws IOException {
         String json = new GsonBuilder().setPrettyPrinting().create().toJson(entries);
-        AtomicFile.write(home.resolve("models.json"), ch -> ch.write(java.nio.ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8))));
+        AtomicFile.writeString(home.resolve("models.json"), json);
     }
 
     /** SHA-256 of a file, hex. */

@@ -52,8 +52,7 @@ public final class Batch {
                         (done, total) -> listener.frameDone(input, done, total));
                 ClipFiles.save(r.output(), output);
                 Path usage = outputDir.resolve(output.getFileName().toString().replaceFirst("\\.(tif|mp4)$", "") + "-codebook.csv");
-                org.dicface.io.AtomicFile.write(usage, ch -> ch.write(java.nio.ByteBuffer.wrap(
-                        r.summary().codebookUsage().toCsv().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                org.dicface.io.AtomicFile.writeString(usage, r.summary().codebookUsage().toCsv());
                 if (writeUncertainty && r.uncertainty() != null) {
                     ClipFiles.saveTiff(r.uncertainty(), outputDir.resolve(output.getFileName().toString().replace(".tif", "-uncertainty.tif")));
                 }
