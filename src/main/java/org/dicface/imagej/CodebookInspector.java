@@ -20,7 +20,7 @@ import org.scijava.plugin.Plugin;
  * of weight per entry, sorted; how many entries carry 90 %; the entropy), optionally writing the table as CSV
  * and the codebook itself as safetensors.
  */
-@Plugin(type = Command.class, menuPath = "Plugins>DicFace>Codebook Inspector...")
+@Plugin(type = Command.class, label = "Codebook Inspector...")  // menu entry: plugins.config (through the Java check)
 public final class CodebookInspector extends FaceCommand {
     @Parameter(label = "Usage table (CSV)", required = false, style = "save")
     File usage_csv;

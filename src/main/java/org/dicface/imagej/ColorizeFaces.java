@@ -6,7 +6,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 /** Plugins > DicFace > Colorize Faces...: gray clips (8-bit, 16-bit, 32-bit or RGB-gray) in, RGB out. */
-@Plugin(type = Command.class, menuPath = "Plugins>DicFace>Colorize Faces...")
+@Plugin(type = Command.class, label = "Colorize Faces...")  // menu entry: plugins.config (through the Java check)
 public final class ColorizeFaces extends FaceCommand {
     @Parameter(label = "Keep the input's luminance", description = "take only the colour from the model")
     boolean keep_luminance = false;

@@ -22,13 +22,15 @@ import org.scijava.command.CommandService;
 import org.scijava.module.ModuleItem;
 
 /**
- * Runs the DicFace SciJava commands in plain ImageJ 1.x (no imagej-legacy): a GenericDialog is built from the
- * command's inputs, with the input names as keys, so that ImageJ's macro recorder records
- * {@code run("Restore Faces...", "sampling=mean seed=0 ...")} and macros replay it; without a display the
- * values come straight from the macro options. Outputs are shown (or logged), problems reported in one line.
+ * Runs the DicFace SciJava commands from the ImageJ menu (Fiji and plain ImageJ 1.x alike, entered through
+ * plugins.config and the Java check): a GenericDialog is built from the command's inputs, with the input names
+ * as keys, so that the macro recorder records {@code run("Restore Faces...", "sampling=mean seed=0 ...")} and
+ * macros replay it; without a display (Fiji --headless) the values come straight from the macro options.
+ * Outputs are shown (or logged), problems reported in one line.
  */
 public final class MacroBridge {
-    private static final Map<String, Class<? extends Command>> COMMANDS = Map.of(
+    /** The argument of each plugins.config entry and the command it runs. */
+    static final Map<String, Class<? extends Command>> COMMANDS = Map.of(
             "restore", RestoreFaces.class, "inpaint", InpaintFaces.class, "colorize", ColorizeFaces.class,
             "codebook", CodebookInspector.class, "models", ModelManager.class, "open-video", OpenVideo.class,
             "save-video", SaveAsVideo.class);
@@ -112,6 +114,8 @@ public final class MacroBridge {
                 gd.addChoice(name, item.getChoices().stream().map(String::valueOf).toArray(String[]::new), defaultText(item));
             } else if (Number.class.isAssignableFrom(box(t))) {
                 gd.addNumericField(name, Double.parseDouble(defaultText(item)), t == double.class ? 3 : 0);
+            } else if (t == File.class) {
+                gd.addFileField(name, defaultText(item), 30);  // a text field with a Browse button
             } else {
                 gd.addStringField(name, defaultText(item), 30);
             }

@@ -19,7 +19,7 @@ import org.scijava.plugin.Plugin;
  * SHA-256, licence), register a file, download the official one (progress, resume, optional checksum),
  * convert to safetensors, or remove. The weights' licence must be accepted first.
  */
-@Plugin(type = Command.class, menuPath = "Plugins>DicFace>Model Manager...")
+@Plugin(type = Command.class, label = "Model Manager...")  // menu entry: plugins.config (through the Java check)
 public final class ModelManager extends CancelableCommand {
     @Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
     String licence = ModelRegistry.LICENCE;

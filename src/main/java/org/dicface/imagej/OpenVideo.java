@@ -10,7 +10,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 /** Plugins > DicFace > Open Video...: a video file as a stack, its frame rate in the calibration. */
-@Plugin(type = Command.class, menuPath = "Plugins>DicFace>Open Video...")
+@Plugin(type = Command.class, label = "Open Video...")  // menu entry: plugins.config (through the Java check)
 public final class OpenVideo extends CancelableCommand {
     @Parameter(label = "Video file", style = "open")
     File file;

@@ -12,7 +12,7 @@ import org.scijava.plugin.Plugin;
  * Plugins > DicFace > Save as Video...: H.264 MP4 at the calibration's frame rate; the sound of the video the
  * stack came from (or of a chosen file) is copied across.
  */
-@Plugin(type = Command.class, menuPath = "Plugins>DicFace>Save as Video...")
+@Plugin(type = Command.class, label = "Save as Video...")  // menu entry: plugins.config (through the Java check)
 public final class SaveAsVideo extends CancelableCommand {
     @Parameter(label = "Stack")
     ImagePlus image;

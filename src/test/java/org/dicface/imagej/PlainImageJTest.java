@@ -40,7 +40,7 @@ class PlainImageJTest {
         Files.createDirectories(ij.resolve("lib/linux64"));
         Path jarTool = Path.of(System.getProperty("java.home"), "bin", "jar");
         Process jar = new ProcessBuilder(jarTool.toString(), "--create", "--file", ij.resolve("plugins/DicFace_Plugins.jar").toString(),
-                "-C", "target/classes", ".", "-C", "plugin-resources/imagej1", "plugins.config").inheritIO().start();
+                "-C", "target/classes", ".").inheritIO().start();  // the classes and plugins.config, as the project's jar
         assertEquals(0, jar.waitFor());
         Path ijJar = null;
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
