@@ -33,6 +33,12 @@ abstract class CancelableCommand implements Command, Cancelable {
         }
     }
 
+    /** What the command did, for SciJava's log and ImageJ's Log window. */
+    void report(String line) {
+        log.info(line);
+        ij.IJ.log(line);
+    }
+
     @Override
     public boolean isCanceled() {
         return cancelReason != null;

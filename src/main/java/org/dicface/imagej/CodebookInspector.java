@@ -74,6 +74,6 @@ public final class CodebookInspector extends FaceCommand {
         if (codebook_file != null) {
             model.codebook().export(codebook_file.toPath());
         }
-        log.info("DicFace codebook: " + report);
+        report("DicFace codebook: " + report);
     }
 }

@@ -82,7 +82,7 @@ abstract class FaceCommand extends CancelableCommand {
         });
         result = r.output();
         uncertainty_map = r.uncertainty();
-        log.info(String.format(Locale.ROOT, "DicFace %s: %s, %d frames, weights %s, sampling %s, seed %d, fidelity %.2f, "
+        report(String.format(Locale.ROOT, "DicFace %s: %s, %d frames, weights %s, sampling %s, seed %d, fidelity %.2f, "
                 + "device %s, %.2f s per frame", task(), image.getTitle(), r.summary().frames(), w, settings.sampling().name(),
                 seed, fidelity, dev, r.summary().secondsPerFrame()));
     }
@@ -91,6 +91,8 @@ abstract class FaceCommand extends CancelableCommand {
         if (status != null) {
             status.showStatus(done, total, "DicFace " + task() + ": frame " + done + " of " + total);
         }
+        ij.IJ.showProgress(done, total);  // ImageJ's own status bar (the menu runs commands in a context of their own)
+        ij.IJ.showStatus("DicFace " + task() + ": frame " + done + " of " + total);
         if (ij.IJ.escapePressed()) {  // plain ImageJ: Esc stops a running command
             ij.IJ.resetEscape();
             cancel("cancelled with Esc after " + done + " of " + total + " frames");

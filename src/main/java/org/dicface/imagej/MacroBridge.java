@@ -183,7 +183,8 @@ public final class MacroBridge {
             if (v.isEmpty() || v.equals("none")) {
                 return item.isRequired() ? WindowManager.getCurrentImage() : null;
             }
-            ImagePlus imp = WindowManager.getImage(v);
+            ImagePlus current = WindowManager.getCurrentImage();  // includes a macro's temporary current image
+            ImagePlus imp = current != null && current.getTitle().equals(v) ? current : WindowManager.getImage(v);
             if (imp == null) {
                 throw new IllegalArgumentException("there is no image '" + v + "'");
             }

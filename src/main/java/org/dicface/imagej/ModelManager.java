@@ -75,7 +75,7 @@ public final class ModelManager extends CancelableCommand {
             }
             default -> throw new IllegalArgumentException("unknown action '" + action + "'");
         }
-        log.info("DicFace Model Manager: " + report);
+        report("DicFace Model Manager: " + report);
     }
 
     private boolean progress(long done, long total) {

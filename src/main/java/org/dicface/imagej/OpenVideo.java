@@ -29,6 +29,6 @@ public final class OpenVideo extends CancelableCommand {
     @Override
     void execute() throws Exception {
         video = VideoFiles.open(file.toPath(), virtual);
-        log.info("DicFace: opened " + file + " (" + video.getNFrames() + " frames at " + video.getCalibration().fps + " fps)");
+        report("DicFace: opened " + file + " (" + video.getNFrames() + " frames at " + video.getCalibration().fps + " fps)");
     }
 }

@@ -32,6 +32,6 @@ public final class SaveAsVideo extends CancelableCommand {
     @Override
     void execute() throws Exception {
         VideoFiles.save(image, file.toPath(), audio_from == null ? null : audio_from.toPath());
-        log.info("DicFace: saved " + image.getTitle() + " as " + file);
+        report("DicFace: saved " + image.getTitle() + " as " + file);
     }
 }

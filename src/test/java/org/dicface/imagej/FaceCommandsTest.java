@@ -183,4 +183,25 @@ class FaceCommandsTest extends ScopedTest {
         CommandModule missing = commands.run(OpenVideo.class, true, "file", home.resolve("nope.mp4").toFile(), "virtual", false).get();
         assertTrue(missing.getCancelReason().contains("does not exist"), missing.getCancelReason());
     }
+
+    /** The menu path without a display (Fiji --headless): values come straight from the macro options. */
+    @Test
+    void theMenuEntryReadsMacroOptionsWithoutADisplay() throws Exception {
+        ImagePlus clip = ClipRestorationTest.rgbClip(50, 40, 2);
+        clip.setTitle("headless-clip");
+        ImagePlus[] made = new ImagePlus[1];
+        Thread t = new Thread(() -> {
+            ij.WindowManager.setTempCurrentImage(clip);  // ImageJ keeps the temporary current image per thread
+            ij.Macro.setOptions("image=headless-clip weights=" + Fixture.file("weights.safetensors") + " config="
+                    + Fixture.file("config.json") + " sampling=mean seed=0 fidelity=1 device=cpu uncertainty=none keep_size feather=16");
+            new org.dicface.boot.DicFacePlugin().run("restore");
+            made[0] = ij.WindowManager.getTempCurrentImage();
+        }, "Run$_headless-test");
+        t.start();
+        t.join();
+        ImagePlus result = made[0];
+        assertNotNull(result);
+        assertEquals("headless-clip-restore", result.getTitle());
+        assertEquals(50, result.getWidth());
+    }
 }
