@@ -1,5 +1,7 @@
 package org.dicface.pipeline;
 
+import org.dicface.video.FrameSource;
+import org.dicface.video.StackSource;
 import java.awt.Rectangle;
 
 import ij.ImagePlus;

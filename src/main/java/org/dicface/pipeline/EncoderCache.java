@@ -1,5 +1,6 @@
 package org.dicface.pipeline;
 
+import org.dicface.video.FrameSource;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;

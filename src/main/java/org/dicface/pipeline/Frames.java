@@ -1,5 +1,6 @@
 package org.dicface.pipeline;
 
+import org.dicface.video.FrameSource;
 import java.awt.Rectangle;
 import java.util.List;
 

@@ -10,7 +10,7 @@ import org.dicface.model.DicFace;
 import org.dicface.model.DicFaceConfig;
 import org.dicface.model.Probe;
 import org.dicface.model.Sampling;
-import org.dicface.pipeline.FrameSource;
+import org.dicface.video.FrameSource;
 import org.dicface.pipeline.Progress;
 import org.dicface.pipeline.Settings;
 import org.dicface.pipeline.StreamingRestorer;

@@ -1,5 +1,7 @@
 package org.dicface.pipeline;
 
+import org.dicface.video.FrameSource;
+import org.dicface.video.StackSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

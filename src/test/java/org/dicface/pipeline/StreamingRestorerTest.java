@@ -1,5 +1,6 @@
 package org.dicface.pipeline;
 
+import org.dicface.video.FrameSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,9 +1,8 @@
-package org.dicface.pipeline;
+package org.dicface.video;
 
 import ij.ImagePlus;
 import ij.ImageStack;
 import org.dicface.torch.Tensor;
-import org.dicface.video.StackFrames;
 
 /**
  * An ImageJ image as a clip, read frame by frame (virtual stacks stay virtual): 8-, 16-, 32-bit or RGB; gray,

@@ -1,4 +1,4 @@
-package org.dicface.pipeline;
+package org.dicface.video;
 
 import org.dicface.torch.Tensor;
 
