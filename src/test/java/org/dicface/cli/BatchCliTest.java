@@ -87,5 +87,13 @@ class BatchCliTest extends ScopedTest {
         r = CliTest.run(common("colorize", out, "--keep-luminance", stack.toString()));
         assertEquals(0, r.exit(), r.out() + r.err());
         assertEquals(24, IJ.openImage(out.resolve("c-colorize.tif").toString()).getBitDepth());
+        // and measured against the clip it came from
+        Path table = out.resolve("eval.csv");
+        r = CliTest.run("evaluate", out.resolve("c-inpaint.tif").toString(), "--truth", stack.toString(), "--input", stack.toString(),
+                "-o", table.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("2 frames (RGB, crop 4): PSNR"), r.out());
+        assertEquals(4, Files.readAllLines(table).size());
+        assertTrue(Files.size(out.resolve("eval.png")) > 500);
     }
 }

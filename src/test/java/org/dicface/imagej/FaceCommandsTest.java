@@ -71,7 +71,7 @@ class FaceCommandsTest extends ScopedTest {
             entries = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
                     .filter(l -> l.startsWith("Plugins>DicFace")).toList();
         }
-        assertEquals(7, entries.size());
+        assertEquals(8, entries.size());
         java.util.regex.Pattern entry = java.util.regex.Pattern.compile(
                 "Plugins>DicFace, \"([^\"]+)\", org\\.dicface\\.boot\\.DicFacePlugin\\(\"([^\"]+)\"\\)");
         for (String line : entries) {
@@ -203,5 +203,18 @@ class FaceCommandsTest extends ScopedTest {
         assertNotNull(result);
         assertEquals("headless-clip-restore", result.getTitle());
         assertEquals(50, result.getWidth());
+    }
+
+    @Test
+    void evaluateClipMeasuresAgainstTheTruth() throws Exception {
+        ImagePlus truth = ClipRestorationTest.rgbClip(40, 30, 3);
+        ImagePlus restored = (ImagePlus) run(RestoreFaces.class, "image", truth).getOutput("result");
+        Path table = home.resolve("eval.csv");
+        CommandModule m = commands.run(EvaluateClip.class, true, "image", restored, "truth", truth, "input", null,
+                "channels", "y", "crop", 4, "table", table.toFile()).get();
+        assertNull(m.getCancelReason(), m.getCancelReason());
+        assertTrue(((String) m.getOutput("summary")).contains("PSNR"), (String) m.getOutput("summary"));
+        assertEquals(5, java.nio.file.Files.readAllLines(table).size(), "header, 3 frames, mean");
+        assertNotNull(m.getOutput("plot"));
     }
 }

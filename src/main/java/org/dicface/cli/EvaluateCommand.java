@@ -1,0 +1,57 @@
+package org.dicface.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import org.dicface.io.AtomicFile;
+import org.dicface.metrics.ClipEvaluation;
+import org.dicface.metrics.ImageMetrics;
+import org.dicface.pipeline.ClipFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code dicface evaluate}: per-frame PSNR, SSIM and temporal consistency as CSV and a plot, and a summary row. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Measure a restored clip (PSNR, SSIM, temporal).")
+final class EvaluateCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "the restored clip (video, folder or TIFF)")
+    Path restored;
+
+    @Option(names = "--truth", description = "the ground-truth clip, frame for frame")
+    Path truth;
+
+    @Option(names = "--input", description = "the degraded input, for the temporal change without ground truth")
+    Path input;
+
+    @Option(names = "--channels", defaultValue = "rgb", description = "rgb or y (BT.601 luma) (default: ${DEFAULT-VALUE})")
+    String channels;
+
+    @Option(names = "--crop", defaultValue = "4", description = "border left out on every side (default: ${DEFAULT-VALUE}, as the official validation)")
+    int crop;
+
+    @Option(names = {"-o", "--output"}, required = true, description = "the CSV table to write; a PNG plot goes beside it")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        ImagePlus out = ClipFiles.open(restored);
+        ImagePlus gt = truth == null ? null : ClipFiles.open(truth);
+        ImagePlus in = input == null ? null : ClipFiles.open(input);
+        ClipEvaluation.Report r = ClipEvaluation.evaluate(out, gt, in,
+                ImageMetrics.Channels.valueOf(channels.trim().toUpperCase(Locale.ROOT)), crop);
+        AtomicFile.writeString(output, r.toCsv());
+        Path png = output.resolveSibling(output.getFileName().toString().replaceFirst("\\.csv$", "") + ".png");
+        ImagePlus plot = r.plot("PSNR of " + restored.getFileName()).getImagePlus();
+        AtomicFile.writeVia(png, tmp -> {
+            if (!new FileSaver(plot).saveAsPng(tmp.toString())) {
+                throw new java.io.IOException("could not write " + png);
+            }
+        });
+        System.out.println(r.summary());
+        System.out.println("table: " + output + ", plot: " + png);
+        return 0;
+    }
+}
