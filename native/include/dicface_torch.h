@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature changes; the Java side refuses a library with another version. */
-#define DFT_API_VERSION 1
+#define DFT_API_VERSION 2
 
 typedef struct dft_tensor dft_tensor;
 typedef struct dft_error dft_error;
@@ -148,6 +148,12 @@ DFT_API dft_error* dft_generator_set_state(dft_generator* generator, const dft_t
 DFT_API dft_error* dft_normal(dft_tensor** out, const int64_t* shape, int32_t ndim, double mean, double std, dft_generator* generator, int32_t dtype, int32_t device_type, int32_t device_index); /* generator nullable: default */
 DFT_API dft_error* dft_uniform(dft_tensor** out, const int64_t* shape, int32_t ndim, double low, double high, dft_generator* generator, int32_t dtype, int32_t device_type, int32_t device_index);
 DFT_API dft_error* dft_standard_gamma(int32_t mode, dft_tensor** out, const dft_tensor* alpha, dft_generator* generator); /* differentiable in alpha */
+
+/* ---- in place, never recorded by autograd (optimizer and EMA updates) ---- */
+enum dft_inplace_op { DFT_ADD_ = 0 /* self += alpha * other */, DFT_MUL_ = 1 /* self *= other */,
+  DFT_ADDCMUL_ = 2 /* self += alpha * a * b */, DFT_ADDCDIV_ = 3 /* self += alpha * a / b */ };
+DFT_API dft_error* dft_inplace(dft_tensor* self, int32_t op, const dft_tensor* a, const dft_tensor* b, double alpha); /* b only for addcmul/addcdiv */
+DFT_API dft_error* dft_inplace_scalar(dft_tensor* self, int32_t op, double value); /* DFT_ADD_: self += value; DFT_MUL_: self *= value */
 
 /* ---- autograd ---- */
 DFT_API dft_error* dft_set_requires_grad(dft_tensor* tensor, int32_t requires_grad);

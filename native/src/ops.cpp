@@ -302,4 +302,31 @@ dft_error* dft_topk(int32_t mode, dft_tensor** values, dft_tensor** indices, con
   });
 }
 
+dft_error* dft_inplace(dft_tensor* self, int32_t op_code, const dft_tensor* a, const dft_tensor* b, double alpha) {
+  return guarded([&] {
+    if (self == nullptr) throw std::invalid_argument("tensor argument 'self' is NULL");
+    c10::AutoGradMode no_grad(false);
+    at::Tensor& t = self->tensor;
+    switch (op_code) {
+      case DFT_ADD_: t.add_(need(a, "a"), alpha); break;
+      case DFT_MUL_: t.mul_(need(a, "a")); break;
+      case DFT_ADDCMUL_: t.addcmul_(need(a, "a"), need(b, "b"), alpha); break;
+      case DFT_ADDCDIV_: t.addcdiv_(need(a, "a"), need(b, "b"), alpha); break;
+      default: throw std::invalid_argument("unknown in-place op " + std::to_string(op_code));
+    }
+  });
+}
+
+dft_error* dft_inplace_scalar(dft_tensor* self, int32_t op_code, double value) {
+  return guarded([&] {
+    if (self == nullptr) throw std::invalid_argument("tensor argument 'self' is NULL");
+    c10::AutoGradMode no_grad(false);
+    switch (op_code) {
+      case DFT_ADD_: self->tensor.add_(value); break;
+      case DFT_MUL_: self->tensor.mul_(value); break;
+      default: throw std::invalid_argument("in-place scalar op " + std::to_string(op_code) + " is not add_ or mul_");
+    }
+  });
+}
+
 }  // extern "C"

@@ -269,6 +269,36 @@ public final class Tensor implements AutoCloseable {
         return to(d, dtype);
     }
 
+    /** {@code this += alpha * other}, in place, not recorded by autograd. */
+    public Tensor addInPlace(Tensor other, double alpha) {
+        Native.check(dft_inplace(handle(), DFT_ADD_(), other.handle(), MemorySegment.NULL, alpha));
+        return this;
+    }
+
+    /** {@code this *= other}, in place, not recorded. */
+    public Tensor mulInPlace(Tensor other) {
+        Native.check(dft_inplace(handle(), DFT_MUL_(), other.handle(), MemorySegment.NULL, 1));
+        return this;
+    }
+
+    /** {@code this *= value}, in place, not recorded. */
+    public Tensor mulInPlace(double value) {
+        Native.check(dft_inplace_scalar(handle(), DFT_MUL_(), value));
+        return this;
+    }
+
+    /** {@code this += alpha * a * b}, in place, not recorded. */
+    public Tensor addcmulInPlace(Tensor a, Tensor b, double alpha) {
+        Native.check(dft_inplace(handle(), DFT_ADDCMUL_(), a.handle(), b.handle(), alpha));
+        return this;
+    }
+
+    /** {@code this += alpha * a / b}, in place, not recorded. */
+    public Tensor addcdivInPlace(Tensor a, Tensor b, double alpha) {
+        Native.check(dft_inplace(handle(), DFT_ADDCDIV_(), a.handle(), b.handle(), alpha));
+        return this;
+    }
+
     /** Copies {@code source} into this tensor in place (broadcasting, converting); never recorded by autograd. */
     public Tensor copyFrom(Tensor source) {
         Native.check(dft_copy_(handle(), source.handle()));

@@ -40,10 +40,10 @@ public class dicface_torch_h {
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
-    private static final int DFT_API_VERSION = (int)1L;
+    private static final int DFT_API_VERSION = (int)2L;
     /**
      * {@snippet lang=c :
-     * DFT_API_VERSION = 1
+     * DFT_API_VERSION = 2
      * }
      */
     public static int DFT_API_VERSION() {
@@ -534,6 +534,42 @@ public class dicface_torch_h {
      */
     public static int DFT_PAD_REPLICATE() {
         return DFT_PAD_REPLICATE;
+    }
+    private static final int DFT_ADD_ = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * DFT_ADD_ = 0
+     * }
+     */
+    public static int DFT_ADD_() {
+        return DFT_ADD_;
+    }
+    private static final int DFT_MUL_ = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * DFT_MUL_ = 1
+     * }
+     */
+    public static int DFT_MUL_() {
+        return DFT_MUL_;
+    }
+    private static final int DFT_ADDCMUL_ = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * DFT_ADDCMUL_ = 2
+     * }
+     */
+    public static int DFT_ADDCMUL_() {
+        return DFT_ADDCMUL_;
+    }
+    private static final int DFT_ADDCDIV_ = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * DFT_ADDCDIV_ = 3
+     * }
+     */
+    public static int DFT_ADDCDIV_() {
+        return DFT_ADDCDIV_;
     }
 
     private static class dft_error_message {
@@ -5103,6 +5139,132 @@ public class dicface_torch_h {
                 traceDowncall("dft_standard_gamma", mode, out, alpha, generator);
             }
             return (MemorySegment)mh$.invokeExact(mode, out, alpha, generator);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_inplace {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_DOUBLE
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_inplace");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_inplace(dft_tensor* self, int32_t op, const dft_tensor* a, const dft_tensor* b, double alpha)
+     * }
+     */
+    public static FunctionDescriptor dft_inplace$descriptor() {
+        return dft_inplace.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_inplace(dft_tensor* self, int32_t op, const dft_tensor* a, const dft_tensor* b, double alpha)
+     * }
+     */
+    public static MethodHandle dft_inplace$handle() {
+        return dft_inplace.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_inplace(dft_tensor* self, int32_t op, const dft_tensor* a, const dft_tensor* b, double alpha)
+     * }
+     */
+    public static MemorySegment dft_inplace$address() {
+        return dft_inplace.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_inplace(dft_tensor* self, int32_t op, const dft_tensor* a, const dft_tensor* b, double alpha)
+     * }
+     */
+    public static MemorySegment dft_inplace(MemorySegment self, int op, MemorySegment a, MemorySegment b, double alpha) {
+        var mh$ = dft_inplace.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_inplace", self, op, a, b, alpha);
+            }
+            return (MemorySegment)mh$.invokeExact(self, op, a, b, alpha);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_inplace_scalar {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT,
+            dicface_torch_h.C_DOUBLE
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_inplace_scalar");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_inplace_scalar(dft_tensor* self, int32_t op, double value)
+     * }
+     */
+    public static FunctionDescriptor dft_inplace_scalar$descriptor() {
+        return dft_inplace_scalar.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_inplace_scalar(dft_tensor* self, int32_t op, double value)
+     * }
+     */
+    public static MethodHandle dft_inplace_scalar$handle() {
+        return dft_inplace_scalar.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_inplace_scalar(dft_tensor* self, int32_t op, double value)
+     * }
+     */
+    public static MemorySegment dft_inplace_scalar$address() {
+        return dft_inplace_scalar.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_inplace_scalar(dft_tensor* self, int32_t op, double value)
+     * }
+     */
+    public static MemorySegment dft_inplace_scalar(MemorySegment self, int op, double value) {
+        var mh$ = dft_inplace_scalar.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_inplace_scalar", self, op, value);
+            }
+            return (MemorySegment)mh$.invokeExact(self, op, value);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
