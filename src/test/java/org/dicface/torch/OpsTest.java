@@ -196,6 +196,9 @@ class OpsTest extends ScopedTest {
         assertValues(t(s(1, 1, 2, 2), 1, 2, 3, 4).upsampleNearest(4, 4), s(1, 1, 4, 4),
                 1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4);
         assertValues(t(s(1, 1, 1, 2), 0, 1).upsampleBilinear(1, 3, true), s(1, 1, 1, 3), 0, 0.5f, 1);
+        assertValues(t(s(1, 1, 1, 2), 0, 1).upsampleBicubic(1, 3, true), s(1, 1, 1, 3), 0, 0.5f, 1);  // symmetric midpoint
+        assertValues(t(s(1, 1, 2, 2), 2, 2, 2, 2).upsampleBicubic(3, 3, false), s(1, 1, 3, 3), 2, 2, 2, 2, 2, 2, 2, 2, 2);
+        assertTorchError(() -> t(s(3), 1, 2, 3).upsampleBicubic(2, 2, false), "expected input_size equals to 4");
         Tensor row = t(s(1, 1, 1, 3), 1, 2, 3);
         // torch's Downsample pads (0,1,0,1) with zeros: right and bottom only
         assertValues(t(s(1, 1, 1, 2), 1, 2).pad(new long[] {0, 1, 0, 1}, Tensor.PadMode.CONSTANT, 0), s(1, 1, 2, 3),

@@ -3669,6 +3669,71 @@ public class dicface_torch_h {
         }
     }
 
+    private static class dft_upsample_bicubic2d {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_LONG_LONG,
+            dicface_torch_h.C_LONG_LONG,
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_upsample_bicubic2d");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_upsample_bicubic2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t out_h, int64_t out_w, int32_t align_corners)
+     * }
+     */
+    public static FunctionDescriptor dft_upsample_bicubic2d$descriptor() {
+        return dft_upsample_bicubic2d.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_upsample_bicubic2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t out_h, int64_t out_w, int32_t align_corners)
+     * }
+     */
+    public static MethodHandle dft_upsample_bicubic2d$handle() {
+        return dft_upsample_bicubic2d.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_upsample_bicubic2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t out_h, int64_t out_w, int32_t align_corners)
+     * }
+     */
+    public static MemorySegment dft_upsample_bicubic2d$address() {
+        return dft_upsample_bicubic2d.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_upsample_bicubic2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t out_h, int64_t out_w, int32_t align_corners)
+     * }
+     */
+    public static MemorySegment dft_upsample_bicubic2d(int mode, MemorySegment out, MemorySegment x, long out_h, long out_w, int align_corners) {
+        var mh$ = dft_upsample_bicubic2d.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_upsample_bicubic2d", mode, out, x, out_h, out_w, align_corners);
+            }
+            return (MemorySegment)mh$.invokeExact(mode, out, x, out_h, out_w, align_corners);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class dft_pad {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dicface_torch_h.C_POINTER,
