@@ -1,0 +1,128 @@
+package org.dicface.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+
+import org.dicface.metrics.ImageMetrics;
+import org.dicface.torch.DType;
+import org.dicface.torch.Device;
+import org.dicface.torch.Generator;
+import org.dicface.torch.ScopedTest;
+import org.dicface.torch.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The restoration degradations: kernels, blur, resizing, noise and H.264, and their statistics. */
+class DegradationTest extends ScopedTest {
+
+    static double[] moments(double[] k) {
+        int n = BlurKernel.SIZE;
+        int r = n / 2;
+        double sxx = 0;
+        double syy = 0;
+        double sxy = 0;
+        double sum = 0;
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                double v = k[y * n + x];
+                sum += v;
+                sxx += v * (x - r) * (x - r);
+                syy += v * (y - r) * (y - r);
+                sxy += v * (x - r) * (y - r);
+            }
+        }
+        return new double[] {sum, sxx, syy, sxy};
+    }
+
+    @Test
+    void kernelsAreNormalisedGaussiansWithTheirShapeAndOrientation() {
+        double[] iso = moments(BlurKernel.gaussian(2, 2, 0));
+        assertEquals(1, iso[0], 1e-12);
+        assertEquals(4, iso[1], 0.05, "variance sigma^2 (barely truncated at radius 10)");
+        assertEquals(iso[1], iso[2], 1e-12);
+        assertEquals(0, iso[3], 1e-12);
+        double[] aniso = moments(BlurKernel.gaussian(3, 1, Math.PI / 2));  // rotated 90 degrees: wide along y
+        assertEquals(1, aniso[1], 0.02);
+        assertEquals(9, aniso[2], 0.1);
+        double[] diagonal = moments(BlurKernel.gaussian(3, 1, Math.PI / 4));
+        assertTrue(diagonal[3] > 3, "rotated 45 degrees: x and y correlate, " + diagonal[3]);
+        Random r = new Random(1);
+        int iso70 = 0;
+        for (int i = 0; i < 2000; i++) {
+            double[] m = moments(BlurKernel.random(r));
+            assertEquals(1, m[0], 1e-9);
+            if (Math.abs(m[1] - m[2]) < 1e-9 && Math.abs(m[3]) < 1e-9) {
+                iso70++;
+            }
+        }
+        assertEquals(0.7, iso70 / 2000.0, 0.04, "isotropic with p 0.7");
+    }
+
+    @Test
+    void blurKeepsFlatImagesAndSmoothsEdges() {
+        Tensor flat = Tensor.full(0.4, DType.FLOAT32, Device.CPU, 2, 3, 24, 24);
+        double[] k = BlurKernel.gaussian(3, 3, 0);
+        assertEquals(0.4, BlurKernel.apply(flat, k).amax(new long[] {0, 1, 2, 3}, false).item(), 1e-6);
+        float[] step = new float[24 * 24];
+        for (int i = 0; i < step.length; i++) {
+            step[i] = (i % 24) < 12 ? 0 : 1;
+        }
+        Tensor edge = Tensor.of(step, 1, 1, 24, 24);
+        float[] blurred = BlurKernel.apply(edge, k).toFloatArray();
+        assertEquals(24 * 24, blurred.length, "same size (reflect border)");
+        assertTrue(blurred[12 * 24 + 11] > 0.2 && blurred[12 * 24 + 12] < 0.8, "the edge is softened");
+    }
+
+    @Test
+    void resizeToAQuarterAndBack() {
+        Tensor frames = Tensor.uniform(0, 1, new Generator(2), 2, 3, 32, 32);
+        for (Resize mode : Resize.values()) {
+            Tensor small = mode.apply(frames, 8, 8);
+            assertArrayEquals(new long[] {2, 3, 8, 8}, small.shape(), mode.name());
+            assertArrayEquals(new long[] {2, 3, 32, 32}, mode.apply(small, 32, 32).shape(), mode.name());
+        }
+        Tensor area = Resize.AREA.apply(frames, 8, 8);
+        assertEquals(frames.narrow(2, 0, 4).narrow(3, 0, 4).narrow(0, 0, 1).narrow(1, 0, 1).mean().item(),
+                area.narrow(2, 0, 1).narrow(3, 0, 1).narrow(0, 0, 1).narrow(1, 0, 1).item(), 1e-6, "area = box mean");
+        Random r = new Random(3);
+        int[] counts = new int[3];
+        for (int i = 0; i < 5000; i++) {
+            counts[Resize.random(r).ordinal()]++;
+        }
+        assertEquals(0.2, counts[0] / 5000.0, 0.02);
+        assertEquals(0.4, counts[1] / 5000.0, 0.02);
+    }
+
+    @Test
+    void noiseHasItsSigmaAndGrayNoiseIsShared() {
+        Tensor mid = Tensor.full(0.5, DType.FLOAT32, Device.CPU, 3, 64, 64);
+        try (Generator g = new Generator(4)) {
+            Tensor colour = Noise.add(mid, 10 / 255.0, false, g).sub(0.5);
+            assertEquals(10 / 255.0, Math.sqrt(colour.square().mean().item()), 0.002);
+            Tensor gray = Noise.add(mid, 10 / 255.0, true, g);
+            assertArrayEquals(gray.narrow(0, 0, 1).toFloatArray(), gray.narrow(0, 2, 1).toFloatArray(), "the same for every channel");
+            Tensor clipped = Noise.add(Tensor.ones(3, 8, 8), 0.5, false, g);
+            assertTrue(clipped.max().item() <= 1 && clipped.min().item() >= 0);
+        }
+    }
+
+    @Test
+    void h264LosesMoreAtHigherQuantisers() throws Exception {
+        // smooth gray content (random noise cannot be compressed at any rate; gray keeps yuv420p's chroma
+        // subsampling out of the comparison)
+        Tensor frames = BlurKernel.apply(Tensor.uniform(0, 1, new Generator(5), 5, 1, 96, 96), BlurKernel.gaussian(4, 4, 0))
+                .sub(0.5).mul(4).add(0.5).clamp(0, 1).expand(5, 3, 96, 96).contiguous();
+        Tensor q18 = Compression.h264(frames, 18);
+        Tensor q40 = Compression.h264(frames, 40);
+        assertArrayEquals(frames.shape(), q18.shape());
+        double p18 = ImageMetrics.psnr(frames.mul(255).reshape(15, 96, 96), q18.mul(255).reshape(15, 96, 96));
+        double p40 = ImageMetrics.psnr(frames.mul(255).reshape(15, 96, 96), q40.mul(255).reshape(15, 96, 96));
+        assertTrue(p18 > p40 + 2, "CRF 18 keeps more than CRF 40: " + p18 + " vs " + p40 + " dB");
+        assertTrue(p18 > 28, "CRF-18-like quality: " + p18 + " dB");
+        assertEquals(2 * Compression.bitsPerPixel(24), Compression.bitsPerPixel(18), 1e-12, "6 steps halve the rate");
+        assertThrows(IllegalArgumentException.class, () -> Compression.h264(Tensor.zeros(1, 3, 7, 8), 20));
+    }
+}
