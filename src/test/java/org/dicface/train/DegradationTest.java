@@ -125,4 +125,38 @@ class DegradationTest extends ScopedTest {
         assertEquals(2 * Compression.bitsPerPixel(24), Compression.bitsPerPixel(18), 1e-12, "6 steps halve the rate");
         assertThrows(IllegalArgumentException.class, () -> Compression.h264(Tensor.zeros(1, 3, 7, 8), 20));
     }
+
+    @Test
+    void brushStrokesCoverAPlausibleShareAndRepeatWithTheSeed() {
+        double total = 0;
+        for (int i = 0; i < 40; i++) {
+            Tensor m = BrushStrokes.mask(256, 256, new Random(i));
+            double share = m.mean().item();
+            assertTrue(share > 0.005 && share < 0.9, "stroke " + i + " covers " + share);
+            total += share;
+        }
+        assertTrue(total / 40 > 0.05 && total / 40 < 0.6, "mean cover " + total / 40);
+        assertArrayEquals(BrushStrokes.mask(64, 48, new Random(7)).toFloatArray(), BrushStrokes.mask(64, 48, new Random(7)).toFloatArray());
+        Tensor clip = Tensor.full(0.2, DType.FLOAT32, Device.CPU, 5, 3, 48, 64);
+        Tensor m = BrushStrokes.mask(64, 48, new Random(7));
+        Tensor painted = BrushStrokes.paint(clip, m);
+        assertEquals(m.sum().item() * 15, painted.eq(1).to(DType.FLOAT32).sum().item(), 1e-3, "white on every frame and channel");
+    }
+
+    @Test
+    void everyTaskDegradesReproducibly() throws Exception {
+        Tensor clip = BlurKernel.apply(Tensor.uniform(0, 1, new Generator(9), 5, 3, 64, 64), BlurKernel.gaussian(2, 2, 0));
+        for (Degradation.Task task : Degradation.Task.values()) {
+            Tensor a = Degradation.apply(task, clip, 11);
+            Tensor b = Degradation.apply(task, clip, 11);
+            assertArrayEquals(clip.shape(), a.shape(), task.name());
+            assertArrayEquals(a.toFloatArray(), b.toFloatArray(), task + ": same seed, same input");
+            assertTrue(a.min().item() >= 0 && a.max().item() <= 1, task.name());
+        }
+        Tensor gray = Degradation.apply(Degradation.Task.COLORIZE, clip, 0);
+        assertArrayEquals(gray.narrow(1, 0, 1).toFloatArray(), gray.narrow(1, 2, 1).toFloatArray(), "three equal channels");
+        double restoredPsnr = ImageMetrics.psnr(clip.mul(255).reshape(15, 64, 64),
+                Degradation.apply(Degradation.Task.RESTORE, clip, 3).mul(255).reshape(15, 64, 64));
+        assertTrue(restoredPsnr < 40, "the restoration input is visibly degraded: " + restoredPsnr + " dB");
+    }
 }
