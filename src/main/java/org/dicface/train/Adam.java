@@ -96,6 +96,33 @@ public final class Adam implements AutoCloseable {
         }
     }
 
+    /** The moments by name ("m.<param>", "v.<param>"), for checkpoints. */
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            state.put("adam.m." + names.get(i), m.get(i));
+            state.put("adam.v." + names.get(i), v.get(i));
+        }
+        return state;
+    }
+
+    /** Restores moments saved by {@link #state} (keys without the "adam." prefix) and the step count. */
+    public void load(Map<String, Tensor> state, long steps) {
+        try (GradMode.Guard g = GradMode.NO_GRAD.enter()) {
+            for (int i = 0; i < names.size(); i++) {
+                Tensor sm = state.get("m." + names.get(i));
+                Tensor sv = state.get("v." + names.get(i));
+                if (sm == null || sv == null) {
+                    throw new IllegalArgumentException("the checkpoint has no Adam moments for " + names.get(i));
+                }
+                m.get(i).copyFrom(sm);
+                v.get(i).copyFrom(sv);
+            }
+        }
+        state.values().forEach(Tensor::close);
+        this.step = steps;
+    }
+
     @Override
     public void close() {
         m.forEach(Tensor::close);

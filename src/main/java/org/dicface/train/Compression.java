@@ -39,8 +39,23 @@ public final class Compression {
         return BITS_PER_PIXEL_AT_23 * Math.pow(2, (23 - crf) / 6.0);
     }
 
-    /** Frames [T, 3, H, W] in [0, 1] (even H and W) encoded and decoded at the given CRF-like quantiser. */
+    /** The encoder's smallest frame side; smaller clips (tiny test models) are padded to it and cropped back. */
+    static final int MIN_SIDE = 16;
+
+    /** Frames [T, 3, H, W] in [0, 1] (even H and W) encoded and decoded at the given CRF. */
     public static Tensor h264(Tensor frames, int crf) throws IOException {
+        long fh = frames.size(2);
+        long fw = frames.size(3);
+        if (fh < MIN_SIDE || fw < MIN_SIDE) {
+            if (fh % 2 != 0 || fw % 2 != 0) {
+                throw new IllegalArgumentException("H.264 (yuv420p) needs even frame sizes, got " + fw + "x" + fh);
+            }
+            try (Scope scope = Scope.open()) {
+                long[] pad = {0, Math.max(0, MIN_SIDE - fw), 0, Math.max(0, MIN_SIDE - fh)};
+                Tensor padded = frames.pad(pad, Tensor.PadMode.REPLICATE, 0);
+                return scope.keep(h264(padded, crf).narrow(2, 0, fh).narrow(3, 0, fw).contiguous());
+            }
+        }
         long[] s = frames.shape();
         int t = (int) s[0];
         int h = (int) s[2];

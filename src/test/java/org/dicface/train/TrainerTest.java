@@ -1,0 +1,96 @@
+package org.dicface.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.dicface.model.DicFace;
+import org.dicface.model.DicFaceConfig;
+import org.dicface.nn.Init;
+import org.dicface.pipeline.ClipRestorationTest;
+import org.dicface.torch.ScopedTest;
+import org.dicface.torch.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A short training run of a tiny DicFace: the loss falls, and a stopped and resumed run equals an uninterrupted one. */
+class TrainerTest extends ScopedTest {
+    static final DicFaceConfig TINY = DicFaceConfig.fromJson("{\"img_size\": 32, \"nf\": 32, \"ch_mult\": [1, 1, 1], \"res_blocks\": 1,"
+            + " \"attn_resolutions\": [8], \"codebook_size\": 16, \"codebook_dim\": 32, \"dim_embed\": 32, \"n_head\": 2,"
+            + " \"n_layers\": 1, \"dim_mlp\": 64, \"connect_list\": [\"16\", \"32\"]}");
+
+    static ClipData data() {
+        return new ClipData(List.of(ClipRestorationTest.rgbClip(40, 40, 8), ClipRestorationTest.rgbClip(36, 36, 6)), 32, 5);
+    }
+
+    static DicFace model(long seed) {
+        Init.seed(seed);
+        return new DicFace(TINY);
+    }
+
+    static Trainer trainer(DicFace m, DicFace ema, long steps) {
+        return new Trainer(m, ema, data(), Degradation.Task.RESTORE, new CosineSchedule(2e-3, 2e-4, steps), 1,
+                Trainer.officialKlWeight(Degradation.Task.RESTORE), 5);
+    }
+
+    @Test
+    void theLossFallsOnAShortRun() throws Exception {
+        try (DicFace m = model(1); DicFace ema = model(1); Trainer t = trainer(m, ema, 40)) {
+            List<Double> l1 = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                Trainer.StepResult r = t.step(1);
+                l1.add(r.l1());
+                assertTrue(Double.isFinite(r.loss()), "step " + i + ": " + r);
+            }
+            double first = l1.subList(0, 8).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            double last = l1.subList(32, 40).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            assertTrue(last < 0.8 * first, "L1 falls: " + first + " -> " + last);
+            assertEquals(40, t.step());
+        }
+    }
+
+    @Test
+    void aResumedRunEqualsAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        List<float[]> straight = new ArrayList<>();
+        try (DicFace m = model(2); DicFace ema = model(2); Trainer t = trainer(m, ema, 10)) {
+            t.step(4);
+            m.namedParameters().values().forEach(p -> straight.add(p.toFloatArray()));
+            ema.namedParameters().values().forEach(p -> straight.add(p.toFloatArray()));
+        }
+        Path checkpoint = dir.resolve("step2.safetensors");
+        try (DicFace m = model(2); DicFace ema = model(2); Trainer t = trainer(m, ema, 10)) {
+            t.step(2);
+            t.save(checkpoint);
+        }
+        assertTrue(Files.exists(checkpoint));
+        List<float[]> resumed = new ArrayList<>();
+        try (DicFace m = model(99); DicFace ema = model(99); Trainer t = trainer(m, ema, 10)) {  // other initial weights
+            t.resume(checkpoint);
+            assertEquals(2, t.step());
+            t.step(2);
+            m.namedParameters().values().forEach(p -> resumed.add(p.toFloatArray()));
+            ema.namedParameters().values().forEach(p -> resumed.add(p.toFloatArray()));
+        }
+        assertEquals(straight.size(), resumed.size());
+        for (int i = 0; i < straight.size(); i++) {
+            assertArrayEquals(straight.get(i), resumed.get(i), "tensor " + i + " after resume");
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "the checkpoint was written atomically, no partial file left");
+        }
+    }
+
+    @Test
+    void officialKlWeights() {
+        assertEquals(1.0, Trainer.officialKlWeight(Degradation.Task.RESTORE));
+        assertEquals(0.0, Trainer.officialKlWeight(Degradation.Task.INPAINT));
+        assertEquals(0.0, Trainer.officialKlWeight(Degradation.Task.COLORIZE));
+        assertTrue(Trainer.lpipsNote().contains("weight 0"));
+        assertTrue(Tensor.class != null);
+    }
+}
