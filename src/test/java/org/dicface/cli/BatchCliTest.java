@@ -96,4 +96,28 @@ class BatchCliTest extends ScopedTest {
         assertEquals(4, Files.readAllLines(table).size());
         assertTrue(Files.size(out.resolve("eval.png")) > 500);
     }
+
+    @Test
+    void trainsAndResumesFromTheCommandLine() throws Exception {
+        Path clip = dir.resolve("faces.tif");
+        new FileSaver(ClipRestorationTest.rgbClip(40, 40, 7)).saveAsTiffStack(clip.toString());
+        Path config = Files.writeString(dir.resolve("tiny.json"), org.dicface.train.TrainerTest.TINY.toJson());
+        Path ckpt = dir.resolve("ckpt");
+        String[] args = {"train", clip.toString(), "--config", config.toString(), "--steps", "4", "--save-every", "2",
+            "--lr", "1e-3", "--clips-per-step", "1", "-o", ckpt.toString()};
+        CliTest.Run r = CliTest.run(args);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("step 4/4") && r.err().contains("LPIPS is off"), r.err());
+        try (var st = org.dicface.io.SafeTensors.open(ckpt.resolve("checkpoint.safetensors"))) {
+            assertEquals("4", st.metadata().get("step"));
+            assertTrue(st.entries().containsKey("params_ema.quantize.embedding.weight"));
+        }
+        String[] more = args.clone();
+        more[5] = "6";  // --steps
+        String[] resumed = java.util.Arrays.copyOf(more, more.length + 1);
+        resumed[more.length] = "--resume";
+        r = CliTest.run(resumed);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("resumed at step 4") && r.err().contains("step 6/6"), r.err());
+    }
 }

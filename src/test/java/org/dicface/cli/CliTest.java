@@ -42,15 +42,19 @@ class CliTest extends ScopedTest {
     static Run run(String... args) {
         StringWriter err = new StringWriter();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
         System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(stderr, true));
         try {
             var cl = DicFaceCli.commandLine();
             cl.setErr(new PrintWriter(err, true));
             int exit = cl.execute(args);
-            return new Run(exit, out.toString(), err.toString());
+            return new Run(exit, out.toString(), err + stderr.toString());
         } finally {
-            System.setOut(saved);
+            System.setOut(savedOut);
+            System.setErr(savedErr);
         }
     }
 

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A short training run of a tiny DicFace: the loss falls, and a stopped and resumed run equals an uninterrupted one. */
-class TrainerTest extends ScopedTest {
-    static final DicFaceConfig TINY = DicFaceConfig.fromJson("{\"img_size\": 32, \"nf\": 32, \"ch_mult\": [1, 1, 1], \"res_blocks\": 1,"
+public class TrainerTest extends ScopedTest {
+    public static final DicFaceConfig TINY = DicFaceConfig.fromJson("{\"img_size\": 32, \"nf\": 32, \"ch_mult\": [1, 1, 1], \"res_blocks\": 1,"
             + " \"attn_resolutions\": [8], \"codebook_size\": 16, \"codebook_dim\": 32, \"dim_embed\": 32, \"n_head\": 2,"
             + " \"n_layers\": 1, \"dim_mlp\": 64, \"connect_list\": [\"16\", \"32\"]}");
 

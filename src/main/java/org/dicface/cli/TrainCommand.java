@@ -1,0 +1,109 @@
+package org.dicface.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import ij.ImagePlus;
+import org.dicface.model.DicFace;
+import org.dicface.model.DicFaceConfig;
+import org.dicface.model.ModelLoader;
+import org.dicface.nn.Init;
+import org.dicface.pipeline.ClipFiles;
+import org.dicface.torch.Device;
+import org.dicface.train.ClipData;
+import org.dicface.train.CosineSchedule;
+import org.dicface.train.Degradation;
+import org.dicface.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code dicface train}: the official recipe on aligned face clips (video files, image folders, TIFF stacks),
+ * from scratch or from a checkpoint; checkpoints are written atomically every {@code --save-every} steps and at
+ * the end, so stopping the process loses at most the steps since the last one; {@code --resume} continues
+ * exactly where a checkpoint left off.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train DicFace on face clips.")
+final class TrainCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", description = "training clips: videos, image folders or TIFF stacks of aligned faces")
+    List<Path> clips;
+
+    @Option(names = "--task", defaultValue = "restore", description = "restore, inpaint or colorize (default: ${DEFAULT-VALUE})")
+    String task;
+
+    @Option(names = "--config", defaultValue = "official", description = "official, or a config.json")
+    String config;
+
+    @Option(names = "--init", description = "start from these weights (.pth or .safetensors); default: from scratch")
+    Path init;
+
+    @Option(names = "--steps", defaultValue = "100000", description = "steps (the cosine schedule's period) (default: ${DEFAULT-VALUE})")
+    long steps;
+
+    @Option(names = "--lr", defaultValue = "5e-5", description = "initial learning rate (default: ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--lr-min", defaultValue = "2e-5", description = "final learning rate (default: ${DEFAULT-VALUE})")
+    double lrMin;
+
+    @Option(names = "--clips-per-step", defaultValue = "2", description = "5-frame clips per step (default: ${DEFAULT-VALUE})")
+    int clipsPerStep;
+
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+
+    @Option(names = {"-o", "--checkpoints"}, required = true, description = "folder for checkpoint.safetensors")
+    Path checkpoints;
+
+    @Option(names = "--save-every", defaultValue = "500", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+    long saveEvery;
+
+    @Option(names = "--resume", description = "continue from the checkpoint in the folder")
+    boolean resume;
+
+    @Override
+    public Integer call() throws Exception {
+        DicFaceConfig c = DicFaceConfig.resolve(config);
+        Degradation.Task t = Degradation.Task.valueOf(task.trim().toUpperCase(Locale.ROOT));
+        List<ImagePlus> opened = new ArrayList<>();
+        for (Path p : clips) {
+            opened.add(ClipFiles.open(p));
+        }
+        ClipData data = new ClipData(opened, c.imgSize(), c.frameLength());
+        Path file = checkpoints.resolve("checkpoint.safetensors");
+        Init.seed(seed);
+        try (DicFace model = init == null ? new DicFace(c) : ModelLoader.load(c, init, Device.CPU);
+                DicFace ema = init == null ? new DicFace(c) : ModelLoader.load(c, init, Device.CPU)) {
+            if (init == null) {
+                ema.loadStateDict(model.stateDict());
+            }
+            try (Trainer trainer = new Trainer(model, ema, data, t, new CosineSchedule(lr, lrMin, steps), clipsPerStep,
+                    Trainer.officialKlWeight(t), seed)) {
+                if (resume && Files.exists(file)) {
+                    trainer.resume(file);
+                    System.err.println("resumed at step " + trainer.step());
+                }
+                System.err.println(Trainer.lpipsNote());
+                long start = System.nanoTime();
+                long first = trainer.step();
+                while (trainer.step() < steps) {
+                    Trainer.StepResult r = trainer.step(1);
+                    double sPerStep = (System.nanoTime() - start) / 1e9 / (r.step() - first);
+                    System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f (L1 %.4f, KL %.2f)  lr %.2e  %.2f s/step", r.step(), steps,
+                            r.loss(), r.l1(), r.kl(), r.lr(), sPerStep);
+                    if (r.step() % saveEvery == 0 || r.step() == steps) {
+                        trainer.save(file);
+                    }
+                }
+                System.err.println();
+            }
+        }
+        System.out.println("checkpoint: " + file + " (params_ema.* are the inference weights)");
+        return 0;
+    }
+}
