@@ -18,6 +18,7 @@ import org.dicface.train.ClipData;
 import org.dicface.train.CosineSchedule;
 import org.dicface.train.Degradation;
 import org.dicface.train.Trainer;
+import org.dicface.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -89,17 +90,11 @@ final class TrainCommand implements Callable<Integer> {
                     System.err.println("resumed at step " + trainer.step());
                 }
                 System.err.println(Trainer.lpipsNote());
-                long start = System.nanoTime();
-                long first = trainer.step();
-                while (trainer.step() < steps) {
-                    Trainer.StepResult r = trainer.step(1);
-                    double sPerStep = (System.nanoTime() - start) / 1e9 / (r.step() - first);
+                TrainingRun.run(trainer, steps, saveEvery, file, (r, sPerStep) -> {
                     System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f (L1 %.4f, KL %.2f)  lr %.2e  %.2f s/step", r.step(), steps,
                             r.loss(), r.l1(), r.kl(), r.lr(), sPerStep);
-                    if (r.step() % saveEvery == 0 || r.step() == steps) {
-                        trainer.save(file);
-                    }
-                }
+                    return true;
+                });
                 System.err.println();
             }
         }

@@ -63,6 +63,7 @@ public final class Compression {
         if (h % 2 != 0 || w % 2 != 0) {
             throw new IllegalArgumentException("H.264 (yuv420p) needs even frame sizes, got " + w + "x" + h);
         }
+        org.dicface.video.Ffmpeg.init();
         Path file = Files.createTempFile("dicface-h264", ".mp4");
         try {
             byte[] pixels;

@@ -74,6 +74,7 @@ final class Remux {
     }
 
     static void videoWithAudio(Path video, Path audio, Path out) throws IOException {
+        Ffmpeg.init();
         AVFormatContext vin = open(video);
         AVFormatContext ain = null;
         AVFormatContext oc = new AVFormatContext(null);

@@ -99,6 +99,7 @@ public final class VideoFiles {
     }
 
     static boolean hasAudio(Path video) throws IOException {
+        Ffmpeg.init();
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
             g.start();
             return g.hasAudio() && g.getAudioChannels() > 0;
@@ -106,6 +107,7 @@ public final class VideoFiles {
     }
 
     private static void encode(ImagePlus imp, Path file) throws IOException {
+        Ffmpeg.init();
         int w = imp.getWidth() & ~1;   // yuv420p needs even sizes
         int h = imp.getHeight() & ~1;
         double fps = frameRate(imp);

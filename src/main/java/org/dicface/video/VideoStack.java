@@ -27,6 +27,7 @@ public final class VideoStack extends VirtualStack {
     VideoStack(Path file) throws IOException {
         super(0, 0, null, null);
         this.file = file;
+        Ffmpeg.init();
         this.grabber = new FFmpegFrameGrabber(file.toFile());
         try {
             grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);

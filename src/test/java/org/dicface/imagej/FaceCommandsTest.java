@@ -71,7 +71,7 @@ class FaceCommandsTest extends ScopedTest {
             entries = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
                     .filter(l -> l.startsWith("Plugins>DicFace")).toList();
         }
-        assertEquals(8, entries.size());
+        assertEquals(9, entries.size());
         java.util.regex.Pattern entry = java.util.regex.Pattern.compile(
                 "Plugins>DicFace, \"([^\"]+)\", org\\.dicface\\.boot\\.DicFacePlugin\\(\"([^\"]+)\"\\)");
         for (String line : entries) {
@@ -216,5 +216,20 @@ class FaceCommandsTest extends ScopedTest {
         assertTrue(((String) m.getOutput("summary")).contains("PSNR"), (String) m.getOutput("summary"));
         assertEquals(5, java.nio.file.Files.readAllLines(table).size(), "header, 3 frames, mean");
         assertNotNull(m.getOutput("plot"));
+    }
+
+    @Test
+    void trainDicFaceRunsAndWritesACheckpoint() throws Exception {
+        Path clips = java.nio.file.Files.createDirectories(home.resolve("clips"));
+        new ij.io.FileSaver(ClipRestorationTest.rgbClip(40, 40, 6)).saveAsTiffStack(clips.resolve("a.tif").toString());
+        Path config = java.nio.file.Files.writeString(home.resolve("tiny.json"), org.dicface.train.TrainerTest.TINY.toJson());
+        Path ckpt = home.resolve("ckpt");
+        CommandModule m = commands.run(TrainDicFace.class, true, "data", clips.toFile(), "task", "restore", "config", config.toString(),
+                "init", null, "steps", 3L, "lr", 1e-3, "clips_per_step", 1, "checkpoints", ckpt.toFile(), "save_every", 2L,
+                "resume", false).get();
+        assertNull(m.getCancelReason(), m.getCancelReason());
+        assertTrue(((String) m.getOutput("summary")).startsWith("done after 3 steps"), (String) m.getOutput("summary"));
+        assertNotNull(m.getOutput("loss_plot"));
+        assertTrue(java.nio.file.Files.exists(ckpt.resolve("checkpoint.safetensors")));
     }
 }

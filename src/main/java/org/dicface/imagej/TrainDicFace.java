@@ -1,0 +1,152 @@
+package org.dicface.imagej;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import ij.ImagePlus;
+import ij.gui.Plot;
+import org.dicface.model.DicFace;
+import org.dicface.model.DicFaceConfig;
+import org.dicface.model.ModelLoader;
+import org.dicface.pipeline.ClipFiles;
+import org.dicface.torch.Device;
+import org.dicface.train.ClipData;
+import org.dicface.train.CosineSchedule;
+import org.dicface.train.Degradation;
+import org.dicface.train.Trainer;
+import org.dicface.train.TrainingRun;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * Plugins > DicFace > Train DicFace...: the official recipe on the clips of a folder (videos, image folders,
+ * TIFF stacks), with a progress bar and a live loss plot (total, L1, KL); cancelling writes a checkpoint first.
+ */
+@Plugin(type = Command.class, label = "Train DicFace...")  // menu entry: plugins.config (through the Java check)
+public final class TrainDicFace extends CancelableCommand {
+    @Parameter(label = "Training clips folder", style = "directory")
+    File data;
+
+    @Parameter(label = "Task", choices = {"restore", "inpaint", "colorize"})
+    String task = "restore";
+
+    @Parameter(label = "Configuration", required = false, description = "official, or a config.json")
+    String config = "official";
+
+    @Parameter(label = "Start from weights", required = false, description = "empty: from scratch")
+    File init;
+
+    @Parameter(label = "Steps", min = "1")
+    long steps = 100_000;
+
+    @Parameter(label = "Learning rate")
+    double lr = 5e-5;
+
+    @Parameter(label = "Clips per step", min = "1")
+    int clips_per_step = 2;
+
+    @Parameter(label = "Checkpoint folder", style = "directory")
+    File checkpoints;
+
+    @Parameter(label = "Steps between checkpoints", min = "1")
+    long save_every = 500;
+
+    @Parameter(label = "Resume from the checkpoint")
+    boolean resume;
+
+    @Parameter(type = ItemIO.OUTPUT)
+    ImagePlus loss_plot;
+
+    @Parameter(type = ItemIO.OUTPUT)
+    String summary;
+
+    @Override
+    String title() {
+        return "Train";
+    }
+
+    @Override
+    void execute() throws Exception {
+        DicFaceConfig c = DicFaceConfig.resolve(config);
+        Degradation.Task t = Degradation.Task.valueOf(task.toUpperCase(Locale.ROOT));
+        List<ImagePlus> opened = new ArrayList<>();
+        try (var entries = Files.list(data.toPath())) {
+            for (Path p : entries.sorted().toList()) {
+                opened.add(ClipFiles.open(p));
+            }
+        }
+        Path file = checkpoints.toPath().resolve("checkpoint.safetensors");
+        List<Double> total = new ArrayList<>();
+        List<Double> l1 = new ArrayList<>();
+        List<Double> kl = new ArrayList<>();
+        try (DicFace model = init == null ? new DicFace(c) : ModelLoader.load(c, init.toPath(), Device.CPU);
+                DicFace ema = init == null ? new DicFace(c) : ModelLoader.load(c, init.toPath(), Device.CPU)) {
+            if (init == null) {
+                ema.loadStateDict(model.stateDict());
+            }
+            try (Trainer trainer = new Trainer(model, ema, new ClipData(opened, c.imgSize(), c.frameLength()), t,
+                    new CosineSchedule(lr, lr * 0.4, steps), clips_per_step, Trainer.officialKlWeight(t), 0)) {
+                if (resume && Files.exists(file)) {
+                    trainer.resume(file);
+                }
+                report(Trainer.lpipsNote());
+                ImagePlus[] window = new ImagePlus[1];
+                boolean complete = TrainingRun.run(trainer, steps, save_every, file, (r, sPerStep) -> {
+                    total.add(r.loss());
+                    l1.add(r.l1());
+                    kl.add(r.kl());
+                    ij.IJ.showProgress((int) r.step(), (int) steps);
+                    ij.IJ.showStatus(String.format(Locale.ROOT, "DicFace training: step %d, loss %.4f, %.2f s/step", r.step(), r.loss(), sPerStep));
+                    if (r.step() % 10 == 0 || r.step() == steps) {
+                        window[0] = showPlot(window[0], total, l1, kl);
+                    }
+                    if (ij.IJ.escapePressed()) {
+                        ij.IJ.resetEscape();
+                        cancel("stopped with Esc at step " + r.step() + "; checkpoint written");
+                    }
+                    return !isCanceled();
+                });
+                loss_plot = plot(total, l1, kl).getImagePlus();
+                summary = String.format(Locale.ROOT, "%s after %d steps: loss %.4f; checkpoint %s", complete ? "done" : "stopped",
+                        trainer.step(), total.isEmpty() ? Double.NaN : total.get(total.size() - 1), file);
+                report("DicFace training " + summary);
+            }
+        }
+    }
+
+    private static Plot plot(List<Double> total, List<Double> l1, List<Double> kl) {
+        double[] x = new double[total.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i + 1;
+        }
+        Plot plot = new Plot("DicFace training loss", "step", "loss");
+        plot.setColor(java.awt.Color.BLACK);
+        plot.add("line", x, total.stream().mapToDouble(Double::doubleValue).toArray());
+        plot.setColor(java.awt.Color.BLUE);
+        plot.add("line", x, l1.stream().mapToDouble(Double::doubleValue).toArray());
+        plot.setColor(java.awt.Color.RED);
+        plot.add("line", x, kl.stream().mapToDouble(Double::doubleValue).toArray());
+        plot.setLegend("total\tL1\tKL", Plot.AUTO_POSITION);
+        return plot;
+    }
+
+    /** The live plot, updated in its window (none without a display). */
+    private static ImagePlus showPlot(ImagePlus current, List<Double> total, List<Double> l1, List<Double> kl) {
+        if (java.awt.GraphicsEnvironment.isHeadless() || ij.IJ.getInstance() == null) {
+            return current;
+        }
+        ImagePlus fresh = plot(total, l1, kl).getImagePlus();
+        if (current == null || current.getWindow() == null) {
+            fresh.show();
+            return fresh;
+        }
+        current.setProcessor(fresh.getProcessor());
+        return current;
+    }
+}
