@@ -62,6 +62,7 @@ public final class DicFace extends Module {
         this.fuseConvsDict = child("fuse_convs_dict", new FuseBlocks(config));
         // The official model keeps the learned spatial position table frozen.
         positionEmb.get().requiresGrad(false);
+        eval();  // a new model restores; the trainer switches it to training (dropout) itself
     }
 
     public DicFaceConfig config() {

@@ -1,5 +1,6 @@
 package org.dicface.model;
 
+import org.dicface.nn.Dropout;
 import org.dicface.nn.LayerNorm;
 import org.dicface.nn.Linear;
 import org.dicface.nn.Module;
@@ -9,7 +10,8 @@ import org.dicface.torch.Tensor;
 
 /**
  * The pre-LN transformer layer of DicFace (TransformerSALayer; the temporal TransformerSALayerTemporal has
- * the same body): positions are added to queries and keys only, exact GELU, no dropout at inference.
+ * the same body): positions are added to queries and keys only, exact GELU; in training, dropout 0.1 on the
+ * attention weights, the FFN hidden layer and both residual branches, as the official layers.
  * Input and output are [sequence, batch, E].
  */
 public final class TransformerLayer extends Module {
@@ -19,8 +21,11 @@ public final class TransformerLayer extends Module {
     private final LayerNorm norm1;
     private final LayerNorm norm2;
 
+    /** The official dropout of the transformer layers (training only). */
+    public static final double DROPOUT = 0.1;
+
     public TransformerLayer(int embed, int heads, int mlp) {
-        this.selfAttn = child("self_attn", new MultiheadAttention(embed, heads));
+        this.selfAttn = child("self_attn", new MultiheadAttention(embed, heads, DROPOUT));
         this.linear1 = child("linear1", new Linear(embed, mlp, true));
         this.linear2 = child("linear2", new Linear(mlp, embed, true));
         this.norm1 = child("norm1", new LayerNorm(embed, DicFaceConfig.LAYER_NORM_EPS));
@@ -30,11 +35,12 @@ public final class TransformerLayer extends Module {
     /** {@code position} broadcasts over the batch: [sequence, 1, E]. */
     public Tensor forward(Tensor x, Tensor position) {
         try (Scope scope = Scope.open()) {
+            boolean training = isTraining();
             Tensor y = norm1.forward(x);
             Tensor qk = y.add(position);
-            Tensor h = x.add(selfAttn.forward(qk, qk, y));
-            Tensor ff = linear2.forward(linear1.forward(norm2.forward(h)).gelu());
-            return scope.keep(h.add(ff));
+            Tensor h = x.add(Dropout.apply(selfAttn.forward(qk, qk, y), DROPOUT, training));
+            Tensor hidden = Dropout.apply(linear1.forward(norm2.forward(h)).gelu(), DROPOUT, training);
+            return scope.keep(h.add(Dropout.apply(linear2.forward(hidden), DROPOUT, training)));
         }
     }
 }

@@ -22,7 +22,7 @@ import org.dicface.torch.Tensor;
 /**
  * Trains DicFace with the official recipe (spec §5): per step, {@code clipsPerStep} degraded 5-frame windows;
  * the loss L1 + w_KL x Dirichlet KL to Dir(0.1) (one reparameterised sample per cell; fidelity 1; encoder
- * skips detached); Adam (0.9, 0.99) with the cosine schedule; EMA 0.997 of the weights, which inference uses.
+ * skips detached; transformer dropout 0.1); Adam (0.9, 0.99) with the cosine schedule; EMA 0.997 of the weights, which inference uses.
  * LPIPS is not part of this loss yet (its VGG16 weights are not reachable here): the perceptual term has
  * weight 0, and {@link #lpipsNote()} says so.
  *
@@ -87,6 +87,7 @@ public final class Trainer implements AutoCloseable {
 
     private StepResult stepOnce() throws IOException {
         Random random = new Random(seed * 1_000_003L + step);
+        org.dicface.torch.Torch.manualSeed(random.nextLong());  // dropout masks come from the default generator
         double lr = schedule.lr(step);
         double loss;
         double l1;

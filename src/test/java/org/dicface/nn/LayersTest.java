@@ -334,4 +334,31 @@ class LayersTest {
             assertTrue(block.isTraining());
         }
     }
+
+    @Test
+    void dropoutOnlyInTrainingAndKeepsTheMean() {
+        Tensor x = Tensor.ones(100_000);
+        assertEquals(x, Dropout.apply(x, 0.1, false), "identity in evaluation");
+        Tensor d = Dropout.apply(x, 0.1, true);
+        float[] v = d.toFloatArray();
+        int zeros = 0;
+        for (float f : v) {
+            if (f == 0) {
+                zeros++;
+            } else {
+                assertEquals(1 / 0.9f, f, 1e-6f);
+            }
+        }
+        assertEquals(0.1, zeros / 100_000.0, 0.005);
+        assertEquals(1.0, d.mean().item(), 0.01);
+        try (org.dicface.model.TransformerLayer layer = new org.dicface.model.TransformerLayer(8, 2, 16)) {
+            Tensor in = Tensor.normal(0, 1, null, 4, 3, 8);
+            Tensor pos = Tensor.zeros(4, 1, 8);
+            layer.eval();
+            assertArrayEquals(layer.forward(in, pos).toFloatArray(), layer.forward(in, pos).toFloatArray(), "deterministic in eval");
+            layer.train(true);
+            assertTrue(!java.util.Arrays.equals(layer.forward(in, pos).toFloatArray(), layer.forward(in, pos).toFloatArray()),
+                    "dropout in training");
+        }
+    }
 }
