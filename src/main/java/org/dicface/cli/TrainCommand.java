@@ -19,6 +19,7 @@ import org.dicface.train.CosineSchedule;
 import org.dicface.train.Degradation;
 import org.dicface.train.Trainer;
 import org.dicface.train.TrainingRun;
+import org.dicface.train.Unfreezing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,6 +56,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--clips-per-step", defaultValue = "2", description = "5-frame clips per step (default: ${DEFAULT-VALUE})")
     int clipsPerStep;
 
+    @Option(names = "--unfreezing", defaultValue = "official", description = "official (all at once) or progressive (the paper's)")
+    String unfreezing;
+
     @Option(names = "--seed", defaultValue = "0")
     long seed;
 
@@ -85,6 +89,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             try (Trainer trainer = new Trainer(model, ema, data, t, new CosineSchedule(lr, lrMin, steps), clipsPerStep,
                     Trainer.officialKlWeight(t), seed)) {
+                trainer.unfreezing(Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)));
                 if (resume && Files.exists(file)) {
                     trainer.resume(file);
                     System.err.println("resumed at step " + trainer.step());

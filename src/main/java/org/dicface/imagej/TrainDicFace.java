@@ -57,6 +57,9 @@ public final class TrainDicFace extends CancelableCommand {
     @Parameter(label = "Steps between checkpoints", min = "1")
     long save_every = 500;
 
+    @Parameter(label = "Unfreezing", choices = {"official", "progressive"})
+    String unfreezing = "official";
+
     @Parameter(label = "Resume from the checkpoint")
     boolean resume;
 
@@ -92,6 +95,7 @@ public final class TrainDicFace extends CancelableCommand {
             }
             try (Trainer trainer = new Trainer(model, ema, new ClipData(opened, c.imgSize(), c.frameLength()), t,
                     new CosineSchedule(lr, lr * 0.4, steps), clips_per_step, Trainer.officialKlWeight(t), 0)) {
+                trainer.unfreezing(org.dicface.train.Unfreezing.valueOf(unfreezing.toUpperCase(Locale.ROOT)));
                 if (resume && Files.exists(file)) {
                     trainer.resume(file);
                 }

@@ -21,6 +21,8 @@ public final class Adam implements AutoCloseable {
     private final double beta2;
     private final double eps;
     private long step;
+    /** Per parameter, the updates it has had (torch.optim.Adam keeps this per parameter: a parameter unfrozen late starts at 1). */
+    private long[] updates;
 
     /** Optimises the parameters that require gradients, in the given (state-dict) order. */
     public Adam(Map<String, Tensor> parameters, double beta1, double beta2, double eps) {
@@ -35,6 +37,7 @@ public final class Adam implements AutoCloseable {
                 v.add(Scope.unowned(() -> Tensor.full(0, p.dtype(), p.device(), p.shape())));
             }
         });
+        this.updates = new long[params.size()];
     }
 
     /** The official settings: betas (0.9, 0.99), eps 1e-8. */
@@ -49,8 +52,6 @@ public final class Adam implements AutoCloseable {
     /** One update with learning rate {@code lr}; parameters without a gradient are left alone. */
     public void step(double lr) {
         step++;
-        double bias1 = 1 - Math.pow(beta1, step);
-        double bias2 = 1 - Math.pow(beta2, step);
         try (GradMode.Guard g = GradMode.NO_GRAD.enter()) {
             for (int i = 0; i < params.size(); i++) {
                 try (Scope scope = Scope.open()) {
@@ -58,6 +59,9 @@ public final class Adam implements AutoCloseable {
                     if (grad == null) {
                         continue;
                     }
+                    long n = ++updates[i];
+                    double bias1 = 1 - Math.pow(beta1, n);
+                    double bias2 = 1 - Math.pow(beta2, n);
                     m.get(i).mulInPlace(beta1).addInPlace(grad, 1 - beta1);
                     v.get(i).mulInPlace(beta2).addcmulInPlace(grad, grad, 1 - beta2);
                     Tensor denom = v.get(i).sqrt().div(Math.sqrt(bias2)).add(eps);
@@ -103,6 +107,7 @@ public final class Adam implements AutoCloseable {
             state.put("adam.m." + names.get(i), m.get(i));
             state.put("adam.v." + names.get(i), v.get(i));
         }
+        state.put("adam.updates", Scope.unowned(() -> Tensor.of(updates.clone(), updates.length)));
         return state;
     }
 
@@ -119,6 +124,11 @@ public final class Adam implements AutoCloseable {
                 v.get(i).copyFrom(sv);
             }
         }
+        Tensor counts = state.get("updates");
+        if (counts == null || counts.numel() != updates.length) {
+            throw new IllegalArgumentException("the checkpoint has no matching Adam update counts");
+        }
+        this.updates = counts.toLongArray();
         state.values().forEach(Tensor::close);
         this.step = steps;
     }

@@ -45,6 +45,7 @@ public final class Trainer implements AutoCloseable {
     private final int clipsPerStep;
     private final double klWeight;
     private final long seed;
+    private Unfreezing unfreezing = Unfreezing.OFFICIAL;
     private long step;
 
     public Trainer(DicFace model, DicFace ema, ClipData data, Degradation.Task task, CosineSchedule schedule,
@@ -62,6 +63,12 @@ public final class Trainer implements AutoCloseable {
         ema.eval();
         this.adam = Adam.official(model.namedParameters());
         this.average = new Ema(model.namedParameters(), ema.namedParameters(), 0.997);
+    }
+
+    /** Chooses which parameters train when (default: the official setting, everything from the start). */
+    public Trainer unfreezing(Unfreezing schedule) {
+        this.unfreezing = schedule;
+        return this;
     }
 
     /** The official KL weights: 1 for restoration, 0 for inpainting and colorization. */
@@ -89,6 +96,7 @@ public final class Trainer implements AutoCloseable {
         Random random = new Random(seed * 1_000_003L + step);
         org.dicface.torch.Torch.manualSeed(random.nextLong());  // dropout masks come from the default generator
         double lr = schedule.lr(step);
+        unfreezing.apply(model, step, schedule.period());
         double loss;
         double l1;
         double kl;
@@ -123,14 +131,19 @@ public final class Trainer implements AutoCloseable {
         Map<String, Tensor> all = new LinkedHashMap<>();
         model.namedParameters().forEach((k, v) -> all.put("params." + k, v));
         ema.namedParameters().forEach((k, v) -> all.put("params_ema." + k, v));
-        adam.state().forEach(all::put);
+        Map<String, Tensor> adamState = adam.state();
+        adamState.forEach(all::put);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("step", Long.toString(step));
         meta.put("adam_steps", Long.toString(adam.steps()));
         meta.put("seed", Long.toString(seed));
         meta.put("task", task.name());
         meta.put("config", config.toJson());
-        SafeTensors.write(file, all, meta);
+        try {
+            SafeTensors.write(file, all, meta);
+        } finally {
+            adamState.get("adam.updates").close();
+        }
     }
 
     /** Restores a checkpoint written by {@link #save} into this trainer (same configuration and seed). */

@@ -93,4 +93,23 @@ public class TrainerTest extends ScopedTest {
         assertTrue(Trainer.lpipsNote().contains("weight 0"));
         assertTrue(Tensor.class != null);
     }
+
+    @Test
+    void progressiveUnfreezingTrainsTheAutoencoderThenTheTransformerThenTheCodebook() throws Exception {
+        try (DicFace m = model(3); DicFace ema = model(3); Trainer t = trainer(m, ema, 6).unfreezing(Unfreezing.PROGRESSIVE)) {
+            float[] enc0 = m.namedParameters().get("encoder.blocks.0.weight").toFloatArray();
+            float[] tr0 = m.namedParameters().get("ft_layers.0.linear1.weight").toFloatArray();
+            float[] cb0 = m.namedParameters().get("quantize.embedding.weight").toFloatArray();
+            t.step(2);   // first third
+            assertTrue(!java.util.Arrays.equals(enc0, m.namedParameters().get("encoder.blocks.0.weight").toFloatArray()));
+            assertArrayEquals(tr0, m.namedParameters().get("ft_layers.0.linear1.weight").toFloatArray(), "transformer still frozen");
+            assertArrayEquals(cb0, m.namedParameters().get("quantize.embedding.weight").toFloatArray(), "codebook still frozen");
+            t.step(2);   // second third
+            assertTrue(!java.util.Arrays.equals(tr0, m.namedParameters().get("ft_layers.0.linear1.weight").toFloatArray()));
+            assertArrayEquals(cb0, m.namedParameters().get("quantize.embedding.weight").toFloatArray(), "codebook still frozen");
+            t.step(2);   // last third
+            assertTrue(!java.util.Arrays.equals(cb0, m.namedParameters().get("quantize.embedding.weight").toFloatArray()));
+            assertTrue(!m.namedParameters().get("position_emb").requiresGrad(), "the spatial table never trains");
+        }
+    }
 }
