@@ -119,6 +119,7 @@ DFT_API dft_error* dft_pixel_unshuffle(int32_t mode, dft_tensor** out, const dft
 DFT_API dft_error* dft_pixel_shuffle(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t factor);
 DFT_API dft_error* dft_upsample_nearest2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t out_h, int64_t out_w);
 DFT_API dft_error* dft_upsample_bilinear2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t out_h, int64_t out_w, int32_t align_corners);
+DFT_API dft_error* dft_max_pool2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t kernel, int64_t stride);
 DFT_API dft_error* dft_upsample_bicubic2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t out_h, int64_t out_w, int32_t align_corners);
 DFT_API dft_error* dft_pad(int32_t mode, dft_tensor** out, const dft_tensor* x, const int64_t* pads, int32_t npads, int32_t pad_mode, double value); /* pads as torch.nn.functional.pad: last dim first */
 

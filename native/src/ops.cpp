@@ -171,6 +171,10 @@ dft_error* dft_upsample_bilinear2d(int32_t mode, dft_tensor** out, const dft_ten
   return op(mode, out, [&] { return at::upsample_bilinear2d(need(x, "x"), {out_h, out_w}, align_corners != 0); });
 }
 
+dft_error* dft_max_pool2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t kernel, int64_t stride) {
+  return op(mode, out, [&] { return at::max_pool2d(need(x, "x"), {kernel, kernel}, {stride, stride}); });
+}
+
 dft_error* dft_upsample_bicubic2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t out_h, int64_t out_w,
                                   int32_t align_corners) {
   return op(mode, out, [&] { return at::upsample_bicubic2d(need(x, "x"), {out_h, out_w}, align_corners != 0); });

@@ -451,6 +451,11 @@ public final class Tensor implements AutoCloseable {
         return produce((a, out) -> dft_upsample_bilinear2d(mode(), out, handle(), height, width, alignCorners ? 1 : 0));
     }
 
+    /** Max pooling over square windows of an [N,C,H,W] tensor. */
+    public Tensor maxPool2d(int kernel, int stride) {
+        return produce((a, out) -> dft_max_pool2d(mode(), out, handle(), kernel, stride));
+    }
+
     /** Bicubic resize (a = -0.75, as OpenCV's INTER_CUBIC) of an [N,C,H,W] tensor. */
     public Tensor upsampleBicubic(long height, long width, boolean alignCorners) {
         return produce((a, out) -> dft_upsample_bicubic2d(mode(), out, handle(), height, width, alignCorners ? 1 : 0));

@@ -197,6 +197,8 @@ class OpsTest extends ScopedTest {
                 1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4);
         assertValues(t(s(1, 1, 1, 2), 0, 1).upsampleBilinear(1, 3, true), s(1, 1, 1, 3), 0, 0.5f, 1);
         assertValues(t(s(1, 1, 1, 2), 0, 1).upsampleBicubic(1, 3, true), s(1, 1, 1, 3), 0, 0.5f, 1);  // symmetric midpoint
+        assertValues(x.maxPool2d(2, 2), s(1, 1, 2, 2), 5, 7, 13, 15);
+        assertTorchError(() -> t(s(1, 1, 1, 1), 1).maxPool2d(2, 2), "Output size is too small");
         assertValues(t(s(1, 1, 2, 2), 2, 2, 2, 2).upsampleBicubic(3, 3, false), s(1, 1, 3, 3), 2, 2, 2, 2, 2, 2, 2, 2, 2);
         assertTorchError(() -> t(s(3), 1, 2, 3).upsampleBicubic(2, 2, false), "expected input_size equals to 4");
         Tensor row = t(s(1, 1, 1, 3), 1, 2, 3);

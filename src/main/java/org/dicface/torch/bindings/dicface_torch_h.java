@@ -3669,6 +3669,70 @@ public class dicface_torch_h {
         }
     }
 
+    private static class dft_max_pool2d {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_LONG_LONG,
+            dicface_torch_h.C_LONG_LONG
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_max_pool2d");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_max_pool2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t kernel, int64_t stride)
+     * }
+     */
+    public static FunctionDescriptor dft_max_pool2d$descriptor() {
+        return dft_max_pool2d.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_max_pool2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t kernel, int64_t stride)
+     * }
+     */
+    public static MethodHandle dft_max_pool2d$handle() {
+        return dft_max_pool2d.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_max_pool2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t kernel, int64_t stride)
+     * }
+     */
+    public static MemorySegment dft_max_pool2d$address() {
+        return dft_max_pool2d.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_max_pool2d(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t kernel, int64_t stride)
+     * }
+     */
+    public static MemorySegment dft_max_pool2d(int mode, MemorySegment out, MemorySegment x, long kernel, long stride) {
+        var mh$ = dft_max_pool2d.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_max_pool2d", mode, out, x, kernel, stride);
+            }
+            return (MemorySegment)mh$.invokeExact(mode, out, x, kernel, stride);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class dft_upsample_bicubic2d {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dicface_torch_h.C_POINTER,
