@@ -59,6 +59,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--unfreezing", defaultValue = "official", description = "official (all at once) or progressive (the paper's)")
     String unfreezing;
 
+    @Option(names = "--lpips-vgg", description = "torchvision's VGG16 weights (vgg16-397923af.pth), for the LPIPS term")
+    Path lpipsVgg;
+
+    @Option(names = "--lpips-heads", description = "the lpips v0.1 linear heads (vgg.pth), for the LPIPS term")
+    Path lpipsHeads;
+
     @Option(names = "--seed", defaultValue = "0")
     long seed;
 
@@ -90,11 +96,16 @@ final class TrainCommand implements Callable<Integer> {
             try (Trainer trainer = new Trainer(model, ema, data, t, new CosineSchedule(lr, lrMin, steps), clipsPerStep,
                     Trainer.officialKlWeight(t), seed)) {
                 trainer.unfreezing(Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)));
+                if ((lpipsVgg == null) != (lpipsHeads == null)) {
+                    throw new IllegalArgumentException("LPIPS needs both --lpips-vgg and --lpips-heads");
+                }
+                org.dicface.metrics.Lpips lpips = lpipsVgg == null ? null : org.dicface.metrics.Lpips.load(lpipsVgg, lpipsHeads);
+                trainer.perceptual(lpips);
                 if (resume && Files.exists(file)) {
                     trainer.resume(file);
                     System.err.println("resumed at step " + trainer.step());
                 }
-                System.err.println(Trainer.lpipsNote());
+                System.err.println(trainer.lossNote());
                 TrainingRun.run(trainer, steps, saveEvery, file, (r, sPerStep) -> {
                     System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f (L1 %.4f, KL %.2f)  lr %.2e  %.2f s/step", r.step(), steps,
                             r.loss(), r.l1(), r.kl(), r.lr(), sPerStep);

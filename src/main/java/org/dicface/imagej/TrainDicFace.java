@@ -99,7 +99,7 @@ public final class TrainDicFace extends CancelableCommand {
                 if (resume && Files.exists(file)) {
                     trainer.resume(file);
                 }
-                report(Trainer.lpipsNote());
+                report(trainer.lossNote());
                 ImagePlus[] window = new ImagePlus[1];
                 boolean complete = TrainingRun.run(trainer, steps, save_every, file, (r, sPerStep) -> {
                     total.add(r.loss());

@@ -23,8 +23,8 @@ import org.dicface.torch.Tensor;
  * Trains DicFace with the official recipe (spec §5): per step, {@code clipsPerStep} degraded 5-frame windows;
  * the loss L1 + w_KL x Dirichlet KL to Dir(0.1) (one reparameterised sample per cell; fidelity 1; encoder
  * skips detached; transformer dropout 0.1); Adam (0.9, 0.99) with the cosine schedule; EMA 0.997 of the weights, which inference uses.
- * LPIPS is not part of this loss yet (its VGG16 weights are not reachable here): the perceptual term has
- * weight 0, and {@link #lpipsNote()} says so.
+ * With LPIPS weights ({@link #perceptual}) the loss adds LPIPS (weight 1, the official call); without them the
+ * perceptual term has weight 0, and {@link #lpipsNote()} says so.
  *
  * <p>Every random choice of a step comes from the seed and the step number, so a run stopped and resumed from
  * a checkpoint continues exactly as an uninterrupted run would.
@@ -46,6 +46,7 @@ public final class Trainer implements AutoCloseable {
     private final double klWeight;
     private final long seed;
     private Unfreezing unfreezing = Unfreezing.OFFICIAL;
+    private org.dicface.metrics.Lpips lpips;
     private long step;
 
     public Trainer(DicFace model, DicFace ema, ClipData data, Degradation.Task task, CosineSchedule schedule,
@@ -65,6 +66,12 @@ public final class Trainer implements AutoCloseable {
         this.average = new Ema(model.namedParameters(), ema.namedParameters(), 0.997);
     }
 
+    /** Adds the LPIPS term (weight 1, as the official configs); the trainer does not own it. */
+    public Trainer perceptual(org.dicface.metrics.Lpips network) {
+        this.lpips = network;
+        return this;
+    }
+
     /** Chooses which parameters train when (default: the official setting, everything from the start). */
     public Trainer unfreezing(Unfreezing schedule) {
         this.unfreezing = schedule;
@@ -77,7 +84,12 @@ public final class Trainer implements AutoCloseable {
     }
 
     public static String lpipsNote() {
-        return "LPIPS is off (weight 0): its VGG16 weights are not available here; the loss is L1 + KL.";
+        return "LPIPS is off (weight 0): no VGG16/LPIPS weights were given; the loss is L1 + KL.";
+    }
+
+    /** What the loss is made of, for the log. */
+    public String lossNote() {
+        return lpips == null ? lpipsNote() : "loss: L1 + LPIPS + " + klWeight + " x KL";
     }
 
     public long step() {
@@ -114,6 +126,9 @@ public final class Trainer implements AutoCloseable {
             Tensor l1Term = r.out().sub(gt).abs().mean();
             Tensor klTerm = DirichletKl.official(r.alpha().add(1e-6), DirichletKl.OFFICIAL_BETA);
             Tensor total = klWeight == 0 ? l1Term : l1Term.add(klTerm.mul(klWeight));
+            if (lpips != null) {
+                total = total.add(lpips.officialLoss(r.out(), gt));
+            }
             total.backward();
             loss = total.item();
             l1 = l1Term.item();

@@ -112,4 +112,24 @@ public class TrainerTest extends ScopedTest {
             assertTrue(!m.namedParameters().get("position_emb").requiresGrad(), "the spatial table never trains");
         }
     }
+
+    @Test
+    void theLpipsTermJoinsTheLossWhenWeightsAreGiven() throws Exception {
+        try (DicFace m = model(4); DicFace ema = model(4); org.dicface.metrics.Lpips lpips = new org.dicface.metrics.Lpips();
+                Trainer plain = trainer(m, ema, 4)) {
+            Trainer.StepResult without = plain.step(1);
+            assertEquals(without.l1() + without.kl(), without.loss(), 1e-4 * Math.abs(without.loss()));
+            try (org.dicface.torch.GradMode.Guard g = org.dicface.torch.GradMode.NO_GRAD.enter()) {
+                for (Tensor p : lpips.stateDict().values()) {
+                    if (p.shape()[0] == 1) {
+                        p.copyFrom(p.abs().add(1));  // the released heads are non-negative
+                    }
+                }
+            }
+            plain.perceptual(lpips);
+            assertTrue(plain.lossNote().startsWith("loss: L1 + LPIPS"));
+            Trainer.StepResult with = plain.step(1);
+            assertTrue(with.loss() - with.l1() - with.kl() > 0, "LPIPS adds a positive term: " + with);
+        }
+    }
 }
