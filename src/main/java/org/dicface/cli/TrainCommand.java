@@ -1,28 +1,19 @@
 package org.dicface.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import ij.ImagePlus;
-import org.dicface.model.DicFace;
 import org.dicface.model.DicFaceConfig;
-import org.dicface.model.ModelLoader;
-import org.dicface.nn.Init;
-import org.dicface.pipeline.ClipFiles;
-import org.dicface.torch.Device;
-import org.dicface.train.ClipData;
-import org.dicface.train.CosineSchedule;
 import org.dicface.train.Degradation;
-import org.dicface.train.Trainer;
-import org.dicface.train.TrainingRun;
+import org.dicface.train.TrainingJob;
 import org.dicface.train.Unfreezing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+
+
 
 /**
  * {@code dicface train}: the official recipe on aligned face clips (video files, image folders, TIFF stacks),
@@ -79,42 +70,16 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DicFaceConfig c = DicFaceConfig.resolve(config);
-        Degradation.Task t = Degradation.Task.valueOf(task.trim().toUpperCase(Locale.ROOT));
-        List<ImagePlus> opened = new ArrayList<>();
-        for (Path p : clips) {
-            opened.add(ClipFiles.open(p));
-        }
-        ClipData data = new ClipData(opened, c.imgSize(), c.frameLength());
-        Path file = checkpoints.resolve("checkpoint.safetensors");
-        Init.seed(seed);
-        try (DicFace model = init == null ? new DicFace(c) : ModelLoader.load(c, init, Device.CPU);
-                DicFace ema = init == null ? new DicFace(c) : ModelLoader.load(c, init, Device.CPU)) {
-            if (init == null) {
-                ema.loadStateDict(model.stateDict());
-            }
-            try (Trainer trainer = new Trainer(model, ema, data, t, new CosineSchedule(lr, lrMin, steps), clipsPerStep,
-                    Trainer.officialKlWeight(t), seed)) {
-                trainer.unfreezing(Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)));
-                if ((lpipsVgg == null) != (lpipsHeads == null)) {
-                    throw new IllegalArgumentException("LPIPS needs both --lpips-vgg and --lpips-heads");
-                }
-                org.dicface.metrics.Lpips lpips = lpipsVgg == null ? null : org.dicface.metrics.Lpips.load(lpipsVgg, lpipsHeads);
-                trainer.perceptual(lpips);
-                if (resume && Files.exists(file)) {
-                    trainer.resume(file);
-                    System.err.println("resumed at step " + trainer.step());
-                }
-                System.err.println(trainer.lossNote());
-                TrainingRun.run(trainer, steps, saveEvery, file, (r, sPerStep) -> {
-                    System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f (L1 %.4f, KL %.2f)  lr %.2e  %.2f s/step", r.step(), steps,
-                            r.loss(), r.l1(), r.kl(), r.lr(), sPerStep);
-                    return true;
-                });
-                System.err.println();
-            }
-        }
-        System.out.println("checkpoint: " + file + " (params_ema.* are the inference weights)");
+        TrainingJob job = new TrainingJob(clips, Degradation.Task.valueOf(task.trim().toUpperCase(Locale.ROOT)),
+                DicFaceConfig.resolve(config), init, steps, lr, lrMin, clipsPerStep,
+                Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)), lpipsVgg, lpipsHeads, seed, checkpoints, saveEvery, resume);
+        job.run(System.err::println, (r, sPerStep) -> {
+            System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f (L1 %.4f, KL %.2f)  lr %.2e  %.2f s/step", r.step(), steps,
+                    r.loss(), r.l1(), r.kl(), r.lr(), sPerStep);
+            return true;
+        });
+        System.err.println();
+        System.out.println("checkpoint: " + job.checkpointFile() + " (params_ema.* are the inference weights)");
         return 0;
     }
 }

@@ -9,20 +9,16 @@ import java.util.Locale;
 
 import ij.ImagePlus;
 import ij.gui.Plot;
-import org.dicface.model.DicFace;
 import org.dicface.model.DicFaceConfig;
-import org.dicface.model.ModelLoader;
-import org.dicface.pipeline.ClipFiles;
-import org.dicface.torch.Device;
-import org.dicface.train.ClipData;
-import org.dicface.train.CosineSchedule;
 import org.dicface.train.Degradation;
-import org.dicface.train.Trainer;
-import org.dicface.train.TrainingRun;
+import org.dicface.train.TrainingJob;
+import org.dicface.train.Unfreezing;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+
+
 
 /**
  * Plugins > DicFace > Train DicFace...: the official recipe on the clips of a folder (videos, image folders,
@@ -76,52 +72,38 @@ public final class TrainDicFace extends CancelableCommand {
 
     @Override
     void execute() throws Exception {
-        DicFaceConfig c = DicFaceConfig.resolve(config);
-        Degradation.Task t = Degradation.Task.valueOf(task.toUpperCase(Locale.ROOT));
-        List<ImagePlus> opened = new ArrayList<>();
+        List<Path> clips;
         try (var entries = Files.list(data.toPath())) {
-            for (Path p : entries.sorted().toList()) {
-                opened.add(ClipFiles.open(p));
-            }
+            clips = entries.sorted().toList();
         }
-        Path file = checkpoints.toPath().resolve("checkpoint.safetensors");
+        TrainingJob job = new TrainingJob(clips, Degradation.Task.valueOf(task.toUpperCase(Locale.ROOT)), DicFaceConfig.resolve(config),
+                init == null ? null : init.toPath(), steps, lr, lr * 0.4, clips_per_step,
+                Unfreezing.valueOf(unfreezing.toUpperCase(Locale.ROOT)), null, null, 0, checkpoints.toPath(), save_every, resume);
         List<Double> total = new ArrayList<>();
         List<Double> l1 = new ArrayList<>();
         List<Double> kl = new ArrayList<>();
-        try (DicFace model = init == null ? new DicFace(c) : ModelLoader.load(c, init.toPath(), Device.CPU);
-                DicFace ema = init == null ? new DicFace(c) : ModelLoader.load(c, init.toPath(), Device.CPU)) {
-            if (init == null) {
-                ema.loadStateDict(model.stateDict());
+        ImagePlus[] window = new ImagePlus[1];
+        long[] last = {0};
+        boolean complete = job.run(this::report, (r, sPerStep) -> {
+            total.add(r.loss());
+            l1.add(r.l1());
+            kl.add(r.kl());
+            last[0] = r.step();
+            ij.IJ.showProgress((int) r.step(), (int) steps);
+            ij.IJ.showStatus(String.format(Locale.ROOT, "DicFace training: step %d, loss %.4f, %.2f s/step", r.step(), r.loss(), sPerStep));
+            if (r.step() % 10 == 0 || r.step() == steps) {
+                window[0] = showPlot(window[0], total, l1, kl);
             }
-            try (Trainer trainer = new Trainer(model, ema, new ClipData(opened, c.imgSize(), c.frameLength()), t,
-                    new CosineSchedule(lr, lr * 0.4, steps), clips_per_step, Trainer.officialKlWeight(t), 0)) {
-                trainer.unfreezing(org.dicface.train.Unfreezing.valueOf(unfreezing.toUpperCase(Locale.ROOT)));
-                if (resume && Files.exists(file)) {
-                    trainer.resume(file);
-                }
-                report(trainer.lossNote());
-                ImagePlus[] window = new ImagePlus[1];
-                boolean complete = TrainingRun.run(trainer, steps, save_every, file, (r, sPerStep) -> {
-                    total.add(r.loss());
-                    l1.add(r.l1());
-                    kl.add(r.kl());
-                    ij.IJ.showProgress((int) r.step(), (int) steps);
-                    ij.IJ.showStatus(String.format(Locale.ROOT, "DicFace training: step %d, loss %.4f, %.2f s/step", r.step(), r.loss(), sPerStep));
-                    if (r.step() % 10 == 0 || r.step() == steps) {
-                        window[0] = showPlot(window[0], total, l1, kl);
-                    }
-                    if (ij.IJ.escapePressed()) {
-                        ij.IJ.resetEscape();
-                        cancel("stopped with Esc at step " + r.step() + "; checkpoint written");
-                    }
-                    return !isCanceled();
-                });
-                loss_plot = plot(total, l1, kl).getImagePlus();
-                summary = String.format(Locale.ROOT, "%s after %d steps: loss %.4f; checkpoint %s", complete ? "done" : "stopped",
-                        trainer.step(), total.isEmpty() ? Double.NaN : total.get(total.size() - 1), file);
-                report("DicFace training " + summary);
+            if (ij.IJ.escapePressed()) {
+                ij.IJ.resetEscape();
+                cancel("stopped with Esc at step " + r.step() + "; checkpoint written");
             }
-        }
+            return !isCanceled();
+        });
+        loss_plot = plot(total, l1, kl).getImagePlus();
+        summary = String.format(Locale.ROOT, "%s after %d steps: loss %.4f; checkpoint %s", complete ? "done" : "stopped",
+                last[0], total.isEmpty() ? Double.NaN : total.get(total.size() - 1), job.checkpointFile());
+        report("DicFace training " + summary);
     }
 
     private static Plot plot(List<Double> total, List<Double> l1, List<Double> kl) {

@@ -1,0 +1,62 @@
+package org.dicface.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import ij.ImagePlus;
+import org.dicface.metrics.Lpips;
+import org.dicface.model.DicFace;
+import org.dicface.model.DicFaceConfig;
+import org.dicface.model.ModelLoader;
+import org.dicface.nn.Init;
+import org.dicface.pipeline.ClipFiles;
+import org.dicface.torch.Device;
+
+/**
+ * A whole training run as the front-ends (CLI, Fiji) describe it: the clips, the task, the model (from
+ * scratch or from weights), the schedule, and where checkpoints go; {@link #run} builds everything, resumes
+ * if asked, and trains, writing checkpoint.safetensors in the folder.
+ */
+public record TrainingJob(List<Path> clips, Degradation.Task task, DicFaceConfig config, Path init, long steps, double lr,
+        double lrMin, int clipsPerStep, Unfreezing unfreezing, Path lpipsVgg, Path lpipsHeads, long seed, Path checkpoints,
+        long saveEvery, boolean resume) {
+
+    public Path checkpointFile() {
+        return checkpoints.resolve("checkpoint.safetensors");
+    }
+
+    /** Trains; {@code log} gets what the run is made of; true when every step ran, false when stopped early. */
+    public boolean run(Consumer<String> log, TrainingRun.Listener listener) throws IOException {
+        if ((lpipsVgg == null) != (lpipsHeads == null)) {
+            throw new IllegalArgumentException("LPIPS needs both the VGG16 weights and the LPIPS heads");
+        }
+        List<ImagePlus> opened = new ArrayList<>();
+        for (Path p : clips) {
+            opened.add(ClipFiles.open(p));
+        }
+        ClipData data = new ClipData(opened, config.imgSize(), config.frameLength());
+        Init.seed(seed);
+        try (DicFace model = init == null ? new DicFace(config) : ModelLoader.load(config, init, Device.CPU);
+                DicFace ema = init == null ? new DicFace(config) : ModelLoader.load(config, init, Device.CPU);
+                Lpips lpips = lpipsVgg == null ? null : Lpips.load(lpipsVgg, lpipsHeads)) {
+            if (init == null) {
+                ema.loadStateDict(model.stateDict());
+            }
+            try (Trainer trainer = new Trainer(model, ema, data, task, new CosineSchedule(lr, lrMin, steps), clipsPerStep,
+                    Trainer.officialKlWeight(task), seed)) {
+                trainer.unfreezing(unfreezing).perceptual(lpips);
+                Path file = checkpointFile();
+                if (resume && Files.exists(file)) {
+                    trainer.resume(file);
+                    log.accept("resumed at step " + trainer.step());
+                }
+                log.accept(trainer.lossNote());
+                return TrainingRun.run(trainer, steps, saveEvery, file, listener);
+            }
+        }
+    }
+}
