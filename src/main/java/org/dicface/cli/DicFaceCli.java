@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "dicface", mixinStandardHelpOptions = true, version = "DicFace for Fiji 0.1.0",
         description = "DicFace video face restoration: checkpoints and the model.",
         subcommands = {InfoCommand.class, ConvertCommand.class, ForwardCommand.class, RestoreCommand.class,
-                InpaintCommand.class, ColorizeCommand.class, SampleClipCommand.class, EvaluateCommand.class,
+                InpaintCommand.class, ColorizeCommand.class, SampleClipCommand.class, DegradeCommand.class,
+                EvaluateCommand.class,
                 TrainCommand.class})
 public final class DicFaceCli implements Runnable {
     @CommandLine.Spec

@@ -120,4 +120,34 @@ class BatchCliTest extends ScopedTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("resumed at step 4") && r.err().contains("step 6/6"), r.err());
     }
+    @Test
+    void degradesAClipReproduciblyPerTask() throws Exception {
+        Path clip = dir.resolve("faces.tif");
+        ImagePlus clean = ClipRestorationTest.rgbClip(64, 48, 6);
+        new FileSaver(clean).saveAsTiffStack(clip.toString());
+        for (String seed : new String[] {"3", "3", "4"}) {
+            Path out = dir.resolve("restore-" + seed + "-" + System.nanoTime() + ".tif");
+            assertEquals(0, CliTest.run("degrade", clip.toString(), out.toString(), "--seed", seed).exit());
+        }
+        java.util.List<int[]> runs = new java.util.ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith("restore-")).sorted().toList()) {
+                ImagePlus d = IJ.openImage(p.toString());
+                assertEquals(6, d.getStackSize());
+                assertEquals(64, d.getWidth());
+                assertEquals(48, d.getHeight());
+                runs.add((int[]) d.getStack().getProcessor(4).getPixels());
+            }
+        }
+        int[] original = (int[]) clean.getStack().getProcessor(4).getPixels();
+        assertTrue(java.util.Arrays.equals(runs.get(0), runs.get(1)), "the same seed gives the same clip");
+        assertFalse(java.util.Arrays.equals(runs.get(0), runs.get(2)), "another seed, another degradation");
+        assertFalse(java.util.Arrays.equals(runs.get(0), original), "the clip is degraded");
+        Path gray = dir.resolve("gray.tif");
+        assertEquals(0, CliTest.run("degrade", clip.toString(), gray.toString(), "--task", "colorize").exit());
+        for (int rgb : (int[]) IJ.openImage(gray.toString()).getStack().getProcessor(2).getPixels()) {
+            assertEquals(rgb & 0xff, (rgb >> 8) & 0xff);
+            assertEquals(rgb & 0xff, (rgb >> 16) & 0xff);
+        }
+    }
 }
