@@ -79,10 +79,26 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * A training checkpoint of ours keeps its sections as name prefixes ("params_ema.", "params.", "adam.m.", ...):
+     * the first of SECTIONS present is taken, as from an official file; a plain weights file is taken whole.
+     */
     private static WeightsSource safetensors(SafeTensors st) {
+        String section = "";
+        for (String s : SECTIONS) {
+            if (st.entries().keySet().stream().anyMatch(name -> name.startsWith(s + "."))) {
+                section = s;
+                break;
+            }
+        }
+        String prefix = section.isEmpty() ? "" : section + ".";
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        st.entries().forEach((name, e) -> shapes.put(name, e.shape()));
-        return new Source(shapes, st::load, Format.SAFETENSORS, "", st::close);
+        st.entries().forEach((name, e) -> {
+            if (name.startsWith(prefix)) {
+                shapes.put(name.substring(prefix.length()), e.shape());
+            }
+        });
+        return new Source(shapes, name -> st.load(prefix + name), Format.SAFETENSORS, section, st::close);
     }
 
     private static WeightsSource pytorch(PthReader.Archive archive) {

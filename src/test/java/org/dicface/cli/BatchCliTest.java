@@ -119,6 +119,22 @@ class BatchCliTest extends ScopedTest {
         r = CliTest.run(resumed);
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("resumed at step 4") && r.err().contains("step 6/6"), r.err());
+        Path checkpoint = ckpt.resolve("checkpoint.safetensors");
+        try (var weights = org.dicface.io.Checkpoints.open(checkpoint);
+             var st = org.dicface.io.SafeTensors.open(checkpoint)) {
+            assertEquals("params_ema", weights.section(), "inference takes the EMA weights of a training checkpoint");
+            var model = new org.dicface.model.DicFace(org.dicface.train.TrainerTest.TINY);
+            assertEquals(model.namedParameters().keySet(), weights.shapes().keySet());
+            String name = "quantize.embedding.weight";
+            double[] loaded = weights.load(name).toDoubleArray();
+            assertTrue(java.util.Arrays.equals(loaded, st.load("params_ema." + name).toDoubleArray()));
+            assertFalse(java.util.Arrays.equals(loaded, st.load("params." + name).toDoubleArray()), "not the raw weights");
+        }
+        Path restored = dir.resolve("restored");
+        r = CliTest.run("restore", "--config", config.toString(), "--weights", checkpoint.toString(), "--sampling", "mean",
+                "-o", restored.toString(), clip.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(7, IJ.openImage(restored.resolve("faces-restore.tif").toString()).getStackSize());
     }
     @Test
     void degradesAClipReproduciblyPerTask() throws Exception {
