@@ -40,7 +40,7 @@ final class DegradeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Degradation.Task kind = Degradation.Task.valueOf(task.toUpperCase(java.util.Locale.ROOT));
+        Degradation.Task kind = Degradation.Task.parse(task);
         ImagePlus clean = ClipFiles.open(input);
         StackSource source = new StackSource(clean);
         ImageStack stack = new ImageStack(source.width(), source.height());

@@ -70,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainingJob job = new TrainingJob(clips, Degradation.Task.valueOf(task.trim().toUpperCase(Locale.ROOT)),
+        TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task),
                 DicFaceConfig.resolve(config), init, steps, lr, lrMin, clipsPerStep,
                 Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)), lpipsVgg, lpipsHeads, seed, checkpoints, saveEvery, resume);
         job.run(System.err::println, (r, sPerStep) -> {

@@ -76,7 +76,7 @@ public final class TrainDicFace extends CancelableCommand {
         try (var entries = Files.list(data.toPath())) {
             clips = entries.sorted().toList();
         }
-        TrainingJob job = new TrainingJob(clips, Degradation.Task.valueOf(task.toUpperCase(Locale.ROOT)), DicFaceConfig.resolve(config),
+        TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task), DicFaceConfig.resolve(config),
                 init == null ? null : init.toPath(), steps, lr, lr * 0.4, clips_per_step,
                 Unfreezing.valueOf(unfreezing.toUpperCase(Locale.ROOT)), null, null, 0, checkpoints.toPath(), save_every, resume);
         List<Double> total = new ArrayList<>();

@@ -38,6 +38,14 @@ class DegradationTest extends ScopedTest {
     }
 
     @Test
+    void tasksAreNamedInAnyCaseAndAWrongNameSaysTheChoices() {
+        assertEquals(Degradation.Task.RESTORE, Degradation.Task.parse(" Restore"));
+        assertEquals(Degradation.Task.COLORIZE, Degradation.Task.parse("colorize"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Degradation.Task.parse("denoise"));
+        assertEquals("unknown task 'denoise': use restore, inpaint or colorize", e.getMessage());
+    }
+
+    @Test
     void kernelsAreNormalisedGaussiansWithTheirShapeAndOrientation() {
         double[] iso = moments(BlurKernel.gaussian(2, 2, 0));
         assertEquals(1, iso[0], 1e-12);
