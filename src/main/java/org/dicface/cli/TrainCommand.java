@@ -65,6 +65,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save-every", defaultValue = "500", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     long saveEvery;
 
+    @Option(names = "--skip-gradients", description = "let the loss reach the encoder through the skip features"
+            + " (the official recipe detaches them, as its encoder starts trained; use this when training from scratch)")
+    boolean skipGradients;
+
     @Option(names = "--resume", description = "continue from the checkpoint in the folder")
     boolean resume;
 
@@ -72,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task),
                 DicFaceConfig.resolve(config), init, steps, lr, lrMin, clipsPerStep,
-                Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)), lpipsVgg, lpipsHeads, seed, checkpoints, saveEvery, resume);
+                Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)), lpipsVgg, lpipsHeads, seed, checkpoints, saveEvery, resume, skipGradients);
         job.run(System.err::println, (r, sPerStep) -> {
             System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f (L1 %.4f, KL %.2f)  lr %.2e  %.2f s/step", r.step(), steps,
                     r.loss(), r.l1(), r.kl(), r.lr(), sPerStep);

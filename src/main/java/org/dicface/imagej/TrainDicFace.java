@@ -56,6 +56,10 @@ public final class TrainDicFace extends CancelableCommand {
     @Parameter(label = "Unfreezing", choices = {"official", "progressive"})
     String unfreezing = "official";
 
+    @Parameter(label = "Train the encoder through the skips", description = "for training from scratch; the official"
+            + " recipe (from trained weights) detaches the skip features")
+    boolean skip_gradients;
+
     @Parameter(label = "Resume from the checkpoint")
     boolean resume;
 
@@ -78,7 +82,7 @@ public final class TrainDicFace extends CancelableCommand {
         }
         TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task), DicFaceConfig.resolve(config),
                 init == null ? null : init.toPath(), steps, lr, lr * 0.4, clips_per_step,
-                Unfreezing.valueOf(unfreezing.toUpperCase(Locale.ROOT)), null, null, 0, checkpoints.toPath(), save_every, resume);
+                Unfreezing.valueOf(unfreezing.toUpperCase(Locale.ROOT)), null, null, 0, checkpoints.toPath(), save_every, resume, skip_gradients);
         List<Double> total = new ArrayList<>();
         List<Double> l1 = new ArrayList<>();
         List<Double> kl = new ArrayList<>();

@@ -31,6 +31,7 @@ public final class DicFace extends Module {
     private final ModuleList<TransformerLayer> dirDistLayers;
     private final DirichletHead idxPredLayer;
     private final FuseBlocks fuseConvsDict;
+    private boolean skipGradients;
 
     /** {@code fuse_convs_dict}: one SFT block per connect_list resolution, named by the resolution. */
     static final class FuseBlocks extends Module {
@@ -69,6 +70,17 @@ public final class DicFace extends Module {
         return config;
     }
 
+    /**
+     * Whether the loss reaches the encoder through the skip features. The official code detaches them (its
+     * encoder comes trained from CodeFormer, and the transformer path tunes it); a model trained from scratch
+     * needs them, or its encoder only learns through the Dirichlet weights, which the KL flattens to the prior
+     * within a few hundred steps, and the decoder is left decoding a random encoder's features.
+     */
+    public DicFace skipGradients(boolean on) {
+        this.skipGradients = on;
+        return this;
+    }
+
     public Codebook codebook() {
         return quantize;
     }
@@ -94,7 +106,8 @@ public final class DicFace extends Module {
             probe.record("lq_feat", lq);
             Map<Integer, Tensor> skips = new LinkedHashMap<>();
             for (int r : config.connectList()) {
-                skips.put(r, scope.keep(e.skips().get(r).detach()));
+                Tensor skip = e.skips().get(r);
+                skips.put(r, scope.keep(skipGradients ? skip.view(skip.shape()) : skip.detach()));
             }
             return new Encoded(scope.keep(lq), skips);
         }

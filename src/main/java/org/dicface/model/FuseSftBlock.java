@@ -10,7 +10,8 @@ import org.dicface.torch.Tensor;
 
 /**
  * CodeFormer's controllable feature transformation (Fuse_sft_block): h = ResBlock(concat[enc, dec]);
- * out = dec + w . (dec * scale(h) + shift(h)), with scale and shift conv3 - LeakyReLU(0.2) - conv3.
+ * out = dec + w . (dec * scale(h) + shift(h)), with scale and shift conv3 - LeakyReLU(0.2) - conv3. The official
+ * block detaches enc; here {@link DicFace#encode} does, so that training from scratch can choose not to.
  */
 public final class FuseSftBlock extends Module {
     private final ResBlock encodeEnc;
@@ -42,7 +43,7 @@ public final class FuseSftBlock extends Module {
 
     public Tensor forward(Tensor enc, Tensor dec, double fidelity) {
         try (Scope scope = Scope.open()) {
-            Tensor h = encodeEnc.forward(Tensor.cat(List.of(enc.detach(), dec), 1));
+            Tensor h = encodeEnc.forward(Tensor.cat(List.of(enc, dec), 1));
             Tensor residual = dec.mul(scale.forward(h)).add(shift.forward(h)).mul(fidelity);
             return scope.keep(dec.add(residual));
         }

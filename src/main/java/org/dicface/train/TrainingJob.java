@@ -19,11 +19,12 @@ import org.dicface.torch.Device;
 /**
  * A whole training run as the front-ends (CLI, Fiji) describe it: the clips, the task, the model (from
  * scratch or from weights), the schedule, and where checkpoints go; {@link #run} builds everything, resumes
- * if asked, and trains, writing checkpoint.safetensors in the folder.
+ * if asked, and trains, writing checkpoint.safetensors in the folder. {@code skipGradients}: see
+ * {@link DicFace#skipGradients} (off in the official recipe; on when training from scratch).
  */
 public record TrainingJob(List<Path> clips, Degradation.Task task, DicFaceConfig config, Path init, long steps, double lr,
         double lrMin, int clipsPerStep, Unfreezing unfreezing, Path lpipsVgg, Path lpipsHeads, long seed, Path checkpoints,
-        long saveEvery, boolean resume) {
+        long saveEvery, boolean resume, boolean skipGradients) {
 
     public Path checkpointFile() {
         return checkpoints.resolve("checkpoint.safetensors");
@@ -46,6 +47,7 @@ public record TrainingJob(List<Path> clips, Degradation.Task task, DicFaceConfig
             if (init == null) {
                 ema.loadStateDict(model.stateDict());
             }
+            model.skipGradients(skipGradients);
             try (Trainer trainer = new Trainer(model, ema, data, task, new CosineSchedule(lr, lrMin, steps), clipsPerStep,
                     Trainer.officialKlWeight(task), seed)) {
                 trainer.unfreezing(unfreezing).perceptual(lpips);

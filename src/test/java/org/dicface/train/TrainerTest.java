@@ -85,6 +85,25 @@ public class TrainerTest extends ScopedTest {
         }
     }
 
+    /** Through the skips alone (decoding a fixed latent), the loss reaches the encoder only with skip gradients on. */
+    @Test
+    void skipGradientsLetTheLossReachTheEncoderThroughTheSkips() {
+        for (boolean skips : new boolean[] {false, true}) {
+            try (DicFace m = model(3); org.dicface.torch.GradMode.Guard g = org.dicface.torch.GradMode.GRAD.enter();
+                    org.dicface.torch.Generator random = new org.dicface.torch.Generator(4)) {
+                Tensor frames = Tensor.uniform(-1, 1, random, 5, 3, 32, 32);
+                try (DicFace.Encoded e = m.skipGradients(skips).encode(frames, org.dicface.model.Probe.NONE)) {
+                    e.skips().values().forEach(skip -> assertEquals(skips, skip.requiresGrad()));
+                    Tensor latent = Tensor.zeros(5, TINY.codebookDim(), TINY.latentSize(), TINY.latentSize());
+                    m.decode(latent, e.skips(), 1.0).abs().mean().backward();
+                }
+                Tensor grad = m.namedParameters().get("encoder.blocks.0.weight").grad();
+                double norm = grad == null ? 0 : grad.pow(2).sum().sqrt().item();
+                assertEquals(skips, norm > 1e-6, "encoder gradient " + norm + " with skip gradients " + skips);
+            }
+        }
+    }
+
     @Test
     void officialKlWeights() {
         assertEquals(1.0, Trainer.officialKlWeight(Degradation.Task.RESTORE));
