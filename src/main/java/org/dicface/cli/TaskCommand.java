@@ -10,7 +10,6 @@ import com.google.gson.GsonBuilder;
 import ij.ImagePlus;
 import org.dicface.io.AtomicFile;
 import org.dicface.model.DicFace;
-import org.dicface.model.DicFaceConfig;
 import org.dicface.model.ModelLoader;
 import org.dicface.pipeline.Batch;
 import org.dicface.pipeline.ClipRestoration;
@@ -31,7 +30,8 @@ abstract class TaskCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, description = "the task's checkpoint (.pth or .safetensors)")
     Path weights;
 
-    @Option(names = "--config", defaultValue = "official", description = "official, or a config.json (default: ${DEFAULT-VALUE})")
+    @Option(names = "--config", defaultValue = "auto", description = "auto (the configuration stored in the weights, else the"
+            + " official one), official, or a config.json (default: ${DEFAULT-VALUE})")
     String config;
 
     @Option(names = {"-o", "--output-dir"}, required = true, description = "folder for the results (<name>-<task>.tif)")
@@ -58,7 +58,7 @@ abstract class TaskCommand implements Callable<Integer> {
         Settings settings = options.settings(uncertainty);
         Device dev = options.dev();
         List<Batch.Outcome> outcomes;
-        try (DicFace model = ModelLoader.load(DicFaceConfig.resolve(config), weights, dev)) {
+        try (DicFace model = ModelLoader.load(ModelLoader.config(config, weights), weights, dev)) {
             outcomes = Batch.run(model, dev, settings, inputs, outputDir, task(), this::job, resume,
                     settings.uncertainty() != Settings.Uncertainty.NONE, new ConsoleProgress());
         }

@@ -27,8 +27,8 @@ abstract class FaceCommand extends CancelableCommand {
             description = "checkpoint (.pth or .safetensors); empty: the one registered in the Model Manager")
     File weights;
 
-    @Parameter(label = "Configuration", required = false, description = "official, or a config.json")
-    String config = "official";
+    @Parameter(label = "Configuration", required = false, description = "auto (stored in the weights, else official), official, or a config.json")
+    String config = "auto";
 
     @Parameter(label = "Sampling", description = "sample (official), mean, mc:K, argmax, topk:K")
     String sampling = "sample";

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 
 import org.dicface.io.ModelRegistry;
 import org.dicface.model.DicFace;
-import org.dicface.model.DicFaceConfig;
 import org.dicface.model.ModelLoader;
 import org.dicface.torch.Device;
 
@@ -45,7 +44,7 @@ final class LoadedModel {
                 model = null;
                 key = null;
             }
-            model = ModelLoader.load(DicFaceConfig.resolve(config), weights, device);
+            model = ModelLoader.load(ModelLoader.config(config, weights), weights, device);
             key = k;
         }
         return model;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import org.dicface.io.Checkpoints;
+import org.dicface.io.SafeTensors;
 import org.dicface.io.WeightsSource;
 import org.dicface.torch.DType;
 import org.dicface.torch.Device;
@@ -12,6 +13,26 @@ import org.dicface.torch.Torch;
 /** Builds a DicFace for a configuration and fills it from a weights file (strictly), on a device, in eval mode. */
 public final class ModelLoader {
     private ModelLoader() {
+    }
+
+    /**
+     * The configuration a front-end names: "auto" is the one stored in the weights (safetensors files that this
+     * project writes carry it in their metadata: training checkpoints, converted and demonstration weights),
+     * else the official one; "official"; or the path of a config.json.
+     */
+    public static DicFaceConfig config(String name, Path weights) throws IOException {
+        if (!name.equals("auto")) {
+            return DicFaceConfig.resolve(name);
+        }
+        if (weights.getFileName().toString().endsWith(".safetensors")) {
+            try (SafeTensors st = SafeTensors.open(weights)) {
+                String stored = st.metadata().get("config");
+                if (stored != null) {
+                    return DicFaceConfig.fromJson(stored);
+                }
+            }
+        }
+        return DicFaceConfig.official();
     }
 
     public static DicFace load(DicFaceConfig config, Path weights, Device device) throws IOException {

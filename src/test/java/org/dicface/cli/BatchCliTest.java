@@ -131,7 +131,8 @@ class BatchCliTest extends ScopedTest {
             assertFalse(java.util.Arrays.equals(loaded, st.load("params." + name).toDoubleArray()), "not the raw weights");
         }
         Path restored = dir.resolve("restored");
-        r = CliTest.run("restore", "--config", config.toString(), "--weights", checkpoint.toString(), "--sampling", "mean",
+        // no --config: the configuration comes from the checkpoint's metadata ("auto")
+        r = CliTest.run("restore", "--weights", checkpoint.toString(), "--sampling", "mean",
                 "-o", restored.toString(), clip.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals(7, IJ.openImage(restored.resolve("faces-restore.tif").toString()).getStackSize());
