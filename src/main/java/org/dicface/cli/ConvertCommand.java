@@ -10,10 +10,14 @@ import org.dicface.io.SafeTensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code dicface convert <in.pth> <out.safetensors>}: the inference weights (params_ema) as safetensors. */
-@Command(name = "convert", description = "Convert a PyTorch checkpoint to safetensors (takes params_ema from official files).")
+/**
+ * {@code dicface convert <in> <out.safetensors>}: the inference weights (params_ema) as safetensors, from an
+ * official .pth or from one of our training checkpoints, whose configuration, task and step are kept.
+ */
+@Command(name = "convert", description = "Convert a checkpoint (official .pth, or a training checkpoint) to inference"
+        + " weights in safetensors (takes params_ema).")
 final class ConvertCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "input checkpoint (.pth)")
+    @Parameters(index = "0", description = "input checkpoint (.pth, or a training checkpoint.safetensors)")
     Path input;
 
     @Parameters(index = "1", description = "output file (.safetensors), written atomically")
@@ -28,6 +32,15 @@ final class ConvertCommand implements Callable<Integer> {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("format", "pt");
             meta.put("source", input.getFileName().toString());
+            if (input.getFileName().toString().endsWith(".safetensors")) {
+                try (SafeTensors st = SafeTensors.open(input)) {
+                    for (String key : new String[] {"config", "task", "step"}) {
+                        if (st.metadata().containsKey(key)) {
+                            meta.put(key, st.metadata().get(key));
+                        }
+                    }
+                }
+            }
             if (!w.section().isEmpty()) {
                 meta.put("section", w.section());
             }

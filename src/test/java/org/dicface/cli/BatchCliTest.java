@@ -1,5 +1,6 @@
 package org.dicface.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,7 +136,22 @@ class BatchCliTest extends ScopedTest {
         r = CliTest.run("restore", "--weights", checkpoint.toString(), "--sampling", "mean",
                 "-o", restored.toString(), clip.toString());
         assertEquals(0, r.exit(), r.err());
-        assertEquals(7, IJ.openImage(restored.resolve("faces-restore.tif").toString()).getStackSize());
+        ImagePlus fromCheckpoint = IJ.openImage(restored.resolve("faces-restore.tif").toString());
+        assertEquals(7, fromCheckpoint.getStackSize());
+        // convert keeps the EMA weights and the configuration: the inference file restores exactly the same
+        Path inference = dir.resolve("demo.safetensors");
+        assertEquals(0, CliTest.run("convert", checkpoint.toString(), inference.toString()).exit());
+        try (var st = org.dicface.io.SafeTensors.open(inference)) {
+            assertEquals("6", st.metadata().get("step"));
+            assertEquals(org.dicface.train.TrainerTest.TINY.toJson(), st.metadata().get("config"));
+        }
+        Path again = dir.resolve("again");
+        r = CliTest.run("restore", "--weights", inference.toString(), "--sampling", "mean", "-o", again.toString(), clip.toString());
+        assertEquals(0, r.exit(), r.err());
+        ImagePlus fromInference = IJ.openImage(again.resolve("faces-restore.tif").toString());
+        for (int i = 1; i <= 7; i++) {
+            assertArrayEquals((int[]) fromCheckpoint.getStack().getPixels(i), (int[]) fromInference.getStack().getPixels(i), "frame " + i);
+        }
     }
     @Test
     void degradesAClipReproduciblyPerTask() throws Exception {
