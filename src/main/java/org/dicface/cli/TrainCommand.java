@@ -69,6 +69,10 @@ final class TrainCommand implements Callable<Integer> {
             + " (the official recipe detaches them, as its encoder starts trained; use this when training from scratch)")
     boolean skipGradients;
 
+    @Option(names = "--kl-weight", description = "weight of the Dirichlet KL term (default: the official one, 1 for restore,"
+            + " 0 for inpaint and colorize)")
+    Double klWeight;
+
     @Option(names = "--resume", description = "continue from the checkpoint in the folder")
     boolean resume;
 
@@ -76,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task),
                 DicFaceConfig.resolve(config), init, steps, lr, lrMin, clipsPerStep,
-                Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)), lpipsVgg, lpipsHeads, seed, checkpoints, saveEvery, resume, skipGradients);
+                Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)), lpipsVgg, lpipsHeads, seed, checkpoints, saveEvery, resume, skipGradients, klWeight);
         job.run(System.err::println, (r, sPerStep) -> {
             System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f (L1 %.4f, KL %.2f)  lr %.2e  %.2f s/step", r.step(), steps,
                     r.loss(), r.l1(), r.kl(), r.lr(), sPerStep);

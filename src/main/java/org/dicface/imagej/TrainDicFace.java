@@ -60,6 +60,9 @@ public final class TrainDicFace extends CancelableCommand {
             + " recipe (from trained weights) detaches the skip features")
     boolean skip_gradients;
 
+    @Parameter(label = "KL weight", required = false, description = "empty: the official one (1 for restore, 0 otherwise)")
+    Double kl_weight;
+
     @Parameter(label = "Resume from the checkpoint")
     boolean resume;
 
@@ -82,7 +85,7 @@ public final class TrainDicFace extends CancelableCommand {
         }
         TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task), DicFaceConfig.resolve(config),
                 init == null ? null : init.toPath(), steps, lr, lr * 0.4, clips_per_step,
-                Unfreezing.valueOf(unfreezing.toUpperCase(Locale.ROOT)), null, null, 0, checkpoints.toPath(), save_every, resume, skip_gradients);
+                Unfreezing.valueOf(unfreezing.toUpperCase(Locale.ROOT)), null, null, 0, checkpoints.toPath(), save_every, resume, skip_gradients, kl_weight);
         List<Double> total = new ArrayList<>();
         List<Double> l1 = new ArrayList<>();
         List<Double> kl = new ArrayList<>();

@@ -153,6 +153,7 @@ public final class Trainer implements AutoCloseable {
         meta.put("adam_steps", Long.toString(adam.steps()));
         meta.put("seed", Long.toString(seed));
         meta.put("task", task.name());
+        meta.put("kl_weight", Double.toString(klWeight));
         meta.put("config", config.toJson());
         try {
             SafeTensors.write(file, all, meta);

@@ -20,11 +20,12 @@ import org.dicface.torch.Device;
  * A whole training run as the front-ends (CLI, Fiji) describe it: the clips, the task, the model (from
  * scratch or from weights), the schedule, and where checkpoints go; {@link #run} builds everything, resumes
  * if asked, and trains, writing checkpoint.safetensors in the folder. {@code skipGradients}: see
- * {@link DicFace#skipGradients} (off in the official recipe; on when training from scratch).
+ * {@link DicFace#skipGradients} (off in the official recipe; on when training from scratch). {@code klWeight}:
+ * null for the official weight of the task.
  */
 public record TrainingJob(List<Path> clips, Degradation.Task task, DicFaceConfig config, Path init, long steps, double lr,
         double lrMin, int clipsPerStep, Unfreezing unfreezing, Path lpipsVgg, Path lpipsHeads, long seed, Path checkpoints,
-        long saveEvery, boolean resume, boolean skipGradients) {
+        long saveEvery, boolean resume, boolean skipGradients, Double klWeight) {
 
     public Path checkpointFile() {
         return checkpoints.resolve("checkpoint.safetensors");
@@ -32,6 +33,9 @@ public record TrainingJob(List<Path> clips, Degradation.Task task, DicFaceConfig
 
     /** Trains; {@code log} gets what the run is made of; true when every step ran, false when stopped early. */
     public boolean run(Consumer<String> log, TrainingRun.Listener listener) throws IOException {
+        if (klWeight != null && !(klWeight >= 0 && Double.isFinite(klWeight))) {
+            throw new IllegalArgumentException("the KL weight must be a finite number >= 0, got " + klWeight);
+        }
         if ((lpipsVgg == null) != (lpipsHeads == null)) {
             throw new IllegalArgumentException("LPIPS needs both the VGG16 weights and the LPIPS heads");
         }
@@ -49,7 +53,7 @@ public record TrainingJob(List<Path> clips, Degradation.Task task, DicFaceConfig
             }
             model.skipGradients(skipGradients);
             try (Trainer trainer = new Trainer(model, ema, data, task, new CosineSchedule(lr, lrMin, steps), clipsPerStep,
-                    Trainer.officialKlWeight(task), seed)) {
+                    klWeight != null ? klWeight : Trainer.officialKlWeight(task), seed)) {
                 trainer.unfreezing(unfreezing).perceptual(lpips);
                 Path file = checkpointFile();
                 if (resume && Files.exists(file)) {

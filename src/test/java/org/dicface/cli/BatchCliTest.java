@@ -131,6 +131,11 @@ class BatchCliTest extends ScopedTest {
             assertTrue(java.util.Arrays.equals(loaded, st.load("params_ema." + name).toDoubleArray()));
             assertFalse(java.util.Arrays.equals(loaded, st.load("params." + name).toDoubleArray()), "not the raw weights");
         }
+        String[] negative = java.util.Arrays.copyOf(args, args.length + 2);
+        negative[args.length] = "--kl-weight";
+        negative[args.length + 1] = "-1";
+        r = CliTest.run(negative);
+        assertTrue(r.exit() != 0 && r.err().contains("KL weight must be a finite number >= 0"), r.err());
         Path restored = dir.resolve("restored");
         // no --config: the configuration comes from the checkpoint's metadata ("auto")
         r = CliTest.run("restore", "--weights", checkpoint.toString(), "--sampling", "mean",

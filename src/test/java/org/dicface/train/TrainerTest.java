@@ -105,6 +105,17 @@ public class TrainerTest extends ScopedTest {
     }
 
     @Test
+    void theKlWeightScalesTheKlTerm() throws Exception {
+        for (double weight : new double[] {0, 0.25}) {
+            try (DicFace m = model(6); DicFace ema = model(6); Trainer t = new Trainer(m, ema, data(), Degradation.Task.RESTORE,
+                    new CosineSchedule(1e-3, 1e-4, 4), 1, weight, 5)) {
+                Trainer.StepResult r = t.step(1);
+                assertEquals(r.l1() + weight * r.kl(), r.loss(), 1e-4 * Math.abs(r.kl()), "weight " + weight + ": " + r);
+            }
+        }
+    }
+
+    @Test
     void officialKlWeights() {
         assertEquals(1.0, Trainer.officialKlWeight(Degradation.Task.RESTORE));
         assertEquals(0.0, Trainer.officialKlWeight(Degradation.Task.INPAINT));
