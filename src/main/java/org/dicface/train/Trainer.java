@@ -84,12 +84,13 @@ public final class Trainer implements AutoCloseable {
     }
 
     public static String lpipsNote() {
-        return "LPIPS is off (weight 0): no VGG16/LPIPS weights were given; the loss is L1 + KL.";
+        return "LPIPS is off (weight 0): no VGG16/LPIPS weights were given.";
     }
 
     /** What the loss is made of, for the log. */
     public String lossNote() {
-        return lpips == null ? lpipsNote() : "loss: L1 + LPIPS + " + klWeight + " x KL";
+        String terms = "L1" + (lpips == null ? "" : " + LPIPS") + " + " + klWeight + " x KL";
+        return lpips == null ? lpipsNote() + " The loss is " + terms + "." : "loss: " + terms;
     }
 
     public long step() {

@@ -156,8 +156,9 @@ public class TrainerTest extends ScopedTest {
                     }
                 }
             }
+            assertTrue(plain.lossNote().endsWith("The loss is L1 + 1.0 x KL."), plain.lossNote());
             plain.perceptual(lpips);
-            assertTrue(plain.lossNote().startsWith("loss: L1 + LPIPS"));
+            assertTrue(plain.lossNote().equals("loss: L1 + LPIPS + 1.0 x KL"), plain.lossNote());
             Trainer.StepResult with = plain.step(1);
             assertTrue(with.loss() - with.l1() - with.kl() > 0, "LPIPS adds a positive term: " + with);
         }
