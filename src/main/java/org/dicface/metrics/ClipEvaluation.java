@@ -41,9 +41,11 @@ public final class ClipEvaluation {
         }
 
         public String summary() {
+            double inputChange = mean(Row::inputChange);  // NaN when no input clip was given
             return String.format(Locale.ROOT, "%d frames (%s, crop %d): PSNR %.2f dB, SSIM %.4f, temporal error %.3f, "
-                    + "output change %.3f (input %.3f)", rows.size(), channels, crop, mean(Row::psnr), mean(Row::ssim),
-                    mean(Row::temporalError), mean(Row::outputChange), mean(Row::inputChange));
+                    + "output change %.3f", rows.size(), channels, crop, mean(Row::psnr), mean(Row::ssim),
+                    mean(Row::temporalError), mean(Row::outputChange))
+                    + (Double.isNaN(inputChange) ? "" : String.format(Locale.ROOT, " (input %.3f)", inputChange));
         }
 
         /** PSNR (and, when measured, temporal error) per frame. */

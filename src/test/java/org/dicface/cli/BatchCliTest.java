@@ -93,7 +93,10 @@ class BatchCliTest extends ScopedTest {
         r = CliTest.run("evaluate", out.resolve("c-inpaint.tif").toString(), "--truth", stack.toString(), "--input", stack.toString(),
                 "-o", table.toString());
         assertEquals(0, r.exit(), r.out() + r.err());
-        assertTrue(r.out().contains("2 frames (RGB, crop 4): PSNR"), r.out());
+        assertTrue(r.out().contains("2 frames (RGB, crop 4): PSNR") && r.out().contains("(input "), r.out());
+        r = CliTest.run("evaluate", out.resolve("c-inpaint.tif").toString(), "--truth", stack.toString(), "-o",
+                out.resolve("eval-no-input.csv").toString());
+        assertTrue(r.out().contains("output change") && !r.out().contains("(input") && !r.out().contains("NaN"), r.out());
         assertEquals(4, Files.readAllLines(table).size());
         assertTrue(Files.size(out.resolve("eval.png")) > 500);
     }
