@@ -101,6 +101,38 @@ class BatchCliTest extends ScopedTest {
         assertTrue(Files.size(out.resolve("eval.png")) > 500);
     }
 
+    /** SIGTERM to a training process: it finishes the step, writes the checkpoint, and exits without a crash. */
+    @Test
+    void aTerminatedTrainingRunWritesItsCheckpointFirst() throws Exception {
+        Path clip = dir.resolve("faces.tif");
+        new FileSaver(ClipRestorationTest.rgbClip(40, 40, 7)).saveAsTiffStack(clip.toString());
+        Path config = Files.writeString(dir.resolve("tiny.json"), org.dicface.train.TrainerTest.TINY.toJson());
+        Path ckpt = dir.resolve("ckpt");
+        Path log = dir.resolve("train.log");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
+                "-Ddicface.native.path=" + System.getProperty("dicface.native.path"), "-cp", System.getProperty("java.class.path"),
+                "org.dicface.cli.DicFaceCli", "train", clip.toString(), "--config", config.toString(), "--steps", "100000",
+                "--save-every", "100000", "--clips-per-step", "1", "-o", ckpt.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!Files.readString(log).contains("step 3/") && System.nanoTime() < deadline && p.isAlive()) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.readString(log).contains("step 3/"), Files.readString(log));
+            p.destroy();  // SIGTERM
+            assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the process ends");
+        } finally {
+            p.destroyForcibly();
+        }
+        String out = Files.readString(log);
+        assertTrue(out.contains("stopped by a signal; checkpoint written") && !out.contains("fatal error"), out);
+        try (var st = org.dicface.io.SafeTensors.open(ckpt.resolve("checkpoint.safetensors"))) {
+            assertTrue(Long.parseLong(st.metadata().get("step")) >= 3, st.metadata().get("step"));
+        }
+    }
+
     @Test
     void trainsAndResumesFromTheCommandLine() throws Exception {
         Path clip = dir.resolve("faces.tif");
