@@ -101,11 +101,17 @@ class BatchCliTest extends ScopedTest {
         assertTrue(Files.size(out.resolve("eval.png")) > 500);
     }
 
+    /** A 7-frame 40 x 40 RGB clip to train on, as a TIFF stack. */
+    private Path trainingClip() {
+        Path clip = dir.resolve("faces.tif");
+        new FileSaver(ClipRestorationTest.rgbClip(40, 40, 7)).saveAsTiffStack(clip.toString());
+        return clip;
+    }
+
     /** SIGTERM to a training process: it finishes the step, writes the checkpoint, and exits without a crash. */
     @Test
     void aTerminatedTrainingRunWritesItsCheckpointFirst() throws Exception {
-        Path clip = dir.resolve("faces.tif");
-        new FileSaver(ClipRestorationTest.rgbClip(40, 40, 7)).saveAsTiffStack(clip.toString());
+        Path clip = trainingClip();
         Path config = Files.writeString(dir.resolve("tiny.json"), org.dicface.train.TrainerTest.TINY.toJson());
         Path ckpt = dir.resolve("ckpt");
         Path log = dir.resolve("train.log");
@@ -135,8 +141,7 @@ class BatchCliTest extends ScopedTest {
 
     @Test
     void trainsAndResumesFromTheCommandLine() throws Exception {
-        Path clip = dir.resolve("faces.tif");
-        new FileSaver(ClipRestorationTest.rgbClip(40, 40, 7)).saveAsTiffStack(clip.toString());
+        Path clip = trainingClip();
         Path config = Files.writeString(dir.resolve("tiny.json"), org.dicface.train.TrainerTest.TINY.toJson());
         Path ckpt = dir.resolve("ckpt");
         String[] args = {"train", clip.toString(), "--config", config.toString(), "--steps", "4", "--save-every", "2",
