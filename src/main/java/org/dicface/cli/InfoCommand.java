@@ -9,6 +9,7 @@ import org.dicface.io.Checkpoints;
 import org.dicface.io.WeightsSource;
 import org.dicface.model.DicFace;
 import org.dicface.model.DicFaceConfig;
+import org.dicface.model.ModelLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,6 +34,10 @@ final class InfoCommand implements Callable<Integer> {
             out.println("tensors:    " + w.shapes().size());
             out.printf("parameters: %,d%n", params);
             report(out, "official DicFace (restore, colorize and inpaint share it)", DicFaceConfig.official(), w.shapes());
+            var stored = ModelLoader.storedConfig(checkpoint);
+            if (stored.isPresent()) {
+                report(out, "the configuration stored in the file (image size " + stored.get().imgSize() + ")", stored.get(), w.shapes());
+            }
             if (config != null) {
                 report(out, config.toString(), DicFaceConfig.read(config), w.shapes());
             }

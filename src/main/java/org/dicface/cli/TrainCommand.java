@@ -3,9 +3,6 @@ package org.dicface.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 
 import org.dicface.model.DicFaceConfig;
@@ -84,35 +81,15 @@ final class TrainCommand implements Callable<Integer> {
         TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task),
                 DicFaceConfig.resolve(config), init, steps, lr, lrMin, clipsPerStep,
                 Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)), lpipsVgg, lpipsHeads, seed, checkpoints, saveEvery, resume, skipGradients, klWeight);
-        // SIGTERM or Ctrl-C: finish the step, write the checkpoint, then let the JVM exit. Exiting under a
-        // live libtorch call ran its native exit handlers beneath it (a crash in oneDNN, seen once).
-        AtomicBoolean stopRequested = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread onSignal = new Thread(() -> {
-            stopRequested.set(true);
-            try {
-                finished.await(10, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(onSignal);
-        try {
+        try (StopOnSignal signal = new StopOnSignal()) {  // SIGTERM/Ctrl-C: finish the step, checkpoint, then exit
             boolean complete = job.run(System.err::println, (r, sPerStep) -> {
                 System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f (L1 %.4f, KL %.2f)  lr %.2e  %.2f s/step", r.step(), steps,
                         r.loss(), r.l1(), r.kl(), r.lr(), sPerStep);
-                return !stopRequested.get();
+                return !signal.requested();
             });
             if (!complete) {
                 System.err.println();
                 System.err.println("stopped by a signal; checkpoint written (continue with --resume)");
-            }
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(onSignal);
-            } catch (IllegalStateException shuttingDown) {
-                // a signal came: the hook has been let go above
             }
         }
         System.err.println();

@@ -71,10 +71,9 @@ public final class DicFace extends Module {
     }
 
     /**
-     * Whether the loss reaches the encoder through the skip features. The official code detaches them (its
-     * encoder comes trained from CodeFormer, and the transformer path tunes it); a model trained from scratch
-     * needs them, or its encoder only learns through the Dirichlet weights, which the KL flattens to the prior
-     * within a few hundred steps, and the decoder is left decoding a random encoder's features.
+     * Whether the loss reaches the encoder through the skip features. The official code detaches them: its
+     * encoder comes trained from CodeFormer, and only the transformer path tunes it. Training from scratch, the
+     * encoder otherwise learns only through the Dirichlet weights, which the KL pulls to the prior.
      */
     public DicFace skipGradients(boolean on) {
         this.skipGradients = on;

@@ -2,6 +2,7 @@ package org.dicface.model;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import org.dicface.io.Checkpoints;
 import org.dicface.io.SafeTensors;
@@ -24,15 +25,17 @@ public final class ModelLoader {
         if (!name.equals("auto")) {
             return DicFaceConfig.resolve(name);
         }
-        if (weights.getFileName().toString().endsWith(".safetensors")) {
-            try (SafeTensors st = SafeTensors.open(weights)) {
-                String stored = st.metadata().get("config");
-                if (stored != null) {
-                    return DicFaceConfig.fromJson(stored);
-                }
-            }
+        return storedConfig(weights).orElseGet(DicFaceConfig::official);
+    }
+
+    /** The configuration stored in the metadata of safetensors weights, if there is one. */
+    public static Optional<DicFaceConfig> storedConfig(Path weights) throws IOException {
+        if (!weights.getFileName().toString().endsWith(".safetensors")) {
+            return Optional.empty();
         }
-        return DicFaceConfig.official();
+        try (SafeTensors st = SafeTensors.open(weights)) {
+            return Optional.ofNullable(st.metadata().get("config")).map(DicFaceConfig::fromJson);
+        }
     }
 
     public static DicFace load(DicFaceConfig config, Path weights, Device device) throws IOException {

@@ -190,6 +190,8 @@ class BatchCliTest extends ScopedTest {
             assertEquals("6", st.metadata().get("step"));
             assertEquals(org.dicface.train.TrainerTest.TINY.toJson(), st.metadata().get("config"));
         }
+        CliTest.Run info = CliTest.run("info", inference.toString());
+        assertTrue(info.out().contains("matches:    the configuration stored in the file (image size 32)"), info.out());
         Path again = dir.resolve("again");
         r = CliTest.run("restore", "--weights", inference.toString(), "--sampling", "mean", "-o", again.toString(), clip.toString());
         assertEquals(0, r.exit(), r.err());
