@@ -190,10 +190,12 @@ class FaceCommandsTest extends ScopedTest {
         ImagePlus clip = ClipRestorationTest.rgbClip(50, 40, 2);
         clip.setTitle("headless-clip");
         ImagePlus[] made = new ImagePlus[1];
+        java.nio.file.Path weights = Fixture.file("weights.safetensors");  // here, so that a missing fixture skips
+        java.nio.file.Path config = Fixture.file("config.json");
         Thread t = new Thread(() -> {
             ij.WindowManager.setTempCurrentImage(clip);  // ImageJ keeps the temporary current image per thread
-            ij.Macro.setOptions("image=headless-clip weights=" + Fixture.file("weights.safetensors") + " config="
-                    + Fixture.file("config.json") + " sampling=mean seed=0 fidelity=1 device=cpu uncertainty=none keep_size feather=16");
+            ij.Macro.setOptions("image=headless-clip weights=" + weights + " config="
+                    + config + " sampling=mean seed=0 fidelity=1 device=cpu uncertainty=none keep_size feather=16");
             new org.dicface.boot.DicFacePlugin().run("restore");
             made[0] = ij.WindowManager.getTempCurrentImage();
         }, "Run$_headless-test");
