@@ -3,7 +3,6 @@ package org.dicface.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.process.ImageProcessor;
@@ -13,14 +12,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code dicface sample-clip <photo> <out.tif>}: a short clip of one real face from a still, for trying the
- * restoration: a square crop around the face, shifted a few pixels per frame as by a hand-held camera, with
- * a slow change of brightness, resized to the model's 512 x 512. Defaults fit astronaut.png (NASA, public domain).
+ * {@code dicface sample-clip <photo|video> <out.tif>}: a short clip of one real face, for trying the restoration
+ * and for training data: a square crop around the face resized to the model's size. From a still, the crop
+ * shifts a few pixels per frame as by a hand-held camera, with a slow change of brightness; from a video (or a
+ * stack), consecutive frames are taken as they are, so the motion is real. Defaults fit astronaut.png (NASA,
+ * public domain).
  */
-@Command(name = "sample-clip", mixinStandardHelpOptions = true, description = "Make a short face clip from a photo.")
+@Command(name = "sample-clip", mixinStandardHelpOptions = true,
+        description = "Make a short face clip from a photo, or from consecutive frames of a video.")
 final class SampleClipCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "the photo")
-    Path photo;
+    @Parameters(index = "0", description = "the photo, or a video, TIFF stack or image folder")
+    Path source;
 
     @Parameters(index = "1", description = "the clip to write (TIFF stack)")
     Path output;
@@ -28,43 +30,73 @@ final class SampleClipCommand implements Callable<Integer> {
     @Option(names = "--crop", defaultValue = "130,22,192", description = "left,top,size of the face square (default: ${DEFAULT-VALUE})")
     String crop;
 
-    @Option(names = "--frames", defaultValue = "10")
+    @Option(names = "--frames", defaultValue = "10", description = "frames in the clip (default: ${DEFAULT-VALUE})")
     int frames;
 
-    @Option(names = "--size", defaultValue = "512")
+    @Option(names = "--first", defaultValue = "1", description = "for a video or stack: the first frame taken, from 1 (default: ${DEFAULT-VALUE})")
+    int first;
+
+    @Option(names = "--size", defaultValue = "512", description = "width and height of the clip (default: ${DEFAULT-VALUE})")
     int size;
 
     @Override
     public Integer call() throws Exception {
-        ImagePlus still = IJ.openImage(photo.toString());
-        if (still == null) {
-            throw new IllegalArgumentException(photo + " is not an image ImageJ can open");
+        ImagePlus input = ClipFiles.open(source);
+        boolean still = input.getStackSize() == 1;
+        int[] square = square(input);
+        if (frames < 1) {
+            throw new IllegalArgumentException("--frames must be at least 1, not " + frames);
         }
-        String[] c = crop.split(",");
-        int left = Integer.parseInt(c[0].trim());
-        int top = Integer.parseInt(c[1].trim());
-        int side = Integer.parseInt(c[2].trim());
-        ImageProcessor rgb = still.getProcessor().convertToRGB();
+        if (!still && (first < 1 || first + frames - 1 > input.getStackSize())) {
+            throw new IllegalArgumentException(source + " has " + input.getStackSize() + " frames: frames " + first + " to "
+                    + (first + frames - 1) + " are not all there; choose --first and --frames inside it");
+        }
         ImageStack stack = new ImageStack(size, size);
         for (int t = 0; t < frames; t++) {
-            int dx = (int) Math.round(2.5 * t + 3 * Math.sin(t * 0.9));
-            int dy = (int) Math.round(1.2 * t + 2 * Math.cos(t * 0.7));
-            int x = Math.clamp(left + dx, 0, rgb.getWidth() - side);
-            int y = Math.clamp(top + dy, 0, rgb.getHeight() - side);
-            rgb.setRoi(x, y, side, side);
-            ImageProcessor frame = rgb.crop();
-            frame.setInterpolationMethod(ImageProcessor.BICUBIC);
-            frame = frame.resize(size, size);
-            frame.multiply(1.0 + 0.08 * Math.sin(t * 0.5));
+            ImageProcessor frame = still ? handHeld(input.getProcessor().convertToRGB(), square, t)
+                    : cropped(input.getStack().getProcessor(first + t).convertToRGB(), square[0], square[1], square[2]);
             stack.addSlice("frame " + (t + 1), frame);
         }
-        ImagePlus clip = new ImagePlus(photo.getFileName() + " clip", stack);
+        ImagePlus clip = new ImagePlus(source.getFileName() + " clip", stack);
         clip.setDimensions(1, 1, frames);
-        clip.getCalibration().fps = 25;
-        clip.getCalibration().frameInterval = 0.04;
+        double fps = still || input.getCalibration().fps <= 0 ? 25 : input.getCalibration().fps;
+        clip.getCalibration().fps = fps;
+        clip.getCalibration().frameInterval = 1 / fps;
         clip.getCalibration().setTimeUnit("s");
         ClipFiles.saveTiff(clip, output);
         System.out.println("wrote " + output + ": " + frames + " frames of " + size + " x " + size);
         return 0;
+    }
+
+    private int[] square(ImagePlus input) {
+        String[] c = crop.split(",");
+        if (c.length != 3) {
+            throw new IllegalArgumentException("--crop takes left,top,size, not " + crop);
+        }
+        int[] square = {Integer.parseInt(c[0].trim()), Integer.parseInt(c[1].trim()), Integer.parseInt(c[2].trim())};
+        if (square[2] < 1 || square[2] > Math.min(input.getWidth(), input.getHeight())) {
+            throw new IllegalArgumentException("--crop size " + square[2] + " does not fit in the " + input.getWidth() + " x "
+                    + input.getHeight() + " " + source.getFileName());
+        }
+        return square;
+    }
+
+    /** Frame t of a still: the crop moved as by a hand-held camera, brightness drifting by up to 8 %. */
+    private ImageProcessor handHeld(ImageProcessor rgb, int[] square, int t) {
+        int dx = (int) Math.round(2.5 * t + 3 * Math.sin(t * 0.9));
+        int dy = (int) Math.round(1.2 * t + 2 * Math.cos(t * 0.7));
+        ImageProcessor frame = cropped(rgb, square[0] + dx, square[1] + dy, square[2]);
+        frame.multiply(1.0 + 0.08 * Math.sin(t * 0.5));
+        return frame;
+    }
+
+    /** The side x side square at (left, top), kept inside the image, resized bicubically to size x size. */
+    private ImageProcessor cropped(ImageProcessor rgb, int left, int top, int side) {
+        int x = Math.clamp(left, 0, rgb.getWidth() - side);
+        int y = Math.clamp(top, 0, rgb.getHeight() - side);
+        rgb.setRoi(x, y, side, side);
+        ImageProcessor frame = rgb.crop();
+        frame.setInterpolationMethod(ImageProcessor.BICUBIC);
+        return frame.resize(size, size);
     }
 }
