@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import ij.ImagePlus;
 import ij.ImageStack;
+import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
 import org.dicface.pipeline.ClipFiles;
 import picocli.CommandLine.Command;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Parameters;
  * {@code dicface sample-clip <photo|video> <out.tif>}: a short clip of one real face, for trying the restoration
  * and for training data: a square crop around the face resized to the model's size. From a still, the crop
  * shifts a few pixels per frame as by a hand-held camera, with a slow change of brightness; from a video (or a
- * stack), consecutive frames are taken as they are, so the motion is real. Defaults fit astronaut.png (NASA,
+ * stack), consecutive frames are taken as they are, so the motion is real. Channel gains change the white
+ * balance, so that training data made this way does not tie a face's colour to its identity. Defaults fit astronaut.png (NASA,
  * public domain).
  */
 @Command(name = "sample-clip", mixinStandardHelpOptions = true,
@@ -39,11 +41,16 @@ final class SampleClipCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "512", description = "width and height of the clip (default: ${DEFAULT-VALUE})")
     int size;
 
+    @Option(names = "--gains", defaultValue = "1,1,1",
+            description = "red,green,blue multipliers for every frame, a white-balance change (default: ${DEFAULT-VALUE})")
+    String gains;
+
     @Override
     public Integer call() throws Exception {
         ImagePlus input = ClipFiles.open(source);
         boolean still = input.getStackSize() == 1;
         int[] square = square(input);
+        double[] channelGains = channelGains();
         if (frames < 1) {
             throw new IllegalArgumentException("--frames must be at least 1, not " + frames);
         }
@@ -55,6 +62,7 @@ final class SampleClipCommand implements Callable<Integer> {
         for (int t = 0; t < frames; t++) {
             ImageProcessor frame = still ? handHeld(input.getProcessor().convertToRGB(), square, t)
                     : cropped(input.getStack().getProcessor(first + t).convertToRGB(), square[0], square[1], square[2]);
+            scaleChannels((ColorProcessor) frame, channelGains);
             stack.addSlice("frame " + (t + 1), frame);
         }
         ImagePlus clip = new ImagePlus(source.getFileName() + " clip", stack);
@@ -79,6 +87,36 @@ final class SampleClipCommand implements Callable<Integer> {
                     + input.getHeight() + " " + source.getFileName());
         }
         return square;
+    }
+
+    private double[] channelGains() {
+        String[] g = gains.split(",");
+        if (g.length != 3) {
+            throw new IllegalArgumentException("--gains takes red,green,blue multipliers, not " + gains);
+        }
+        double[] out = new double[3];
+        for (int c = 0; c < 3; c++) {
+            out[c] = Double.parseDouble(g[c].trim());
+            if (!(out[c] > 0 && out[c] < 4)) {
+                throw new IllegalArgumentException("--gains must lie between 0 and 4, not " + gains);
+            }
+        }
+        return out;
+    }
+
+    private static void scaleChannels(ColorProcessor frame, double[] gains) {
+        if (gains[0] == 1 && gains[1] == 1 && gains[2] == 1) {
+            return;
+        }
+        int n = frame.getPixelCount();
+        byte[][] rgb = {new byte[n], new byte[n], new byte[n]};
+        frame.getRGB(rgb[0], rgb[1], rgb[2]);
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < n; i++) {
+                rgb[c][i] = (byte) Math.min(255, Math.round((rgb[c][i] & 0xff) * gains[c]));
+            }
+        }
+        frame.setRGB(rgb[0], rgb[1], rgb[2]);
     }
 
     /** Frame t of a still: the crop moved as by a hand-held camera, brightness drifting by up to 8 %. */

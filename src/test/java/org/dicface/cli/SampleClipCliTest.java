@@ -68,6 +68,26 @@ class SampleClipCliTest {
     }
 
     @Test
+    void gainsChangeTheWhiteBalance() throws Exception {
+        Path video = VideoFilesTest.videoWithSound(dir.resolve("talk.mp4"));
+        Path plain = dir.resolve("plain.tif");
+        Path tinted = dir.resolve("tinted.tif");
+        assertEquals(0, CliTest.run("sample-clip", "--crop", "0,0,64", "--size", "64", "--frames", "2", video.toString(), plain.toString()).exit());
+        CliTest.Run r = CliTest.run("sample-clip", "--crop", "0,0,64", "--size", "64", "--frames", "2", "--gains", "1.2,1,0.5",
+                video.toString(), tinted.toString());
+        assertEquals(0, r.exit(), r.err());
+        int[] a = (int[]) IJ.openImage(plain.toString()).getStack().getProcessor(2).getPixels();
+        int[] b = (int[]) IJ.openImage(tinted.toString()).getStack().getProcessor(2).getPixels();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(Math.min(255, Math.round(((a[i] >> 16) & 0xff) * 1.2)), (b[i] >> 16) & 0xff, "red of pixel " + i);
+            assertEquals((a[i] >> 8) & 0xff, (b[i] >> 8) & 0xff, "green of pixel " + i);
+            assertEquals(Math.round((a[i] & 0xff) * 0.5), b[i] & 0xff, "blue of pixel " + i);
+        }
+        CliTest.Run bad = CliTest.run("sample-clip", "--crop", "0,0,64", "--gains", "1,1", video.toString(), dir.resolve("x.tif").toString());
+        assertTrue(bad.err().contains("--gains takes red,green,blue multipliers, not 1,1"), bad.err());
+    }
+
+    @Test
     void framesOrACropOutsideTheSourceAreRefusedWithTheirLimits() throws Exception {
         Path video = VideoFilesTest.videoWithSound(dir.resolve("talk.mp4"));
         Path clip = dir.resolve("clip.tif");
