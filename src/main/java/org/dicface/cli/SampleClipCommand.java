@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import ij.ImagePlus;
 import ij.ImageStack;
+import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
 import org.dicface.pipeline.ClipFiles;
@@ -17,8 +18,7 @@ import picocli.CommandLine.Parameters;
  * and for training data: a square crop around the face resized to the model's size. From a still, the crop
  * shifts a few pixels per frame as by a hand-held camera, with a slow change of brightness; from a video (or a
  * stack), consecutive frames are taken as they are, so the motion is real. Channel gains change the white
- * balance, so that training data made this way does not tie a face's colour to its identity. Defaults fit astronaut.png (NASA,
- * public domain).
+ * balance. Defaults fit astronaut.png (NASA, public domain).
  */
 @Command(name = "sample-clip", mixinStandardHelpOptions = true,
         description = "Make a short face clip from a photo, or from consecutive frames of a video.")
@@ -58,9 +58,10 @@ final class SampleClipCommand implements Callable<Integer> {
             throw new IllegalArgumentException(source + " has " + input.getStackSize() + " frames: frames " + first + " to "
                     + (first + frames - 1) + " are not all there; choose --first and --frames inside it");
         }
+        ImageProcessor stillRgb = still ? input.getProcessor().convertToRGB() : null;
         ImageStack stack = new ImageStack(size, size);
         for (int t = 0; t < frames; t++) {
-            ImageProcessor frame = still ? handHeld(input.getProcessor().convertToRGB(), square, t)
+            ImageProcessor frame = still ? handHeld(stillRgb, square, t)
                     : cropped(input.getStack().getProcessor(first + t).convertToRGB(), square[0], square[1], square[2]);
             scaleChannels((ColorProcessor) frame, channelGains);
             stack.addSlice("frame " + (t + 1), frame);
@@ -104,19 +105,13 @@ final class SampleClipCommand implements Callable<Integer> {
         return out;
     }
 
+    /** Multiplies each channel by its gain (ImageJ rounds and clips at 255). */
     private static void scaleChannels(ColorProcessor frame, double[] gains) {
-        if (gains[0] == 1 && gains[1] == 1 && gains[2] == 1) {
-            return;
-        }
-        int n = frame.getPixelCount();
-        byte[][] rgb = {new byte[n], new byte[n], new byte[n]};
-        frame.getRGB(rgb[0], rgb[1], rgb[2]);
         for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < n; i++) {
-                rgb[c][i] = (byte) Math.min(255, Math.round((rgb[c][i] & 0xff) * gains[c]));
-            }
+            ByteProcessor channel = frame.getChannel(c + 1, null);
+            channel.multiply(gains[c]);
+            frame.setChannel(c + 1, channel);
         }
-        frame.setRGB(rgb[0], rgb[1], rgb[2]);
     }
 
     /** Frame t of a still: the crop moved as by a hand-held camera, brightness drifting by up to 8 %. */
