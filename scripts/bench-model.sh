@@ -2,7 +2,7 @@
 # Model benchmark (issue 3): one 5-frame group of the official DicFace at 512x512 on the CPU with all cores:
 # encoder + MultiScaleFuse per frame, transformer per group, generator per frame, FLOPs from the config,
 # GFLOP/s against a reference conv2d, peak resident memory. Ends with one RESULT line.
-# Usage: scripts/bench-model.sh [official|config.json] [cpu|cuda] [float32|float16]
+# Usage: scripts/bench-model.sh [official|config.json] [cpu|cuda] [fp32|fp16|bf16]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home.sh

@@ -89,10 +89,14 @@ dft_error* dft_binary_scalar(int32_t mode, dft_tensor** out, int32_t op_code, co
 
 dft_error* dft_clamp(int32_t mode, dft_tensor** out, const dft_tensor* x, double min, double max) {
   return op(mode, out, [&] {
-    c10::optional<at::Scalar> lo = std::isinf(min) ? c10::nullopt : c10::optional<at::Scalar>(min);
-    c10::optional<at::Scalar> hi = std::isinf(max) ? c10::nullopt : c10::optional<at::Scalar>(max);
-    TORCH_CHECK(lo.has_value() || hi.has_value(), "clamp needs a finite min or max");
-    return at::clamp(need(x, "x"), lo, hi);
+    // Branches instead of optional scalars: c10::optional is a class of its own in libtorch 1.x and an
+    // alias of std::optional in 2.x, so naming either ties this file to one of them.
+    bool has_lo = !std::isinf(min), has_hi = !std::isinf(max);
+    TORCH_CHECK(has_lo || has_hi, "clamp needs a finite min or max");
+    const at::Tensor& t = need(x, "x");
+    if (!has_hi) return at::clamp_min(t, min);
+    if (!has_lo) return at::clamp_max(t, max);
+    return at::clamp(t, min, max);
   });
 }
 

@@ -55,9 +55,9 @@ final class ForwardCommand implements Callable<Integer> {
         }
         Map<String, Tensor> result = new LinkedHashMap<>();
         try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.INFERENCE.enter();
-                Tensor frames = readInput(c); DicFace model = ModelLoader.load(c, weights, dev);
+                Tensor frames = readInput(c); DicFace model = ModelLoader.load(c, weights, dev, options.prec());
                 Generator random = new Generator(options.seed); Probe.Collecting probe = Probe.collecting()) {
-            DicFace.Result r = model.forward(frames.to(dev), mode, random, fidelity, probe);
+            DicFace.Result r = model.forward(frames.to(dev, model.dtype()), mode, random, fidelity, probe);
             probe.tensors().forEach((name, t) -> result.put(name.equals("quant") ? "quant_" + label(mode) : name, host(t)));
             result.put("alpha", host(r.alpha()));
             result.put("w", host(r.w()));
@@ -66,6 +66,7 @@ final class ForwardCommand implements Callable<Integer> {
             meta.put("sampling", mode.name());
             meta.put("seed", Long.toString(options.seed));
             meta.put("fidelity", Double.toString(fidelity));
+            meta.put("precision", options.prec().toString());
             meta.put("config", c.toJson());
             SafeTensors.write(output, result, meta);
             System.out.println("wrote " + output + ": alpha, w " + Arrays.toString(result.get("w").shape()) + ", out "

@@ -2,6 +2,7 @@ package org.dicface.cli;
 
 import java.util.Locale;
 
+import org.dicface.model.Precision;
 import org.dicface.model.Sampling;
 import org.dicface.pipeline.Settings;
 import org.dicface.torch.Device;
@@ -22,12 +23,19 @@ final class SamplingOptions {
     @Option(names = "--device", defaultValue = "auto", description = "auto (CUDA when there is one), cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, fp16 (CUDA only) or bf16: the half-size formats take half the memory and are faster on a GPU (default: ${DEFAULT-VALUE})")
+    String precision;
+
     Sampling mode() {
         return Sampling.parse(sampling);
     }
 
     Device dev() {
         return Device.parse(device);
+    }
+
+    Precision prec() {
+        return Precision.parse(precision);
     }
 
     Settings settings(String uncertainty) {

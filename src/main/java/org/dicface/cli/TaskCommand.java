@@ -58,7 +58,7 @@ abstract class TaskCommand implements Callable<Integer> {
         Settings settings = options.settings(uncertainty);
         Device dev = options.dev();
         List<Batch.Outcome> outcomes;
-        try (DicFace model = ModelLoader.load(ModelLoader.config(config, weights), weights, dev)) {
+        try (DicFace model = ModelLoader.load(ModelLoader.config(config, weights), weights, dev, options.prec())) {
             outcomes = Batch.run(model, dev, settings, inputs, outputDir, task(), this::job, resume,
                     settings.uncertainty() != Settings.Uncertainty.NONE, new ConsoleProgress());
         }
@@ -70,6 +70,7 @@ abstract class TaskCommand implements Callable<Integer> {
         summary.put("seed", options.seed);
         summary.put("fidelity", options.fidelity);
         summary.put("device", dev.toString());
+        summary.put("precision", options.prec().toString());
         summary.put("failed", failed);
         summary.put("outcomes", outcomes);
         String json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(summary);

@@ -9,6 +9,7 @@ import ij.ImagePlus;
 import org.dicface.model.Sampling;
 import org.dicface.pipeline.ClipRestoration;
 import org.dicface.pipeline.Settings;
+import org.dicface.model.Precision;
 import org.dicface.torch.Device;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -43,6 +44,9 @@ abstract class FaceCommand extends CancelableCommand {
     @Parameter(label = "Device", choices = {"auto", "cpu", "cuda"})
     String device = "auto";
 
+    @Parameter(label = "Precision", choices = {"fp32", "fp16", "bf16"}, description = "fp16/bf16: half the memory, faster on a GPU; fp16 on CUDA only")
+    String precision = "fp32";
+
     @Parameter(label = "Uncertainty map", choices = {"none", "concentration", "entropy"})
     String uncertainty = "none";
 
@@ -72,10 +76,11 @@ abstract class FaceCommand extends CancelableCommand {
     void execute() throws IOException {
         Path w = LoadedModel.weightsFor(task(), weights);
         Device dev = Device.parse(device);
+        Precision prec = Precision.parse(precision);
         Settings settings = new Settings(Sampling.parse(sampling), seed, fidelity,
                 Settings.Uncertainty.valueOf(uncertainty.toUpperCase(Locale.ROOT)));
         ClipRestoration.Job job = job();
-        ClipRestoration.Result r = LoadedModel.use(config, w, dev, model -> {
+        ClipRestoration.Result r = LoadedModel.use(config, w, dev, prec, model -> {
             ClipRestoration.Result done = ClipRestoration.run(model, dev, settings, image, job, this::progress);
             finished(done, model);
             return done;
@@ -83,8 +88,8 @@ abstract class FaceCommand extends CancelableCommand {
         result = r.output();
         uncertainty_map = r.uncertainty();
         report(String.format(Locale.ROOT, "DicFace %s: %s, %d frames, weights %s, sampling %s, seed %d, fidelity %.2f, "
-                + "device %s, %.2f s per frame", task(), image.getTitle(), r.summary().frames(), w, settings.sampling().name(),
-                seed, fidelity, dev, r.summary().secondsPerFrame()));
+                + "device %s, %s, %.2f s per frame", task(), image.getTitle(), r.summary().frames(), w, settings.sampling().name(),
+                seed, fidelity, dev, prec, r.summary().secondsPerFrame()));
     }
 
     private boolean progress(int done, int total) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.dicface.io.ModelRegistry;
 import org.dicface.model.DicFace;
 import org.dicface.model.ModelLoader;
+import org.dicface.model.Precision;
 import org.dicface.torch.Device;
 
 /**
@@ -31,20 +32,20 @@ final class LoadedModel {
     }
 
     /** Runs {@code work} with the model; runs are serialised so that no run sees its model replaced. */
-    static synchronized <R> R use(String config, Path weights, Device device, java.util.function.Function<DicFace, R> work)
-            throws IOException {
-        return work.apply(get(config, weights, device));
+    static synchronized <R> R use(String config, Path weights, Device device, Precision precision,
+            java.util.function.Function<DicFace, R> work) throws IOException {
+        return work.apply(get(config, weights, device, precision));
     }
 
-    private static DicFace get(String config, Path weights, Device device) throws IOException {
-        String k = config + "|" + weights.toAbsolutePath() + "|" + Files.getLastModifiedTime(weights) + "|" + device;
+    private static DicFace get(String config, Path weights, Device device, Precision precision) throws IOException {
+        String k = config + "|" + weights.toAbsolutePath() + "|" + Files.getLastModifiedTime(weights) + "|" + device + "|" + precision;
         if (!k.equals(key)) {
             if (model != null) {
                 model.close();
                 model = null;
                 key = null;
             }
-            model = ModelLoader.load(ModelLoader.config(config, weights), weights, device);
+            model = ModelLoader.load(ModelLoader.config(config, weights), weights, device, precision);
             key = k;
         }
         return model;

@@ -74,7 +74,9 @@ public final class Codebook extends Module {
     public Tensor latent(Tensor w, int side) {
         long frames = w.size(0);
         try (org.dicface.torch.Scope scope = org.dicface.torch.Scope.open()) {
-            Tensor v = w.reshape(-1, size()).matmul(embedding.weight.get());   // [(frames h w), d]
+            Tensor entries = embedding.weight.get();
+            // w comes from the fp32 sampling; an fp16 model's codebook takes it in its own dtype
+            Tensor v = w.to(entries.dtype()).reshape(-1, size()).matmul(entries);   // [(frames h w), d]
             return scope.keep(v.view(frames, side, side, dim()).permute(0, 3, 1, 2).contiguous());
         }
     }

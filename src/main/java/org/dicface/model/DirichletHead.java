@@ -26,9 +26,13 @@ public final class DirichletHead extends Module {
         }
     }
 
+    /**
+     * Concentrations from logits, always in fp32: in an fp16 model alpha sits near its small offset where
+     * fp16 keeps few digits, and the Gamma draws of the sampling need fp32 on the CPU.
+     */
     public static Tensor alpha(Tensor logits) {
         try (Scope scope = Scope.open()) {
-            return scope.keep(logits.softplus(1, 20).add(DicFaceConfig.ALPHA_OFFSET));
+            return scope.keep(logits.to(org.dicface.torch.DType.FLOAT32).softplus(1, 20).add(DicFaceConfig.ALPHA_OFFSET));
         }
     }
 }

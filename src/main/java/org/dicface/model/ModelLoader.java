@@ -39,6 +39,12 @@ public final class ModelLoader {
     }
 
     public static DicFace load(DicFaceConfig config, Path weights, Device device) throws IOException {
+        return load(config, weights, device, Precision.FP32);
+    }
+
+    /** As {@link #load(DicFaceConfig, Path, Device)}, with the weights converted to {@code precision}. */
+    public static DicFace load(DicFaceConfig config, Path weights, Device device, Precision precision) throws IOException {
+        precision.checkDevice(device);
         if (device.type() == Device.Type.CUDA && !Torch.cudaAvailable()) {
             throw new IllegalArgumentException("CUDA was asked for, but the loaded libtorch " + Torch.version()
                     + " sees no CUDA device (a CPU-only libtorch, or no GPU/driver). Use --device cpu, or build native/ "
@@ -48,7 +54,7 @@ public final class ModelLoader {
         try (WeightsSource source = Checkpoints.open(weights)) {
             model.loadStateDict(source.shapes(), source::load);
             model.eval();
-            model.to(device, DType.FLOAT32);
+            model.to(device, precision.dtype());
             return model;
         } catch (IOException | RuntimeException e) {
             model.close();

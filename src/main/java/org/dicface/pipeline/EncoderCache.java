@@ -33,7 +33,7 @@ final class EncoderCache implements AutoCloseable {
         if (e == null) {
             // outside every scope: the entry lives until dropBefore or close
             e = Scope.unowned(() -> {
-                try (Tensor frame = source.frame(index); Tensor onDevice = frame.to(device); Tensor batch = onDevice.unsqueeze(0)) {
+                try (Tensor frame = source.frame(index); Tensor onDevice = frame.to(device, model.dtype()); Tensor batch = onDevice.unsqueeze(0)) {
                     return model.encode(batch, Probe.NONE);
                 }
             });

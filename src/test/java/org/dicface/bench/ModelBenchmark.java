@@ -22,7 +22,7 @@ import org.dicface.torch.Torch;
  * transformer per group, the generator per frame; FLOPs from the config; achieved GFLOP/s against a 3x3
  * conv2d [5,64,128,128] measured in the same run; peak resident memory. Weights are random: time does not
  * depend on them. Ends with a RESULT line.
- * Usage: ModelBenchmark [official|config.json] [cpu|cuda] [float32|float16]
+ * Usage: ModelBenchmark [official|config.json] [cpu|cuda] [fp32|fp16|bf16]
  */
 public final class ModelBenchmark {
     private ModelBenchmark() {
@@ -31,8 +31,9 @@ public final class ModelBenchmark {
     public static void main(String[] args) throws IOException {
         DicFaceConfig config = DicFaceConfig.resolve(args.length > 0 ? args[0] : "official");
         Device device = Device.parse(args.length > 1 ? args[1] : "cpu");
-        org.dicface.torch.DType dtype = args.length > 2 && args[2].equals("float16") ? org.dicface.torch.DType.FLOAT16
-                : org.dicface.torch.DType.FLOAT32;
+        org.dicface.model.Precision precision = org.dicface.model.Precision.parse(args.length > 2 ? args[2] : "fp32");
+        precision.checkDevice(device);
+        org.dicface.torch.DType dtype = precision.dtype();
         Torch.init();
         System.out.printf("# %s, %dx%d, device %s, %s, threads %d%n", args.length > 0 ? args[0] : "official",
                 config.imgSize(), config.imgSize(), device, dtype, Torch.numThreads());

@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.dicface.model.DicFace;
 import org.dicface.model.DicFaceConfig;
+import org.dicface.model.Precision;
 import org.dicface.model.Probe;
 import org.dicface.model.Sampling;
 import org.dicface.video.FrameSource;
@@ -28,7 +29,10 @@ import org.dicface.torch.Torch;
  * script's scheme (the whole network on max_length frames per output frame, one kept), max_length 10 and 5,
  * both through this model;</li>
  * <li>{@code memory [config] [frames]}: restores a generated clip of that many frames, discarding the
- * output, and prints the peak resident memory.</li>
+ * output, and prints the peak resident memory;</li>
+ * <li>{@code fps [config] [frames] [device] [fp32|fp16]}: frames per second of the whole streaming restorer on
+ * that device and precision, frames going in from and out to Java's heap as in a real run (after a
+ * warm-up of one window).</li>
  * </ul>
  * Weights are random: time and memory do not depend on them.
  */
@@ -70,6 +74,20 @@ public final class PipelineBenchmark {
         Settings settings = new Settings(new Sampling.Sample(), 0, 1.0, Settings.Uncertainty.NONE);
         try (DicFace model = new DicFace(config)) {
             model.eval();
+            if (mode.equals("fps")) {
+                Device device = Device.parse(args.length > 3 ? args[3] : "cpu");
+                Precision precision = Precision.parse(args.length > 4 ? args[4] : "fp32");
+                precision.checkDevice(device);
+                model.to(device, precision.dtype());
+                StreamingRestorer restorer = new StreamingRestorer(model, device, settings);
+                restorer.run(generated(config.frameLength(), size), (i, f) -> { }, null, Progress.NONE);  // warm-up
+                StreamingRestorer.Summary s = restorer.run(generated(frames, size), (i, f) -> { }, null, Progress.NONE);  // frames reach the sink on the CPU: each one waits for the GPU
+                System.out.printf("%dx%d, %s, %s, %d frames: %.4f s per frame, %.2f frames/s%n", size, size, device, precision,
+                        s.frames(), s.secondsPerFrame(), 1 / s.secondsPerFrame());
+                System.out.printf("RESULT device=%s precision=%s size=%d frames=%d seconds_per_frame=%.4f fps=%.2f%n", device,
+                        precision, size, s.frames(), s.secondsPerFrame(), 1 / s.secondsPerFrame());
+                return;
+            }
             if (mode.equals("memory")) {
                 StreamingRestorer.Summary s = new StreamingRestorer(model, Device.CPU, settings)
                         .run(generated(frames, size), (i, f) -> { }, null, Progress.NONE);
