@@ -1,5 +1,6 @@
 // Runtime information, threads, seeds, random numbers and autograd.
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
@@ -96,6 +97,23 @@ dft_error* dft_cuda_empty_cache(void) {
     if (at::hasCUDA()) c10::cuda::CUDACachingAllocator::emptyCache();
 #endif
   });
+}
+
+// Process-wide, like torch.backends.cudnn.allow_tf32 and torch.backends.cuda.matmul.allow_tf32. libtorch
+// allows TF32 in cuDNN convolutions by default (outputs then differ from fp32 by about 1e-3 relative).
+dft_error* dft_set_allow_tf32(int32_t allow) {
+  return guarded([&] {
+    at::globalContext().setAllowTF32CuDNN(allow != 0);
+    at::globalContext().setAllowTF32CuBLAS(allow != 0);
+  });
+}
+
+int32_t dft_get_allow_tf32(void) {
+  try {
+    return at::globalContext().allowTF32CuDNN() ? 1 : 0;
+  } catch (...) {
+    return -1;
+  }
 }
 
 dft_error* dft_generator_new(dft_generator** out, int64_t seed) {

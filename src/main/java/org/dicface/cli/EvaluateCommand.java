@@ -43,15 +43,30 @@ final class EvaluateCommand implements Callable<Integer> {
         ClipEvaluation.Report r = ClipEvaluation.evaluate(out, gt, in,
                 ImageMetrics.Channels.valueOf(channels.trim().toUpperCase(Locale.ROOT)), crop);
         AtomicFile.writeString(output, r.toCsv());
+        System.out.println(r.summary());
         Path png = output.resolveSibling(output.getFileName().toString().replaceFirst("\\.csv$", "") + ".png");
-        ImagePlus plot = r.plot("PSNR of " + restored.getFileName()).getImagePlus();
+        System.out.println("table: " + output + (writePlot(r, png) ? ", plot: " + png : ""));
+        return 0;
+    }
+
+    /**
+     * The PNG plot, when this Java can draw text: a headless machine without fonts (no fontconfig) cannot,
+     * and the figures must not be lost for a picture.
+     */
+    private boolean writePlot(ClipEvaluation.Report r, Path png) throws java.io.IOException {
+        ImagePlus plot;
+        try {
+            plot = r.plot("PSNR of " + restored.getFileName()).getImagePlus();
+        } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
+            System.err.println("dicface evaluate: no plot written, Java cannot draw text on this machine (" + e.getMessage()
+                    + "); install fonts (apt-get install fontconfig fonts-dejavu-core) for it. The table is complete.");
+            return false;
+        }
         AtomicFile.writeVia(png, tmp -> {
             if (!new FileSaver(plot).saveAsPng(tmp.toString())) {
                 throw new java.io.IOException("could not write " + png);
             }
         });
-        System.out.println(r.summary());
-        System.out.println("table: " + output + ", plot: " + png);
-        return 0;
+        return true;
     }
 }

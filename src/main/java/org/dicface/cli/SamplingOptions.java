@@ -23,7 +23,7 @@ final class SamplingOptions {
     @Option(names = "--device", defaultValue = "auto", description = "auto (CUDA when there is one), cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, fp16 (CUDA only) or bf16: the half-size formats take half the memory and are faster on a GPU (default: ${DEFAULT-VALUE})")
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 (exact), tf32 (fp32 on a GPU's TF32 tensor cores), fp16 (CUDA only) or bf16: the last three are faster on a GPU, the half-size ones take half the memory (default: ${DEFAULT-VALUE})")
     String precision;
 
     Sampling mode() {

@@ -44,7 +44,8 @@ abstract class FaceCommand extends CancelableCommand {
     @Parameter(label = "Device", choices = {"auto", "cpu", "cuda"})
     String device = "auto";
 
-    @Parameter(label = "Precision", choices = {"fp32", "fp16", "bf16"}, description = "fp16/bf16: half the memory, faster on a GPU; fp16 on CUDA only")
+    @Parameter(label = "Precision", choices = {"fp32", "tf32", "fp16", "bf16"},
+            description = "fp32 exact; tf32, fp16, bf16 faster on a GPU (fp16: CUDA only)")
     String precision = "fp32";
 
     @Parameter(label = "Uncertainty map", choices = {"none", "concentration", "entropy"})

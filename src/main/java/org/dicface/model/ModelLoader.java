@@ -45,6 +45,7 @@ public final class ModelLoader {
     /** As {@link #load(DicFaceConfig, Path, Device)}, with the weights converted to {@code precision}. */
     public static DicFace load(DicFaceConfig config, Path weights, Device device, Precision precision) throws IOException {
         precision.checkDevice(device);
+        precision.applyMathMode();
         if (device.type() == Device.Type.CUDA && !Torch.cudaAvailable()) {
             throw new IllegalArgumentException("CUDA was asked for, but the loaded libtorch " + Torch.version()
                     + " sees no CUDA device (a CPU-only libtorch, or no GPU/driver). Use --device cpu, or build native/ "

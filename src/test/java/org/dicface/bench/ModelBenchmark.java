@@ -33,6 +33,7 @@ public final class ModelBenchmark {
         Device device = Device.parse(args.length > 1 ? args[1] : "cpu");
         org.dicface.model.Precision precision = org.dicface.model.Precision.parse(args.length > 2 ? args[2] : "fp32");
         precision.checkDevice(device);
+        precision.applyMathMode();
         org.dicface.torch.DType dtype = precision.dtype();
         Torch.init();
         System.out.printf("# %s, %dx%d, device %s, %s, threads %d%n", args.length > 0 ? args[0] : "official",

@@ -30,7 +30,7 @@ import org.dicface.torch.Torch;
  * both through this model;</li>
  * <li>{@code memory [config] [frames]}: restores a generated clip of that many frames, discarding the
  * output, and prints the peak resident memory;</li>
- * <li>{@code fps [config] [frames] [device] [fp32|fp16]}: frames per second of the whole streaming restorer on
+ * <li>{@code fps [config] [frames] [device] [fp32|tf32|fp16|bf16] [sampling]}: frames per second of the whole streaming restorer on
  * that device and precision, frames going in from and out to Java's heap as in a real run (after a
  * warm-up of one window).</li>
  * </ul>
@@ -78,14 +78,16 @@ public final class PipelineBenchmark {
                 Device device = Device.parse(args.length > 3 ? args[3] : "cpu");
                 Precision precision = Precision.parse(args.length > 4 ? args[4] : "fp32");
                 precision.checkDevice(device);
+                precision.applyMathMode();
                 model.to(device, precision.dtype());
-                StreamingRestorer restorer = new StreamingRestorer(model, device, settings);
+                Settings chosen = new Settings(Sampling.parse(args.length > 5 ? args[5] : "sample"), 0, 1.0, Settings.Uncertainty.NONE);
+                StreamingRestorer restorer = new StreamingRestorer(model, device, chosen);
                 restorer.run(generated(config.frameLength(), size), (i, f) -> { }, null, Progress.NONE);  // warm-up
                 StreamingRestorer.Summary s = restorer.run(generated(frames, size), (i, f) -> { }, null, Progress.NONE);  // frames reach the sink on the CPU: each one waits for the GPU
-                System.out.printf("%dx%d, %s, %s, %d frames: %.4f s per frame, %.2f frames/s%n", size, size, device, precision,
-                        s.frames(), s.secondsPerFrame(), 1 / s.secondsPerFrame());
-                System.out.printf("RESULT device=%s precision=%s size=%d frames=%d seconds_per_frame=%.4f fps=%.2f%n", device,
-                        precision, size, s.frames(), s.secondsPerFrame(), 1 / s.secondsPerFrame());
+                System.out.printf("%dx%d, %s, %s, sampling %s, %d frames: %.4f s per frame, %.2f frames/s%n", size, size, device,
+                        precision, chosen.sampling().name(), s.frames(), s.secondsPerFrame(), 1 / s.secondsPerFrame());
+                System.out.printf("RESULT device=%s precision=%s sampling=%s size=%d frames=%d seconds_per_frame=%.4f fps=%.2f%n",
+                        device, precision, chosen.sampling().name(), size, s.frames(), s.secondsPerFrame(), 1 / s.secondsPerFrame());
                 return;
             }
             if (mode.equals("memory")) {

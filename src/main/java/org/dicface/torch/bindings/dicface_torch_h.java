@@ -40,10 +40,10 @@ public class dicface_torch_h {
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
-    private static final int DFT_API_VERSION = (int)2L;
+    private static final int DFT_API_VERSION = (int)3L;
     /**
      * {@snippet lang=c :
-     * DFT_API_VERSION = 2
+     * DFT_API_VERSION = 3
      * }
      */
     public static int DFT_API_VERSION() {
@@ -1158,6 +1158,125 @@ public class dicface_torch_h {
                 traceDowncall("dft_cuda_empty_cache");
             }
             return (MemorySegment)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_set_allow_tf32 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_set_allow_tf32");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_set_allow_tf32(int32_t allow)
+     * }
+     */
+    public static FunctionDescriptor dft_set_allow_tf32$descriptor() {
+        return dft_set_allow_tf32.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_set_allow_tf32(int32_t allow)
+     * }
+     */
+    public static MethodHandle dft_set_allow_tf32$handle() {
+        return dft_set_allow_tf32.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_set_allow_tf32(int32_t allow)
+     * }
+     */
+    public static MemorySegment dft_set_allow_tf32$address() {
+        return dft_set_allow_tf32.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_set_allow_tf32(int32_t allow)
+     * }
+     */
+    public static MemorySegment dft_set_allow_tf32(int allow) {
+        var mh$ = dft_set_allow_tf32.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_set_allow_tf32", allow);
+            }
+            return (MemorySegment)mh$.invokeExact(allow);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_get_allow_tf32 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_get_allow_tf32");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t dft_get_allow_tf32(void)
+     * }
+     */
+    public static FunctionDescriptor dft_get_allow_tf32$descriptor() {
+        return dft_get_allow_tf32.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t dft_get_allow_tf32(void)
+     * }
+     */
+    public static MethodHandle dft_get_allow_tf32$handle() {
+        return dft_get_allow_tf32.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t dft_get_allow_tf32(void)
+     * }
+     */
+    public static MemorySegment dft_get_allow_tf32$address() {
+        return dft_get_allow_tf32.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t dft_get_allow_tf32(void)
+     * }
+     */
+    public static int dft_get_allow_tf32() {
+        var mh$ = dft_get_allow_tf32.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_get_allow_tf32");
+            }
+            return (int)mh$.invokeExact();
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
