@@ -4,7 +4,12 @@
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 #ifdef DFT_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -161,13 +166,70 @@ dft_error* dft_uniform(dft_tensor** out, const int64_t* shape, int32_t ndim, dou
   });
 }
 
+}  // extern "C"
+
+namespace {
+
+// A Dirichlet draw for one 512x512 frame takes 262,144 Gamma variates; in one stream they cost about 40 ms,
+// more than the whole network on a GPU. Draws that need no gradient are therefore split into blocks of a
+// fixed size, each with its own stream seeded from the generator in block order, and drawn in parallel:
+// the numbers depend on the seed and the shape alone, not on the thread count or the device.
+constexpr int64_t kGammaBlock = int64_t{1} << 14;
+
+at::Tensor blocked_standard_gamma(const at::Tensor& alpha, at::Generator& gen) {
+  at::Tensor flat = alpha.contiguous().view({-1});
+  const int64_t n = flat.numel();
+  std::vector<uint64_t> seeds(static_cast<size_t>((n + kGammaBlock - 1) / kGammaBlock));
+  {
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    auto* cpu = gen.get<at::CPUGeneratorImpl>();
+    for (auto& seed : seeds) seed = cpu->random64();
+  }
+  at::Tensor sample = at::empty_like(flat);
+  const bool inference = c10::InferenceMode::is_enabled();
+  auto draw_block = [&](int64_t b) {
+    int64_t start = b * kGammaBlock, len = std::min(kGammaBlock, n - start);
+    at::Generator block_gen = at::make_generator<at::CPUGeneratorImpl>(seeds[static_cast<size_t>(b)]);
+    sample.narrow(0, start, len).copy_(at::_standard_gamma(flat.narrow(0, start, len), block_gen));
+  };
+  // Plain threads, not at::parallel_for: that template runs serially when this file is compiled without
+  // OpenMP, and linking an OpenMP runtime here could load a second one beside libtorch's own.
+  const int64_t blocks = static_cast<int64_t>(seeds.size());
+  const int64_t workers = std::min<int64_t>(std::max(at::get_num_threads(), 1), blocks);
+  std::atomic<int64_t> next{0};
+  std::vector<std::exception_ptr> errors(static_cast<size_t>(workers));
+  auto work = [&](int64_t w) {
+    try {
+      c10::InferenceMode same_mode(inference);  // threads do not inherit the caller's mode
+      c10::AutoGradMode no_grad(false);
+      for (int64_t b = next++; b < blocks; b = next++) draw_block(b);
+    } catch (...) {
+      errors[static_cast<size_t>(w)] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int64_t w = 1; w < workers; w++) threads.emplace_back(work, w);
+  work(0);
+  for (auto& t : threads) t.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  return sample.view(alpha.sizes());
+}
+
+}  // namespace
+
+extern "C" {
+
 dft_error* dft_standard_gamma(int32_t mode, dft_tensor** out, const dft_tensor* alpha, dft_generator* generator) {
   return op(mode, out, [&] {
     const at::Tensor& a = need(alpha, "alpha");
     // Drawn on the CPU (see above); .to() is differentiable, so gradients still reach alpha on its device.
     at::Tensor on_cpu = a.to(at::kCPU);
     at::Generator gen = pick(generator);
-    at::Tensor sample = at::_standard_gamma(on_cpu, gen);
+    bool needs_grad = at::GradMode::is_enabled() && a.requires_grad();
+    at::Tensor sample = !needs_grad && on_cpu.numel() > kGammaBlock ? blocked_standard_gamma(on_cpu, gen)
+                                                                     : at::_standard_gamma(on_cpu, gen);
     return sample.to(a.device());
   });
 }

@@ -113,6 +113,14 @@ class CliTest extends ScopedTest {
         assertArrayEquals(read(a).get("out").toFloatArray(), read(b).get("out").toFloatArray(), "same seed, same pixels");
         assertFalse(Arrays.equals(read(a).get("w").toFloatArray(), read(c).get("w").toFloatArray()), "another seed, another sample");
         assertEquals("sample", SafeTensors.open(a).metadata().get("sampling"));
+        Path bf16 = dir.resolve("bf16.safetensors");
+        r = run("forward", "--config", cfg, "--weights", weights, "--input", input, "--output", bf16.toString(), "--sampling", "mean",
+                "--device", "cpu", "--precision", "bf16");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("bf16", SafeTensors.open(bf16).metadata().get("precision"));
+        assertEquals(org.dicface.torch.DType.FLOAT32, read(bf16).get("out").dtype(), "written as float32 whatever the precision");
+        double rel = Fixture.relativeError(read(bf16).get("alpha").toFloatArray(), ref.get("alpha").toFloatArray());
+        assertTrue(rel > 1e-4 && rel < 0.1, "bf16 alpha rel " + rel + ": off by bf16's digits, not by a wiring error");
     }
 
     @Test
@@ -136,6 +144,10 @@ class CliTest extends ScopedTest {
                 "--output", dir.resolve("x").toString(), "--sampling", "best");
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("use sample, mean, mc:K, argmax or topk:K"), r.err());
+        r = run("forward", "--config", cfg, "--weights", weights, "--input", Fixture.file("io.safetensors").toString(),
+                "--output", dir.resolve("x").toString(), "--device", "cpu", "--precision", "fp16");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("fp16 runs on a CUDA device only") && r.err().contains("use --precision fp32 (or bf16)"), r.err());
         assertFalse(Files.exists(dir.resolve("x")), "no output on failure");
     }
 

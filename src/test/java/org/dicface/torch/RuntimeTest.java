@@ -43,6 +43,40 @@ class RuntimeTest extends ScopedTest {
     }
 
     @Test
+    void largeGammaDrawsAreBlockedReproducibleWhateverTheThreadCountAndHaveTheirMoments() {
+        // 5 blocks of 2^14 (the last one partial): the blocked, parallel path of draws without gradient
+        int n = 4 * 16384 + 1000;
+        int original = Torch.numThreads();
+        double[] one;
+        double[] many;
+        try (GradMode.Guard g = GradMode.NO_GRAD.enter(); Tensor alpha = Tensor.full(0.5, DType.FLOAT64, Device.CPU, n)) {
+            Torch.setNumThreads(1);
+            try (Generator gen = new Generator(3)) {
+                one = alpha.standardGamma(gen).toDoubleArray();
+            }
+            Torch.setNumThreads(Math.max(3, original));
+            try (Generator gen = new Generator(3)) {
+                many = alpha.standardGamma(gen).toDoubleArray();
+            }
+        } finally {
+            Torch.setNumThreads(original);
+        }
+        assertArrayEquals(one, many, "same seed, same numbers, on 1 thread or several");
+        assertFalse(Arrays.equals(Arrays.copyOfRange(one, 0, 1000), Arrays.copyOfRange(one, 16384, 17384)),
+                "each block has a stream of its own");
+        // Gamma(0.5, 1): mean 0.5, variance 0.5, in every block including the partial last one
+        for (int start = 0; start < n; start += 16384) {
+            double[] block = Arrays.copyOfRange(one, start, Math.min(n, start + 16384));
+            double mean = Arrays.stream(block).average().orElseThrow();
+            double var = Arrays.stream(block).map(v -> (v - mean) * (v - mean)).average().orElseThrow();
+            double tolerance = block.length < 2000 ? 0.1 : 0.025;
+            assertEquals(0.5, mean, tolerance, "block at " + start);
+            assertEquals(0.5, var, 4 * tolerance, "block at " + start);
+            assertTrue(Arrays.stream(block).allMatch(v -> v >= 0));
+        }
+    }
+
+    @Test
     void seedsAndGeneratorStateReproduceDraws() {
         float[] a;
         float[] b;
