@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.dicface.model.DicFaceConfig;
+import org.dicface.train.ColorJitter;
 import org.dicface.train.Degradation;
 import org.dicface.train.TrainingJob;
 import org.dicface.train.Unfreezing;
@@ -73,6 +74,11 @@ final class TrainCommand implements Callable<Integer> {
             + " 0 for inpaint and colorize)")
     Double klWeight;
 
+    @Option(names = "--color-jitter", defaultValue = "0", description = "scale each training window's red, green and blue by gains"
+            + " in [1-a, 1+a] before degrading it, so a model trained on few faces reads colour from its input (not official;"
+            + " default: ${DEFAULT-VALUE}, none)")
+    double colorJitter;
+
     @Option(names = "--resume", description = "continue from the checkpoint in the folder")
     boolean resume;
 
@@ -80,7 +86,8 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task),
                 DicFaceConfig.resolve(config), init, steps, lr, lrMin, clipsPerStep,
-                Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)), lpipsVgg, lpipsHeads, seed, checkpoints, saveEvery, resume, skipGradients, klWeight);
+                Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)), lpipsVgg, lpipsHeads, seed, checkpoints, saveEvery, resume, skipGradients, klWeight,
+                new ColorJitter(colorJitter));
         try (StopOnSignal signal = new StopOnSignal()) {  // SIGTERM/Ctrl-C: finish the step, checkpoint, then exit
             boolean complete = job.run(System.err::println, (r, sPerStep) -> {
                 System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f (L1 %.4f, KL %.2f)  lr %.2e  %.2f s/step", r.step(), steps,

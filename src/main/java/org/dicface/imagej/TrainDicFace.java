@@ -10,6 +10,7 @@ import java.util.Locale;
 import ij.ImagePlus;
 import ij.gui.Plot;
 import org.dicface.model.DicFaceConfig;
+import org.dicface.train.ColorJitter;
 import org.dicface.train.Degradation;
 import org.dicface.train.TrainingJob;
 import org.dicface.train.Unfreezing;
@@ -63,6 +64,10 @@ public final class TrainDicFace extends CancelableCommand {
     @Parameter(label = "KL weight", required = false, description = "empty: the official one (1 for restore, 0 otherwise)")
     Double kl_weight;
 
+    @Parameter(label = "Colour jitter", min = "0", max = "0.5", stepSize = "0.05", description = "scale each window's"
+            + " channels by gains in [1-a, 1+a] (not official; helps a model trained on few faces keep the input's colour)")
+    double color_jitter = 0;
+
     @Parameter(label = "Resume from the checkpoint")
     boolean resume;
 
@@ -85,7 +90,8 @@ public final class TrainDicFace extends CancelableCommand {
         }
         TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task), DicFaceConfig.resolve(config),
                 init == null ? null : init.toPath(), steps, lr, lr * 0.4, clips_per_step,
-                Unfreezing.valueOf(unfreezing.toUpperCase(Locale.ROOT)), null, null, 0, checkpoints.toPath(), save_every, resume, skip_gradients, kl_weight);
+                Unfreezing.valueOf(unfreezing.toUpperCase(Locale.ROOT)), null, null, 0, checkpoints.toPath(), save_every, resume, skip_gradients, kl_weight,
+                new ColorJitter(color_jitter));
         List<Double> total = new ArrayList<>();
         List<Double> l1 = new ArrayList<>();
         List<Double> kl = new ArrayList<>();

@@ -46,6 +46,7 @@ public final class Trainer implements AutoCloseable {
     private final double klWeight;
     private final long seed;
     private Unfreezing unfreezing = Unfreezing.OFFICIAL;
+    private ColorJitter colorJitter = ColorJitter.NONE;
     private org.dicface.metrics.Lpips lpips;
     private long step;
 
@@ -75,6 +76,12 @@ public final class Trainer implements AutoCloseable {
     /** Chooses which parameters train when (default: the official setting, everything from the start). */
     public Trainer unfreezing(Unfreezing schedule) {
         this.unfreezing = schedule;
+        return this;
+    }
+
+    /** Scales each window's channels before degrading it (default: none, as the official recipe). */
+    public Trainer colorJitter(ColorJitter jitter) {
+        this.colorJitter = jitter;
         return this;
     }
 
@@ -117,7 +124,7 @@ public final class Trainer implements AutoCloseable {
             List<Tensor> truth = new ArrayList<>();
             List<Tensor> degraded = new ArrayList<>();
             for (int c = 0; c < clipsPerStep; c++) {
-                Tensor clip = data.window(random);
+                Tensor clip = colorJitter.apply(data.window(random), random);
                 truth.add(clip);
                 degraded.add(Degradation.apply(task, clip, random.nextLong()));
             }
@@ -155,6 +162,7 @@ public final class Trainer implements AutoCloseable {
         meta.put("seed", Long.toString(seed));
         meta.put("task", task.name());
         meta.put("kl_weight", Double.toString(klWeight));
+        meta.put("color_jitter", Double.toString(colorJitter.amount()));
         meta.put("config", config.toJson());
         try {
             SafeTensors.write(file, all, meta);

@@ -25,7 +25,7 @@ import org.dicface.torch.Device;
  */
 public record TrainingJob(List<Path> clips, Degradation.Task task, DicFaceConfig config, Path init, long steps, double lr,
         double lrMin, int clipsPerStep, Unfreezing unfreezing, Path lpipsVgg, Path lpipsHeads, long seed, Path checkpoints,
-        long saveEvery, boolean resume, boolean skipGradients, Double klWeight) {
+        long saveEvery, boolean resume, boolean skipGradients, Double klWeight, ColorJitter colorJitter) {
 
     public Path checkpointFile() {
         return checkpoints.resolve("checkpoint.safetensors");
@@ -54,7 +54,7 @@ public record TrainingJob(List<Path> clips, Degradation.Task task, DicFaceConfig
             model.skipGradients(skipGradients);
             try (Trainer trainer = new Trainer(model, ema, data, task, new CosineSchedule(lr, lrMin, steps), clipsPerStep,
                     klWeight != null ? klWeight : Trainer.officialKlWeight(task), seed)) {
-                trainer.unfreezing(unfreezing).perceptual(lpips);
+                trainer.unfreezing(unfreezing).perceptual(lpips).colorJitter(colorJitter);
                 Path file = checkpointFile();
                 if (resume && Files.exists(file)) {
                     trainer.resume(file);

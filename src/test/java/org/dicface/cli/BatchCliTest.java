@@ -176,6 +176,14 @@ class BatchCliTest extends ScopedTest {
         negative[args.length + 1] = "-1";
         r = CliTest.run(negative);
         assertTrue(r.exit() != 0 && r.err().contains("KL weight must be a finite number >= 0"), r.err());
+        r = CliTest.run("train", clip.toString(), "--config", config.toString(), "--steps", "2", "--clips-per-step", "1",
+                "--color-jitter", "0.2", "-o", dir.resolve("jitter").toString());
+        assertEquals(0, r.exit(), r.err());
+        try (var st = org.dicface.io.SafeTensors.open(dir.resolve("jitter/checkpoint.safetensors"))) {
+            assertEquals("0.2", st.metadata().get("color_jitter"));
+        }
+        r = CliTest.run("train", clip.toString(), "--config", config.toString(), "--color-jitter", "1.5", "-o", dir.resolve("j2").toString());
+        assertTrue(r.exit() != 0 && r.err().contains("colour jitter must be in [0, 1)"), r.err());
         Path restored = dir.resolve("restored");
         // no --config: the configuration comes from the checkpoint's metadata ("auto")
         r = CliTest.run("restore", "--weights", checkpoint.toString(), "--sampling", "mean",
