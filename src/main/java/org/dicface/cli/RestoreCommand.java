@@ -16,6 +16,10 @@ final class RestoreCommand extends TaskCommand {
     @Option(names = "--feather", defaultValue = "16", description = "blend width at the region's edge in pixels")
     int feather;
 
+    @Option(names = "--color-fix", description = "shift each output frame's red, green and blue means to the input's:"
+            + " removes a colour cast (not official)")
+    boolean colorFix;
+
     @Override
     ClipRestoration.Task task() {
         return ClipRestoration.Task.RESTORE;
@@ -32,6 +36,6 @@ final class RestoreCommand extends TaskCommand {
             r = new Rectangle(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim()),
                     Integer.parseInt(p[3].trim()));
         }
-        return new ClipRestoration.Job(task(), r, null, !modelSize, false, feather);
+        return new ClipRestoration.Job(task(), r, null, !modelSize, false, feather, colorFix);
     }
 }

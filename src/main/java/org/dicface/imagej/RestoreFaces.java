@@ -20,6 +20,10 @@ public final class RestoreFaces extends FaceCommand {
     @Parameter(label = "Feather (pixels)", min = "0")
     int feather = 16;
 
+    @Parameter(label = "Colour fix", description = "shift each frame's red, green and blue means to the input's (removes a"
+            + " colour cast; not official)")
+    boolean color_fix = false;
+
     @Override
     String task() {
         return "restore";
@@ -35,6 +39,6 @@ public final class RestoreFaces extends FaceCommand {
             }
             region = roi.getBounds();
         }
-        return new ClipRestoration.Job(ClipRestoration.Task.RESTORE, region, null, keep_size, false, feather);
+        return new ClipRestoration.Job(ClipRestoration.Task.RESTORE, region, null, keep_size, false, feather, color_fix);
     }
 }

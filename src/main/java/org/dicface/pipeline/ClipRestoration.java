@@ -27,12 +27,24 @@ public final class ClipRestoration {
      * @param keepSize      give the output the input's size (otherwise the model's); always so with a region or masks
      * @param keepLuminance colorize only: keep the input's luminance, take only the colour from the model
      * @param feather       width in pixels of the blend at the region's edge
+     * @param colorFix      restore only: shift each output frame's red, green and blue means to the input frame's
+     *                      (not official; see {@link Frames#keepingColorMeans})
      */
-    public record Job(Task task, Rectangle region, Masks masks, boolean keepSize, boolean keepLuminance, int feather) {
+    public record Job(Task task, Rectangle region, Masks masks, boolean keepSize, boolean keepLuminance, int feather,
+            boolean colorFix) {
         public Job {
             if (task == Task.INPAINT && masks == null) {
                 throw new IllegalArgumentException("inpainting needs a mask: a selection or a mask stack");
             }
+            if (colorFix && task != Task.RESTORE) {
+                throw new IllegalArgumentException("the colour fix takes the input's colour balance, which only restoration"
+                        + " keeps (inpainting paints its holes white, colorization starts from gray): leave it off for "
+                        + task.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+
+        public Job(Task task, Rectangle region, Masks masks, boolean keepSize, boolean keepLuminance, int feather) {
+            this(task, region, masks, keepSize, keepLuminance, feather, false);
         }
 
         public static Job restore() {
@@ -79,6 +91,9 @@ public final class ClipRestoration {
                 sink = fullSize ? Frames.resized(out, w, h) : out;
             }
             default -> throw new IllegalStateException();
+        }
+        if (job.colorFix()) {
+            sink = Frames.keepingColorMeans(sink, prepared);  // model-sized output against the model-sized input
         }
         StreamingRestorer.Summary summary = new StreamingRestorer(model, device, settings).run(prepared, sink, uncertainty, progress);
         ImagePlus output = frames.image(input.getShortTitle() + "-" + job.task().name().toLowerCase(java.util.Locale.ROOT));

@@ -90,6 +90,58 @@ public class ClipRestorationTest extends ScopedTest {
         assertEquals(128, ClipRestoration.run(model, Device.CPU, MEAN, input, modelSize, Progress.NONE).output().getWidth());
     }
 
+    /** Channel means of one RGB slice, 0..255. */
+    static double[] channelMeans(ImagePlus imp, int slice) {
+        int[] px = pixels(imp, slice);
+        double[] m = new double[3];
+        for (int v : px) {
+            m[0] += ((v >> 16) & 255) / (double) px.length;
+            m[1] += ((v >> 8) & 255) / (double) px.length;
+            m[2] += (v & 255) / (double) px.length;
+        }
+        return m;
+    }
+
+    @Test
+    void theColorFixGivesEachFrameTheInputsChannelMeansAndKeepsTheDetail() {
+        FrameSource input = new StackSource(rgbClip(64, 48, 2));
+        org.dicface.torch.Tensor[] got = new org.dicface.torch.Tensor[1];
+        FrameSink fixed = Frames.keepingColorMeans((i, f) -> got[0] = org.dicface.torch.Scope.unowned(f::copy), input);
+        org.dicface.torch.Tensor restored = org.dicface.torch.Tensor.uniform(-1, 0.2, new org.dicface.torch.Generator(4), 3, 48, 64);
+        fixed.accept(1, restored);
+        long[] plane = {1, 2};
+        assertArrayEquals(input.frame(1).mean(plane, false).toFloatArray(), got[0].mean(plane, false).toFloatArray(), 1e-5f);
+        float[] detailBefore = restored.sub(restored.mean(plane, true)).toFloatArray();
+        float[] detailAfter = got[0].sub(got[0].mean(plane, true)).toFloatArray();
+        assertArrayEquals(detailBefore, detailAfter, 1e-5f, "only the means move");
+        got[0].close();
+    }
+
+    @Test
+    void theColorFixRunsInRestorationOnlyAndMovesTheMeansToTheInputs() {
+        ImagePlus input = rgbClip(128, 128, 2);
+        ClipRestoration.Job plain = new ClipRestoration.Job(ClipRestoration.Task.RESTORE, null, null, false, false, 0);
+        ClipRestoration.Job fixed = new ClipRestoration.Job(ClipRestoration.Task.RESTORE, null, null, false, false, 0, true);
+        ImagePlus a = ClipRestoration.run(model, Device.CPU, MEAN, input, plain, Progress.NONE).output();
+        ImagePlus b = ClipRestoration.run(model, Device.CPU, MEAN, input, fixed, Progress.NONE).output();
+        double before = 0;
+        double after = 0;
+        for (int t = 1; t <= 2; t++) {
+            double[] in = channelMeans(input, t);
+            double[] p = channelMeans(a, t);
+            double[] f = channelMeans(b, t);
+            for (int c = 0; c < 3; c++) {
+                before += Math.abs(p[c] - in[c]);
+                after += Math.abs(f[c] - in[c]);
+            }
+        }
+        // the fixture's random weights clip many pixels at 0 or 255, so the 8-bit means come close, not equal
+        assertTrue(after < before / 2, "channel-mean error " + before + " without the fix, " + after + " with it");
+        var e = assertThrows(IllegalArgumentException.class, () -> new ClipRestoration.Job(ClipRestoration.Task.COLORIZE, null, null,
+                true, false, 0, true));
+        assertTrue(e.getMessage().contains("only restoration keeps"), e.getMessage());
+    }
+
     @Test
     void aRegionIsRestoredAndPastedBackWithNothingOutsideChanged() {
         ImagePlus input = rgbClip(120, 90, 2);
