@@ -75,8 +75,8 @@ final class TrainCommand implements Callable<Integer> {
     Double klWeight;
 
     @Option(names = "--color-jitter", defaultValue = "0", description = "scale each training window's red, green and blue by gains"
-            + " in [1-a, 1+a] before degrading it, so a model trained on few faces reads colour from its input (not official;"
-            + " default: ${DEFAULT-VALUE}, none)")
+            + " in [1-a, 1+a] before degrading it, meant to make a model trained on few faces read colour from its input"
+            + " (not official; default: ${DEFAULT-VALUE}, none)")
     double colorJitter;
 
     @Option(names = "--resume", description = "continue from the checkpoint in the folder")

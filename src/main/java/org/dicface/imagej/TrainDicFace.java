@@ -65,7 +65,7 @@ public final class TrainDicFace extends CancelableCommand {
     Double kl_weight;
 
     @Parameter(label = "Colour jitter", min = "0", max = "0.5", stepSize = "0.05", description = "scale each window's"
-            + " channels by gains in [1-a, 1+a] (not official; helps a model trained on few faces keep the input's colour)")
+            + " channels by gains in [1-a, 1+a] (not official; meant to make a model trained on few faces keep the input's colour)")
     double color_jitter = 0;
 
     @Parameter(label = "Resume from the checkpoint")
