@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.dicface.model.DicFaceConfig;
+import org.dicface.torch.Device;
 import org.dicface.train.ColorJitter;
 import org.dicface.train.Degradation;
 import org.dicface.train.TrainingJob;
@@ -79,6 +80,9 @@ final class TrainCommand implements Callable<Integer> {
             + " (not official; default: ${DEFAULT-VALUE}, none)")
     double colorJitter;
 
+    @Option(names = "--device", defaultValue = "auto", description = "auto (CUDA when there is one), cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
+    String device;
+
     @Option(names = "--resume", description = "continue from the checkpoint in the folder")
     boolean resume;
 
@@ -87,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task),
                 DicFaceConfig.resolve(config), init, steps, lr, lrMin, clipsPerStep,
                 Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)), lpipsVgg, lpipsHeads, seed, checkpoints, saveEvery, resume, skipGradients, klWeight,
-                new ColorJitter(colorJitter));
+                new ColorJitter(colorJitter), Device.parse(device));
         try (StopOnSignal signal = new StopOnSignal()) {  // SIGTERM/Ctrl-C: finish the step, checkpoint, then exit
             boolean complete = job.run(System.err::println, (r, sPerStep) -> {
                 System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f (L1 %.4f, KL %.2f)  lr %.2e  %.2f s/step", r.step(), steps,

@@ -10,6 +10,7 @@ import java.util.Locale;
 import ij.ImagePlus;
 import ij.gui.Plot;
 import org.dicface.model.DicFaceConfig;
+import org.dicface.torch.Device;
 import org.dicface.train.ColorJitter;
 import org.dicface.train.Degradation;
 import org.dicface.train.TrainingJob;
@@ -68,6 +69,9 @@ public final class TrainDicFace extends CancelableCommand {
             + " channels by gains in [1-a, 1+a] (not official; meant to make a model trained on few faces keep the input's colour)")
     double color_jitter = 0;
 
+    @Parameter(label = "Device", choices = {"auto", "cpu", "cuda"})
+    String device = "auto";
+
     @Parameter(label = "Resume from the checkpoint")
     boolean resume;
 
@@ -91,7 +95,7 @@ public final class TrainDicFace extends CancelableCommand {
         TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task), DicFaceConfig.resolve(config),
                 init == null ? null : init.toPath(), steps, lr, lr * 0.4, clips_per_step,
                 Unfreezing.valueOf(unfreezing.toUpperCase(Locale.ROOT)), null, null, 0, checkpoints.toPath(), save_every, resume, skip_gradients, kl_weight,
-                new ColorJitter(color_jitter));
+                new ColorJitter(color_jitter), Device.parse(device));
         List<Double> total = new ArrayList<>();
         List<Double> l1 = new ArrayList<>();
         List<Double> kl = new ArrayList<>();

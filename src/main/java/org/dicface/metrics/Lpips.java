@@ -114,8 +114,8 @@ public final class Lpips extends Module {
     /** The official training call: images in [-1, 1] mapped to [0, 1] and ImageNet-normalised before LPIPS (which scales them again). */
     public Tensor officialLoss(Tensor prediction, Tensor target) {
         try (Scope scope = Scope.open()) {
-            Tensor mean = Tensor.of(new double[] {0.485, 0.456, 0.406}, 1, 3, 1, 1).to(prediction.dtype());
-            Tensor std = Tensor.of(new double[] {0.229, 0.224, 0.225}, 1, 3, 1, 1).to(prediction.dtype());
+            Tensor mean = Tensor.of(new double[] {0.485, 0.456, 0.406}, 1, 3, 1, 1).to(prediction.device(), prediction.dtype());
+            Tensor std = Tensor.of(new double[] {0.229, 0.224, 0.225}, 1, 3, 1, 1).to(prediction.device(), prediction.dtype());
             Tensor p = prediction.add(1).div(2).sub(mean).div(std);
             Tensor t = target.add(1).div(2).sub(mean).div(std);
             return scope.keep(forward(t, p).mean());
@@ -123,8 +123,8 @@ public final class Lpips extends Module {
     }
 
     private static Tensor scale(Tensor x) {
-        Tensor shift = Tensor.of(SHIFT, 1, 3, 1, 1).to(x.dtype());
-        Tensor scale = Tensor.of(SCALE, 1, 3, 1, 1).to(x.dtype());
+        Tensor shift = Tensor.of(SHIFT, 1, 3, 1, 1).to(x.device(), x.dtype());
+        Tensor scale = Tensor.of(SCALE, 1, 3, 1, 1).to(x.device(), x.dtype());
         return x.sub(shift).div(scale);
     }
 

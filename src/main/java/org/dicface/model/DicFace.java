@@ -66,6 +66,11 @@ public final class DicFace extends Module {
         eval();  // a new model restores; the trainer switches it to training (dropout) itself
     }
 
+    /** Where the weights are. */
+    public org.dicface.torch.Device device() {
+        return positionEmb.get().device();
+    }
+
     /** The dtype of the weights (float32, or float16 for an fp16 model): inputs are converted to it. */
     public org.dicface.torch.DType dtype() {
         return positionEmb.get().dtype();

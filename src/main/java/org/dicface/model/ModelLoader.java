@@ -38,19 +38,24 @@ public final class ModelLoader {
         }
     }
 
+    /** Refuses a CUDA device that the loaded libtorch cannot use, with the fix. */
+    public static void checkDevice(Device device) {
+        if (device.type() == Device.Type.CUDA && !Torch.cudaAvailable()) {
+            throw new IllegalArgumentException("CUDA was asked for, but the loaded libtorch " + Torch.version()
+                    + " sees no CUDA device (a CPU-only libtorch, or no GPU/driver). Use --device cpu, or build native/ "
+                    + "against a CUDA libtorch (see README).");
+        }
+    }
+
     public static DicFace load(DicFaceConfig config, Path weights, Device device) throws IOException {
         return load(config, weights, device, Precision.FP32);
     }
 
     /** As {@link #load(DicFaceConfig, Path, Device)}, with the weights converted to {@code precision}. */
     public static DicFace load(DicFaceConfig config, Path weights, Device device, Precision precision) throws IOException {
+        checkDevice(device);
         precision.checkDevice(device);
         precision.applyMathMode();
-        if (device.type() == Device.Type.CUDA && !Torch.cudaAvailable()) {
-            throw new IllegalArgumentException("CUDA was asked for, but the loaded libtorch " + Torch.version()
-                    + " sees no CUDA device (a CPU-only libtorch, or no GPU/driver). Use --device cpu, or build native/ "
-                    + "against a CUDA libtorch (see README).");
-        }
         DicFace model = new DicFace(config);
         try (WeightsSource source = Checkpoints.open(weights)) {
             model.loadStateDict(source.shapes(), source::load);

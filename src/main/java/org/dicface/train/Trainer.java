@@ -128,8 +128,9 @@ public final class Trainer implements AutoCloseable {
                 truth.add(clip);
                 degraded.add(Degradation.apply(task, clip, random.nextLong()));
             }
-            Tensor gt = Tensor.cat(truth, 0).mul(2).sub(1);        // [(b t), 3, H, W] in [-1, 1]
-            Tensor lq = Tensor.cat(degraded, 0).mul(2).sub(1);
+            // windows and degradations are made on the CPU (FFmpeg, seeded draws); the network runs where the model is
+            Tensor gt = Tensor.cat(truth, 0).to(model.device()).mul(2).sub(1);        // [(b t), 3, H, W] in [-1, 1]
+            Tensor lq = Tensor.cat(degraded, 0).to(model.device()).mul(2).sub(1);
             DicFace.Result r = model.forward(lq, new Sampling.Sample(), sampler, 1.0, Probe.NONE);
             Tensor l1Term = r.out().sub(gt).abs().mean();
             Tensor klTerm = DirichletKl.official(r.alpha().add(1e-6), DirichletKl.OFFICIAL_BETA);

@@ -14,6 +14,8 @@ import org.dicface.model.DicFaceConfig;
 import org.dicface.model.ModelLoader;
 import org.dicface.nn.Init;
 import org.dicface.pipeline.ClipFiles;
+import org.dicface.model.Precision;
+import org.dicface.torch.DType;
 import org.dicface.torch.Device;
 
 /**
@@ -21,11 +23,19 @@ import org.dicface.torch.Device;
  * scratch or from weights), the schedule, and where checkpoints go; {@link #run} builds everything, resumes
  * if asked, and trains, writing checkpoint.safetensors in the folder. {@code skipGradients}: see
  * {@link DicFace#skipGradients} (off in the official recipe; on when training from scratch). {@code klWeight}:
- * null for the official weight of the task.
+ * null for the official weight of the task. {@code device}: where the network trains (clips, windows and
+ * degradations stay on the CPU).
  */
 public record TrainingJob(List<Path> clips, Degradation.Task task, DicFaceConfig config, Path init, long steps, double lr,
         double lrMin, int clipsPerStep, Unfreezing unfreezing, Path lpipsVgg, Path lpipsHeads, long seed, Path checkpoints,
-        long saveEvery, boolean resume, boolean skipGradients, Double klWeight, ColorJitter colorJitter) {
+        long saveEvery, boolean resume, boolean skipGradients, Double klWeight, ColorJitter colorJitter, Device device) {
+
+    /** A model initialised from scratch (on the CPU, where the seeded initialisation draws), moved to {@code device}. */
+    private DicFace fresh(Device device) {
+        DicFace model = new DicFace(config);
+        model.to(device, DType.FLOAT32);
+        return model;
+    }
 
     public Path checkpointFile() {
         return checkpoints.resolve("checkpoint.safetensors");
@@ -39,17 +49,22 @@ public record TrainingJob(List<Path> clips, Degradation.Task task, DicFaceConfig
         if ((lpipsVgg == null) != (lpipsHeads == null)) {
             throw new IllegalArgumentException("LPIPS needs both the VGG16 weights and the LPIPS heads");
         }
+        ModelLoader.checkDevice(device);
         List<ImagePlus> opened = new ArrayList<>();
         for (Path p : clips) {
             opened.add(ClipFiles.open(p));
         }
         ClipData data = new ClipData(opened, config.imgSize(), config.frameLength());
         Init.seed(seed);
-        try (DicFace model = init == null ? new DicFace(config) : ModelLoader.load(config, init, Device.CPU);
-                DicFace ema = init == null ? new DicFace(config) : ModelLoader.load(config, init, Device.CPU);
+        Precision.FP32.applyMathMode();  // fp32 IEEE on a GPU too (libtorch would run cuDNN convolutions in TF32)
+        try (DicFace model = init == null ? fresh(device) : ModelLoader.load(config, init, device);
+                DicFace ema = init == null ? fresh(device) : ModelLoader.load(config, init, device);
                 Lpips lpips = lpipsVgg == null ? null : Lpips.load(lpipsVgg, lpipsHeads)) {
             if (init == null) {
                 ema.loadStateDict(model.stateDict());
+            }
+            if (lpips != null) {
+                lpips.to(device, DType.FLOAT32);
             }
             model.skipGradients(skipGradients);
             try (Trainer trainer = new Trainer(model, ema, data, task, new CosineSchedule(lr, lrMin, steps), clipsPerStep,

@@ -19,7 +19,8 @@ import org.dicface.train.Trainer;
 /**
  * The training benchmark of scripts/bench-train.sh: seconds per step of the official recipe (restore task,
  * degradations included) for a configuration and a number of 5-frame clips per step, and the peak resident
- * memory. Usage: TrainBenchmark [official|config.json] [clips per step] [steps]
+ * memory (on a GPU: also the peak of libtorch's CUDA allocator is what nvidia-smi shows; see scripts/gpu-check).
+ * Usage: TrainBenchmark [official|config.json] [clips per step] [steps] [cpu|cuda]
  */
 public final class TrainBenchmark {
     private TrainBenchmark() {
@@ -29,7 +30,10 @@ public final class TrainBenchmark {
         DicFaceConfig config = DicFaceConfig.resolve(args.length > 0 ? args[0] : "official");
         int clips = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        org.dicface.torch.Device device = org.dicface.torch.Device.parse(args.length > 3 ? args[3] : "cpu");
         Torch.init();
+        org.dicface.model.ModelLoader.checkDevice(device);
+        org.dicface.model.Precision.FP32.applyMathMode();
         int size = config.imgSize();
         ImageStack stack = new ImageStack(size, size);
         for (int t = 0; t < 8; t++) {
@@ -40,7 +44,7 @@ public final class TrainBenchmark {
             stack.addSlice(cp);
         }
         ClipData data = new ClipData(List.of(new ImagePlus("clip", stack)), size, config.frameLength());
-        try (DicFace model = new DicFace(config); DicFace ema = new DicFace(config);
+        try (DicFace model = moved(new DicFace(config), device); DicFace ema = moved(new DicFace(config), device);
                 Trainer trainer = new Trainer(model, ema, data, Degradation.Task.RESTORE, CosineSchedule.official(100_000), clips, 1.0, 0)) {
             trainer.step(1);  // warm-up
             long t0 = System.nanoTime();
@@ -52,9 +56,14 @@ public final class TrainBenchmark {
                     peak = Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
                 }
             }
-            System.out.printf("train %dx%d, %d clip(s) of %d frames per step: %.3f s/step, peak RSS %d MB, last loss %.4f%n",
-                    size, size, clips, config.frameLength(), perStep, peak, r.loss());
-            System.out.printf("RESULT size=%d clips=%d s_per_step=%.3f peak_rss_mb=%d%n", size, clips, perStep, peak);
+            System.out.printf("train %dx%d on %s, %d clip(s) of %d frames per step: %.3f s/step, peak RSS %d MB, last loss %.4f%n",
+                    size, size, device, clips, config.frameLength(), perStep, peak, r.loss());
+            System.out.printf("RESULT size=%d device=%s clips=%d s_per_step=%.3f peak_rss_mb=%d%n", size, device, clips, perStep, peak);
         }
+    }
+
+    private static DicFace moved(DicFace model, org.dicface.torch.Device device) {
+        model.to(device, org.dicface.torch.DType.FLOAT32);
+        return model;
     }
 }

@@ -184,6 +184,11 @@ class BatchCliTest extends ScopedTest {
         }
         r = CliTest.run("train", clip.toString(), "--config", config.toString(), "--color-jitter", "1.5", "-o", dir.resolve("j2").toString());
         assertTrue(r.exit() != 0 && r.err().contains("colour jitter must be in [0, 1)"), r.err());
+        if (!org.dicface.torch.Torch.cudaAvailable()) {
+            r = CliTest.run("train", clip.toString(), "--config", config.toString(), "--device", "cuda", "-o", dir.resolve("j3").toString());
+            assertTrue(r.exit() != 0 && r.err().contains("CUDA was asked for") && r.err().contains("Use --device cpu"), r.err());
+            assertFalse(Files.exists(dir.resolve("j3")), "nothing written");
+        }
         Path restored = dir.resolve("restored");
         // no --config: the configuration comes from the checkpoint's metadata ("auto")
         r = CliTest.run("restore", "--weights", checkpoint.toString(), "--sampling", "mean",
