@@ -47,21 +47,35 @@ public final class ModelLoader {
         }
     }
 
+    /**
+     * Refuses what the device cannot run (CUDA without a CUDA libtorch, fp16 on the CPU), with the fix, and sets
+     * the precision's process-wide math mode (TF32 on for tf32 only).
+     */
+    public static void checkPlacement(Device device, Precision precision) {
+        checkDevice(device);
+        precision.checkDevice(device);
+        precision.applyMathMode();
+    }
+
+    /** A model (weights already in it) checked for and moved to a device and precision; returns it. */
+    public static DicFace place(DicFace model, Device device, Precision precision) {
+        checkPlacement(device, precision);
+        model.to(device, precision.dtype());
+        return model;
+    }
+
     public static DicFace load(DicFaceConfig config, Path weights, Device device) throws IOException {
         return load(config, weights, device, Precision.FP32);
     }
 
     /** As {@link #load(DicFaceConfig, Path, Device)}, with the weights converted to {@code precision}. */
     public static DicFace load(DicFaceConfig config, Path weights, Device device, Precision precision) throws IOException {
-        checkDevice(device);
-        precision.checkDevice(device);
-        precision.applyMathMode();
+        checkPlacement(device, precision);  // before reading what may be a gigabyte of weights
         DicFace model = new DicFace(config);
         try (WeightsSource source = Checkpoints.open(weights)) {
             model.loadStateDict(source.shapes(), source::load);
             model.eval();
-            model.to(device, precision.dtype());
-            return model;
+            return place(model, device, precision);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;

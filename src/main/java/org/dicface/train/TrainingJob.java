@@ -30,11 +30,9 @@ public record TrainingJob(List<Path> clips, Degradation.Task task, DicFaceConfig
         double lrMin, int clipsPerStep, Unfreezing unfreezing, Path lpipsVgg, Path lpipsHeads, long seed, Path checkpoints,
         long saveEvery, boolean resume, boolean skipGradients, Double klWeight, ColorJitter colorJitter, Device device) {
 
-    /** A model initialised from scratch (on the CPU, where the seeded initialisation draws), moved to {@code device}. */
-    private DicFace fresh(Device device) {
-        DicFace model = new DicFace(config);
-        model.to(device, DType.FLOAT32);
-        return model;
+    /** A model initialised from scratch (on the CPU, where the seeded initialisation draws), moved to the device in fp32. */
+    private DicFace fresh() {
+        return ModelLoader.place(new DicFace(config), device, Precision.FP32);
     }
 
     public Path checkpointFile() {
@@ -56,9 +54,9 @@ public record TrainingJob(List<Path> clips, Degradation.Task task, DicFaceConfig
         }
         ClipData data = new ClipData(opened, config.imgSize(), config.frameLength());
         Init.seed(seed);
-        Precision.FP32.applyMathMode();  // fp32 IEEE on a GPU too (libtorch would run cuDNN convolutions in TF32)
-        try (DicFace model = init == null ? fresh(device) : ModelLoader.load(config, init, device);
-                DicFace ema = init == null ? fresh(device) : ModelLoader.load(config, init, device);
+        // fp32 IEEE on a GPU too: placing or loading the models turns libtorch's default TF32 convolutions off
+        try (DicFace model = init == null ? fresh() : ModelLoader.load(config, init, device);
+                DicFace ema = init == null ? fresh() : ModelLoader.load(config, init, device);
                 Lpips lpips = lpipsVgg == null ? null : Lpips.load(lpipsVgg, lpipsHeads)) {
             if (init == null) {
                 ema.loadStateDict(model.stateDict());

@@ -32,8 +32,7 @@ public final class ModelBenchmark {
         DicFaceConfig config = DicFaceConfig.resolve(args.length > 0 ? args[0] : "official");
         Device device = Device.parse(args.length > 1 ? args[1] : "cpu");
         org.dicface.model.Precision precision = org.dicface.model.Precision.parse(args.length > 2 ? args[2] : "fp32");
-        precision.checkDevice(device);
-        precision.applyMathMode();
+        org.dicface.model.ModelLoader.checkPlacement(device, precision);
         org.dicface.torch.DType dtype = precision.dtype();
         Torch.init();
         System.out.printf("# %s, %dx%d, device %s, %s, threads %d%n", args.length > 0 ? args[0] : "official",
@@ -47,7 +46,7 @@ public final class ModelBenchmark {
         }
         int t = config.frameLength();
         try (DicFace model = new DicFace(config); GradMode.Guard g = GradMode.INFERENCE.enter(); Scope scope = Scope.open()) {
-            model.to(device, dtype);
+            org.dicface.model.ModelLoader.place(model, device, precision);
             Tensor frame = Tensor.uniform(-1, 1, null, dtype, device, 1, 3, config.imgSize(), config.imgSize());
             double encode = best(2, () -> {
                 try (DicFace.Encoded e = model.encode(frame, Probe.NONE)) {

@@ -77,9 +77,7 @@ public final class PipelineBenchmark {
             if (mode.equals("fps")) {
                 Device device = Device.parse(args.length > 3 ? args[3] : "cpu");
                 Precision precision = Precision.parse(args.length > 4 ? args[4] : "fp32");
-                precision.checkDevice(device);
-                precision.applyMathMode();
-                model.to(device, precision.dtype());
+                org.dicface.model.ModelLoader.place(model, device, precision);
                 Settings chosen = new Settings(Sampling.parse(args.length > 5 ? args[5] : "sample"), 0, 1.0, Settings.Uncertainty.NONE);
                 StreamingRestorer restorer = new StreamingRestorer(model, device, chosen);
                 restorer.run(generated(config.frameLength(), size), (i, f) -> { }, null, Progress.NONE);  // warm-up

@@ -10,6 +10,8 @@ import ij.ImageStack;
 import ij.process.ColorProcessor;
 import org.dicface.model.DicFace;
 import org.dicface.model.DicFaceConfig;
+import org.dicface.model.ModelLoader;
+import org.dicface.model.Precision;
 import org.dicface.torch.Torch;
 import org.dicface.train.ClipData;
 import org.dicface.train.CosineSchedule;
@@ -32,8 +34,6 @@ public final class TrainBenchmark {
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         org.dicface.torch.Device device = org.dicface.torch.Device.parse(args.length > 3 ? args[3] : "cpu");
         Torch.init();
-        org.dicface.model.ModelLoader.checkDevice(device);
-        org.dicface.model.Precision.FP32.applyMathMode();
         int size = config.imgSize();
         ImageStack stack = new ImageStack(size, size);
         for (int t = 0; t < 8; t++) {
@@ -44,7 +44,8 @@ public final class TrainBenchmark {
             stack.addSlice(cp);
         }
         ClipData data = new ClipData(List.of(new ImagePlus("clip", stack)), size, config.frameLength());
-        try (DicFace model = moved(new DicFace(config), device); DicFace ema = moved(new DicFace(config), device);
+        try (DicFace model = ModelLoader.place(new DicFace(config), device, Precision.FP32);
+                DicFace ema = ModelLoader.place(new DicFace(config), device, Precision.FP32);
                 Trainer trainer = new Trainer(model, ema, data, Degradation.Task.RESTORE, CosineSchedule.official(100_000), clips, 1.0, 0)) {
             trainer.step(1);  // warm-up
             long t0 = System.nanoTime();
@@ -60,10 +61,5 @@ public final class TrainBenchmark {
                     size, size, device, clips, config.frameLength(), perStep, peak, r.loss());
             System.out.printf("RESULT size=%d device=%s clips=%d s_per_step=%.3f peak_rss_mb=%d%n", size, device, clips, perStep, peak);
         }
-    }
-
-    private static DicFace moved(DicFace model, org.dicface.torch.Device device) {
-        model.to(device, org.dicface.torch.DType.FLOAT32);
-        return model;
     }
 }

@@ -79,7 +79,8 @@ public class DemoWeightsTest extends ScopedTest {
         return all;
     }
 
-    private static double meanPsnr(Tensor frames, Tensor truth) {
+    /** Mean PSNR over frames [t, 3, H, W] in [0, 1] (8-bit rounded, RGB, crop 4, as the evaluation). */
+    static double meanPsnr(Tensor frames, Tensor truth) {
         double sum = 0;
         for (int i = 0; i < frames.size(0); i++) {
             Tensor a = ImageMetrics.prepare(frames.narrow(0, i, 1).reshape(truth.shape()[1], truth.shape()[2], truth.shape()[3]).mul(255).round(), ImageMetrics.Channels.RGB, 4);

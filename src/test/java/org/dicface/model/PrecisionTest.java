@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
-import org.dicface.metrics.ImageMetrics;
 import org.dicface.torch.DType;
 import org.dicface.torch.Device;
 import org.dicface.torch.Generator;
@@ -73,29 +72,15 @@ class PrecisionTest {
                 assertEquals(DType.FLOAT32, hr.alpha().dtype(), "alpha");
                 assertEquals(DType.FLOAT32, hr.w().dtype(), "w");
                 assertEquals(DType.BFLOAT16, hr.out().dtype(), "out");
-                a = pixels(fr.out());
-                b = pixels(hr.out().to(DType.FLOAT32));
+                a = fr.out().clamp(-1, 1).add(1).div(2);  // [0, 1], as DemoWeightsTest measures
+                b = hr.out().to(DType.FLOAT32).clamp(-1, 1).add(1).div(2);
             }
-            double psnrFull = psnr(a, pixels(clean.mul(2).sub(1)));
-            double psnrHalf = psnr(b, pixels(clean.mul(2).sub(1)));
+            double psnrFull = DemoWeightsTest.meanPsnr(a, clean);
+            double psnrHalf = DemoWeightsTest.meanPsnr(b, clean);
             assertEquals(psnrFull, psnrHalf, 0.1, "PSNR against the clean clip, fp32 vs bf16");
-            assertTrue(psnr(b, a) > 40, "bf16 against fp32: " + psnr(b, a) + " dB");
+            double apart = DemoWeightsTest.meanPsnr(b, a);
+            assertTrue(apart > 40, "bf16 against fp32: " + apart + " dB");
             assertArrayEquals(new long[] {5, 3, 128, 128}, b.shape());
         }
-    }
-
-    /** [-1,1] frames to rounded 0..255 values. */
-    private static Tensor pixels(Tensor frames) {
-        return frames.clamp(-1, 1).add(1).mul(127.5).round();
-    }
-
-    private static double psnr(Tensor a, Tensor b) {
-        double sum = 0;
-        for (int i = 0; i < a.size(0); i++) {
-            Tensor x = ImageMetrics.prepare(a.narrow(0, i, 1).reshape(3, a.size(2), a.size(3)), ImageMetrics.Channels.RGB, 4);
-            Tensor y = ImageMetrics.prepare(b.narrow(0, i, 1).reshape(3, b.size(2), b.size(3)), ImageMetrics.Channels.RGB, 4);
-            sum += ImageMetrics.psnr(x, y);
-        }
-        return sum / a.size(0);
     }
 }
