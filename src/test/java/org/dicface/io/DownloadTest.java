@@ -54,6 +54,13 @@ class DownloadTest {
                     cutAfter = -1;
                     out.write(payload, from, send);
                     out.flush();
+                    // FIN after the data, then wait for the client to hang up: closing at once could reset the
+                    // connection and drop bytes still in flight, so the cut would not land where the test says
+                    s.shutdownOutput();
+                    s.setSoTimeout(5000);
+                    while (s.getInputStream().read() >= 0) {
+                        // drain until the client closes
+                    }
                 } catch (IOException e) {
                     // closed, or the client hung up
                 }
