@@ -19,6 +19,6 @@ final class ColorizeCommand extends TaskCommand {
 
     @Override
     ClipRestoration.Job job(ImagePlus clip) {
-        return new ClipRestoration.Job(task(), null, null, !modelSize, keepLuminance, 0);
+        return ClipRestoration.Job.colorize().withKeepSize(!modelSize).withKeepLuminance(keepLuminance);
     }
 }

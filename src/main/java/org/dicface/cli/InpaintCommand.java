@@ -25,6 +25,6 @@ final class InpaintCommand extends TaskCommand {
     ClipRestoration.Job job(ImagePlus clip) {
         ImagePlus m = ClipFiles.open(mask);
         int frames = Math.max(clip.getNFrames(), clip.getNSlices());
-        return new ClipRestoration.Job(task(), null, Masks.of(m, frames, clip.getWidth(), clip.getHeight()), true, false, 0);
+        return ClipRestoration.Job.inpaint(Masks.of(m, frames, clip.getWidth(), clip.getHeight()));
     }
 }

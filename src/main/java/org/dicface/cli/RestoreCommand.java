@@ -14,8 +14,8 @@ final class RestoreCommand extends TaskCommand {
     @Option(names = "--region", description = "x,y,width,height of the face region, restored and pasted back")
     String region;
 
-    @Option(names = "--feather", defaultValue = "16", description = "blend width at the region's edge in pixels")
-    int feather;
+    @Option(names = "--feather", description = "blend width at the region's edge in pixels (default: ${DEFAULT-VALUE})")
+    int feather = ClipRestoration.Job.DEFAULT_FEATHER;
 
     @Option(names = "--color-fix", description = "shift each output frame's red, green and blue means to the input's:"
             + " removes a colour cast (not official)")
@@ -37,6 +37,6 @@ final class RestoreCommand extends TaskCommand {
             r = new Rectangle(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim()),
                     Integer.parseInt(p[3].trim()));
         }
-        return new ClipRestoration.Job(task(), r, null, !modelSize, false, feather, colorFix);
+        return ClipRestoration.Job.restore().withRegion(r).withKeepSize(!modelSize).withFeather(feather).withColorFix(colorFix);
     }
 }

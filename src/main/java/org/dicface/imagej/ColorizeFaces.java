@@ -22,6 +22,6 @@ public final class ColorizeFaces extends FaceCommand {
 
     @Override
     ClipRestoration.Job job() {
-        return new ClipRestoration.Job(Task.COLORIZE, null, null, keep_size, keep_luminance, 0);
+        return ClipRestoration.Job.colorize().withKeepSize(keep_size).withKeepLuminance(keep_luminance);
     }
 }

@@ -33,6 +33,6 @@ public final class InpaintFaces extends FaceCommand {
             }
             masks = Masks.of(roi, image.getWidth(), image.getHeight());
         }
-        return new ClipRestoration.Job(Task.INPAINT, null, masks, true, false, 0);
+        return ClipRestoration.Job.inpaint(masks);
     }
 }
