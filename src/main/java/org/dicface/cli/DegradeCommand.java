@@ -48,7 +48,7 @@ final class DegradeCommand implements Callable<Integer> {
         try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.NO_GRAD.enter()) {
             List<Tensor> frames = new ArrayList<>();
             for (int i = 0; i < source.frameCount(); i++) {
-                frames.add(source.frame(i).add(1).div(2).unsqueeze(0));  // [-1, 1] -> [0, 1]
+                frames.add(source.unitFrame(i).unsqueeze(0));  // the degradations' range, [0, 1]
             }
             List<Tensor> rows = Degradation.apply(kind, Tensor.cat(frames, 0), seed).chunk(frames.size(), 0);
             for (int i = 0; i < source.frameCount(); i++) {

@@ -130,7 +130,8 @@ public final class Trainer implements AutoCloseable {
                 degraded.add(Degradation.apply(task, clip, random.nextLong()));
             }
             // windows and degradations are made on the CPU (FFmpeg, seeded draws); the network runs where the model is
-            Tensor gt = Tensor.cat(truth, 0).to(model.device()).mul(2).sub(1);        // [(b t), 3, H, W] in [-1, 1]
+            // [(b t), 3, H, W]: the windows' [0, 1] mapped once to the network's [-1, 1] ((x - 0.5) / 0.5, as the official code)
+            Tensor gt = Tensor.cat(truth, 0).to(model.device()).mul(2).sub(1);
             Tensor lq = Tensor.cat(degraded, 0).to(model.device()).mul(2).sub(1);
             DicFace.Result r = model.forward(lq, new Sampling.Sample(), sampler, 1.0, Probe.NONE);
             Tensor l1Term = r.out().sub(gt).abs().mean();
