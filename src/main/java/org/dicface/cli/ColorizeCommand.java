@@ -18,6 +18,11 @@ final class ColorizeCommand extends TaskCommand {
     }
 
     @Override
+    void checkOptions() {
+        job(null);  // the job does not depend on the clip
+    }
+
+    @Override
     ClipRestoration.Job job(ImagePlus clip) {
         return ClipRestoration.Job.colorize().withKeepSize(!modelSize).withKeepLuminance(keepLuminance);
     }

@@ -56,9 +56,14 @@ abstract class TaskCommand implements Callable<Integer> {
 
     abstract ClipRestoration.Job job(ImagePlus clip);
 
+    /** Refuses this command's own options before any work (each input's job is built only when it is opened). */
+    void checkOptions() {
+    }
+
     @Override
     public Integer call() throws Exception {
         RunOptions run = options.parse(uncertainty);
+        checkOptions();
         DicFaceConfig modelConfig = ModelLoader.config(config, weights);
         run.checkFor(modelConfig);  // before any work: nothing is restored with options the model refuses
         Settings settings = run.settings();
