@@ -1,5 +1,6 @@
 package org.dicface.cli;
 
+import org.dicface.io.Task;
 import ij.ImagePlus;
 import org.dicface.pipeline.ClipRestoration;
 import picocli.CommandLine.Command;
@@ -12,8 +13,8 @@ final class ColorizeCommand extends TaskCommand {
     boolean keepLuminance;
 
     @Override
-    ClipRestoration.Task task() {
-        return ClipRestoration.Task.COLORIZE;
+    Task task() {
+        return Task.COLORIZE;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.dicface.cli;
 
+import org.dicface.io.Task;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,15 +33,15 @@ final class DegradeCommand implements Callable<Integer> {
     @Parameters(index = "1", description = "the degraded clip to write (TIFF stack)")
     Path output;
 
-    @Option(names = "--task", defaultValue = "restore", description = "restore, inpaint or colorize (default: ${DEFAULT-VALUE})")
-    String task;
+    @Option(names = "--task", defaultValue = "restore", converter = TaskConverter.class, description = "restore, inpaint or colorize (default: ${DEFAULT-VALUE})")
+    Task task;
 
     @Option(names = "--seed", defaultValue = "0", description = "the degradation's seed (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Override
     public Integer call() throws Exception {
-        Degradation.Task kind = Degradation.Task.parse(task);
+        Task kind = task;
         ImagePlus clean = ClipFiles.open(input);
         StackSource source = new StackSource(clean);
         ImageStack stack = new ImageStack(source.width(), source.height());

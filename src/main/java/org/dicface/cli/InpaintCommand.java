@@ -1,5 +1,6 @@
 package org.dicface.cli;
 
+import org.dicface.io.Task;
 import java.nio.file.Path;
 
 import ij.ImagePlus;
@@ -16,8 +17,8 @@ final class InpaintCommand extends TaskCommand {
     Path mask;
 
     @Override
-    ClipRestoration.Task task() {
-        return ClipRestoration.Task.INPAINT;
+    Task task() {
+        return Task.INPAINT;
     }
 
     @Override

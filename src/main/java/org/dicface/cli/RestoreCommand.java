@@ -1,5 +1,6 @@
 package org.dicface.cli;
 
+import org.dicface.io.Task;
 import java.awt.Rectangle;
 
 import ij.ImagePlus;
@@ -21,8 +22,8 @@ final class RestoreCommand extends TaskCommand {
     boolean colorFix;
 
     @Override
-    ClipRestoration.Task task() {
-        return ClipRestoration.Task.RESTORE;
+    Task task() {
+        return Task.RESTORE;
     }
 
     @Override

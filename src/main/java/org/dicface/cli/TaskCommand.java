@@ -1,5 +1,6 @@
 package org.dicface.cli;
 
+import org.dicface.io.Task;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ abstract class TaskCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "skip inputs whose output exists")
     boolean resume;
 
-    abstract ClipRestoration.Task task();
+    abstract Task task();
 
     abstract ClipRestoration.Job job(ImagePlus clip);
 
@@ -64,7 +65,7 @@ abstract class TaskCommand implements Callable<Integer> {
         }
         long failed = outcomes.stream().filter(o -> o.status().equals("failed") || o.status().equals("cancelled")).count();
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("task", task().name().toLowerCase(java.util.Locale.ROOT));
+        summary.put("task", task().id());
         summary.put("weights", weights.toString());
         summary.put("sampling", settings.sampling().name());
         summary.put("seed", options.seed);

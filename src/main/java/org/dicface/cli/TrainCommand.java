@@ -1,5 +1,6 @@
 package org.dicface.cli;
 
+import org.dicface.io.Task;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.dicface.model.DicFaceConfig;
 import org.dicface.torch.Device;
 import org.dicface.train.ColorJitter;
-import org.dicface.train.Degradation;
 import org.dicface.train.TrainingJob;
 import org.dicface.train.Unfreezing;
 import picocli.CommandLine.Command;
@@ -28,8 +28,8 @@ final class TrainCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", description = "training clips: videos, image folders or TIFF stacks of aligned faces")
     List<Path> clips;
 
-    @Option(names = "--task", defaultValue = "restore", description = "restore, inpaint or colorize (default: ${DEFAULT-VALUE})")
-    String task;
+    @Option(names = "--task", defaultValue = "restore", converter = TaskConverter.class, description = "restore, inpaint or colorize (default: ${DEFAULT-VALUE})")
+    Task task;
 
     @Option(names = "--config", defaultValue = "official", description = "official, or a config.json")
     String config;
@@ -88,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task),
+        TrainingJob job = new TrainingJob(clips, task,
                 DicFaceConfig.resolve(config), init, steps, lr, lrMin, clipsPerStep,
                 Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)), lpipsVgg, lpipsHeads, seed, checkpoints, saveEvery, resume, skipGradients, klWeight,
                 new ColorJitter(colorJitter), Device.parse(device));

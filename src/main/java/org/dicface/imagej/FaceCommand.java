@@ -1,5 +1,6 @@
 package org.dicface.imagej;
 
+import org.dicface.io.Task;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ abstract class FaceCommand extends CancelableCommand {
     @Parameter(required = false)
     StatusService status;
 
-    abstract String task();
+    abstract Task task();
 
     abstract ClipRestoration.Job job();
 
@@ -70,7 +71,7 @@ abstract class FaceCommand extends CancelableCommand {
 
     @Override
     String title() {
-        return task();
+        return task().id();
     }
 
     @Override

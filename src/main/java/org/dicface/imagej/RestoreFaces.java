@@ -1,5 +1,6 @@
 package org.dicface.imagej;
 
+import org.dicface.io.Task;
 import java.awt.Rectangle;
 
 import ij.gui.Roi;
@@ -25,8 +26,8 @@ public final class RestoreFaces extends FaceCommand {
     boolean color_fix = false;
 
     @Override
-    String task() {
-        return "restore";
+    Task task() {
+        return Task.RESTORE;
     }
 
     @Override
@@ -39,6 +40,6 @@ public final class RestoreFaces extends FaceCommand {
             }
             region = roi.getBounds();
         }
-        return new ClipRestoration.Job(ClipRestoration.Task.RESTORE, region, null, keep_size, false, feather, color_fix);
+        return new ClipRestoration.Job(Task.RESTORE, region, null, keep_size, false, feather, color_fix);
     }
 }

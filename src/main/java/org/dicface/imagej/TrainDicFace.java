@@ -1,5 +1,6 @@
 package org.dicface.imagej;
 
+import org.dicface.io.Task;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import ij.gui.Plot;
 import org.dicface.model.DicFaceConfig;
 import org.dicface.torch.Device;
 import org.dicface.train.ColorJitter;
-import org.dicface.train.Degradation;
 import org.dicface.train.TrainingJob;
 import org.dicface.train.Unfreezing;
 import org.scijava.ItemIO;
@@ -92,7 +92,7 @@ public final class TrainDicFace extends CancelableCommand {
         try (var entries = Files.list(data.toPath())) {
             clips = entries.sorted().toList();
         }
-        TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task), DicFaceConfig.resolve(config),
+        TrainingJob job = new TrainingJob(clips, Task.parse(task), DicFaceConfig.resolve(config),
                 init == null ? null : init.toPath(), steps, lr, lr * 0.4, clips_per_step,
                 Unfreezing.valueOf(unfreezing.toUpperCase(Locale.ROOT)), null, null, 0, checkpoints.toPath(), save_every, resume, skip_gradients, kl_weight,
                 new ColorJitter(color_jitter), Device.parse(device));

@@ -1,5 +1,6 @@
 package org.dicface.pipeline;
 
+import org.dicface.io.Task;
 import org.dicface.video.FrameSource;
 import org.dicface.video.StackSource;
 import java.awt.Rectangle;
@@ -15,8 +16,6 @@ import org.dicface.torch.Device;
 public final class ClipRestoration {
     private ClipRestoration() {
     }
-
-    public enum Task { RESTORE, INPAINT, COLORIZE }
 
     /**
      * What to do with the clip.
@@ -96,7 +95,7 @@ public final class ClipRestoration {
             sink = Frames.keepingColorMeans(sink, prepared);  // model-sized output against the model-sized input
         }
         StreamingRestorer.Summary summary = new StreamingRestorer(model, device, settings).run(prepared, sink, uncertainty, progress);
-        ImagePlus output = frames.image(input.getShortTitle() + "-" + job.task().name().toLowerCase(java.util.Locale.ROOT));
+        ImagePlus output = frames.image(input.getShortTitle() + "-" + job.task().id());
         output.setCalibration(input.getCalibration().copy());
         String video = input.getProp(org.dicface.video.VideoFiles.SOURCE_PROPERTY);
         if (video != null) {

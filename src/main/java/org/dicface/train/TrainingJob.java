@@ -1,5 +1,6 @@
 package org.dicface.train;
 
+import org.dicface.io.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ import org.dicface.torch.Device;
  * null for the official weight of the task. {@code device}: where the network trains (clips, windows and
  * degradations stay on the CPU).
  */
-public record TrainingJob(List<Path> clips, Degradation.Task task, DicFaceConfig config, Path init, long steps, double lr,
+public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Path init, long steps, double lr,
         double lrMin, int clipsPerStep, Unfreezing unfreezing, Path lpipsVgg, Path lpipsHeads, long seed, Path checkpoints,
         long saveEvery, boolean resume, boolean skipGradients, Double klWeight, ColorJitter colorJitter, Device device) {
 
