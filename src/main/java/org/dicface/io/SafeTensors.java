@@ -120,19 +120,28 @@ public final class SafeTensors implements AutoCloseable {
             if (e.getKey().equals("__metadata__")) {
                 metadata(file, e.getValue(), metadata);
             } else {
-                entries.put(e.getKey(), entry(file, e.getKey(), e.getValue()));
+                entries.put(e.getKey(), entry(file, e.getKey(), e.getValue(), dataSize));
             }
         }
         List<Entry> byOffset = new ArrayList<>(entries.values());
         byOffset.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
         long expected = 0;
+        Entry prev = null;
         for (Entry cur : byOffset) {
-            if (cur.begin() != expected) {
+            if (cur.end() > dataSize) {
                 throw new CheckpointException(file + " is not a valid safetensors file: tensor '" + shorten(cur.name())
-                        + "' starts at byte " + cur.begin() + " of the data, not at " + expected
-                        + " (the byte ranges must follow each other without gaps or overlaps)");
+                        + "' has byte range [" + cur.begin() + ", " + cur.end() + ") outside the " + dataSize + " data bytes");
+            }
+            if (cur.begin() < expected) {
+                throw new CheckpointException(file + " is not a valid safetensors file: tensors '" + shorten(prev.name())
+                        + "' and '" + shorten(cur.name()) + "' overlap in the file");
+            }
+            if (cur.begin() > expected) {
+                throw new CheckpointException(file + " is not a valid safetensors file: a gap of " + (cur.begin() - expected)
+                        + " bytes before tensor '" + shorten(cur.name()) + "' (the byte ranges must follow each other)");
             }
             expected = cur.end();
+            prev = cur;
         }
         if (expected != dataSize) {
             throw new CheckpointException(file + " is not a valid safetensors file: the tensors cover " + expected
@@ -152,7 +161,7 @@ public final class SafeTensors implements AutoCloseable {
         }
     }
 
-    private static Entry entry(Path file, String name, JsonElement value) {
+    private static Entry entry(Path file, String name, JsonElement value, long dataSize) {
         String what = "tensor '" + shorten(name) + "'";
         try {
             JsonObject o = StrictJson.object(value, what);
@@ -164,7 +173,10 @@ public final class SafeTensors implements AutoCloseable {
             long[] shape = new long[shapeJson.size()];
             long numel = 1;
             for (int i = 0; i < shape.length; i++) {
-                shape[i] = StrictJson.integer(shapeJson.get(i), 0, Long.MAX_VALUE, what + ": a dimension");
+                shape[i] = StrictJson.integer(shapeJson.get(i), Long.MIN_VALUE, Long.MAX_VALUE, what + ": a dimension");
+                if (shape[i] < 0) {
+                    throw new StrictJson.JsonException(what + " has a negative dimension");
+                }
                 numel = multiply(numel, shape[i], what);
             }
             var offsets = StrictJson.array(o.get("data_offsets"), what + ": data_offsets");
@@ -173,10 +185,14 @@ public final class SafeTensors implements AutoCloseable {
             }
             long begin = StrictJson.integer(offsets.get(0), 0, Long.MAX_VALUE, what + ": begin offset");
             long end = StrictJson.integer(offsets.get(1), 0, Long.MAX_VALUE, what + ": end offset");
+            if (end > dataSize) {
+                throw new StrictJson.JsonException(what + " has byte range [" + begin + ", " + end + ") outside the "
+                        + dataSize + " data bytes");
+            }
             long bytes = multiply(numel, dtype.byteSize(), what);
             if (end < begin || end - begin != bytes) {
                 throw new StrictJson.JsonException(what + " of shape " + java.util.Arrays.toString(shape) + " and " + dtype
-                        + " needs " + bytes + " bytes, its byte range [" + begin + ", " + end + ") does not hold that");
+                        + " needs " + bytes + " bytes, its range holds " + (end - begin) + " ([" + begin + ", " + end + "))");
             }
             return new Entry(name, dtype, shape, begin, end);
         } catch (StrictJson.JsonException e) {

@@ -29,7 +29,7 @@ public final class StrictJson {
     public static final class JsonException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        JsonException(String message) {
+        public JsonException(String message) {
             super(message);
         }
     }

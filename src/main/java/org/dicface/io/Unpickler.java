@@ -84,7 +84,7 @@ final class Unpickler {
         try {
             return new Unpickler(pickle, source).run();
         } catch (java.nio.BufferUnderflowException e) {
-            throw new CheckpointException(source + ": the pickle is truncated", e);
+            throw new CheckpointException(source + ": the pickle is malformed or truncated (it ends early)", e);
         } catch (IndexOutOfBoundsException | ClassCastException | IllegalArgumentException e) {
             throw new CheckpointException(source + ": the pickle is malformed (" + e.getClass().getSimpleName() + ")", e);
         }
@@ -428,6 +428,14 @@ final class Unpickler {
             }
         } catch (ArithmeticException e) {
             throw new CheckpointException(source + ": a tensor record's size overflows 64 bits");
+        }
+        long numel = 1;
+        for (long d : shape) {
+            numel *= d;  // cannot overflow: checked above
+        }
+        if (numel > Math.max(storage.numel(), 1)) {
+            throw new CheckpointException(source + ": a tensor of size " + java.util.Arrays.toString(shape) + " has more "
+                    + "elements than its storage of " + storage.numel() + " (an expanded view); weights never are");
         }
         if (empty ? offset > storage.numel() : last >= storage.numel()) {
             throw new CheckpointException(source + ": a tensor of size " + java.util.Arrays.toString(shape) + ", stride "
