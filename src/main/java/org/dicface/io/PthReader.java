@@ -17,6 +17,7 @@ import java.util.zip.ZipFile;
 
 import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
+import org.dicface.torch.TorchException;
 
 /**
  * Reads PyTorch {@code torch.save} files (the zip format of PyTorch 1.6 and later): {@code <archive>/data.pkl}
@@ -62,7 +63,10 @@ public final class PthReader {
             try (Tensor storage = storage(ref.storage())) {
                 return Scope.unowned(() -> storage.asStrided(ref.shape(), ref.stride(), ref.offset()));
             } catch (IOException e) {
-                throw new CheckpointException(file + ": cannot read storage data/" + ref.storage().key() + ": " + e.getMessage(), e);
+                throw new CheckpointException(file + ": cannot read storage data/" + StrictJson.shorten(ref.storage().key()) + ": "
+                        + e.getMessage(), e);
+            } catch (TorchException e) {   // the record was checked; this is the native check agreeing
+                throw new CheckpointException(file + ": a tensor view does not fit its storage (" + e.getMessage() + ")", e);
             }
         }
 
@@ -181,6 +185,14 @@ public final class PthReader {
         }
     }
 
+    private static void closeTensors(Map<Object, Object> converted) {
+        converted.values().forEach(v -> {
+            if (v instanceof Tensor t) {
+                t.close();
+            }
+        });
+    }
+
     private static String archivePrefix(ZipFile zip, Path file) {
         Enumeration<? extends ZipEntry> entries = zip.entries();
         while (entries.hasMoreElements()) {
@@ -198,7 +210,13 @@ public final class PthReader {
      * MAX_DEPTH are refused.
      */
     private static Object convert(Object o, Archive archive) {
-        return convert(o, archive, new IdentityHashMap<>(), 0);
+        Map<Object, Object> done = new IdentityHashMap<>();
+        try {
+            return convert(o, archive, done, 0);
+        } catch (RuntimeException e) {
+            closeTensors(done);  // the tensors read before the failure
+            throw e;
+        }
     }
 
     private static Object convert(Object o, Archive archive, Map<Object, Object> done, int depth) {

@@ -86,7 +86,8 @@ final class Unpickler {
         } catch (java.nio.BufferUnderflowException e) {
             throw new CheckpointException(source + ": the pickle is malformed or truncated (it ends early)", e);
         } catch (IndexOutOfBoundsException | ClassCastException | IllegalArgumentException e) {
-            throw new CheckpointException(source + ": the pickle is malformed (" + e.getClass().getSimpleName() + ")", e);
+            throw new CheckpointException(source + ": the pickle is malformed (an operation on a value of the wrong kind, "
+                    + "or on too few values)", e);
         }
     }
 

@@ -57,7 +57,7 @@ public record DicFaceConfig(int imgSize, int nf, List<Integer> chMult, int resBl
                 throw new IllegalArgumentException("fuse block maps hold at most " + MAX_LEVELS + " resolutions");
             }
         }
-        validate(imgSize, chMult, codebookDim, dimEmbed, nHead, connectList, fuseEncoderBlock, fuseGeneratorBlock);
+        validate(imgSize, nf, chMult, codebookDim, dimEmbed, nHead, connectList, fuseEncoderBlock, fuseGeneratorBlock);
         BlockPlan plan = new BlockPlan(imgSize, nf, chMult, resBlocks, attnResolutions, codebookDim);
         int latent = imgSize >> (chMult.size() - 1);
         for (int r : List.of(latent * 4, latent * 2)) {
@@ -66,8 +66,10 @@ public record DicFaceConfig(int imgSize, int nf, List<Integer> chMult, int resBl
                         + " (MultiScaleFuse taps latent x4 and x2)");
             }
         }
-        blockIndices("fuse_encoder_block", fuseEncoderBlock, plan.encoder().size());
-        blockIndices("fuse_generator_block", fuseGeneratorBlock, plan.generator().size());
+        List<Integer> taps = new ArrayList<>(connectList);
+        taps.addAll(List.of(latent * 4, latent * 2));
+        blockIndices("fuse_encoder_block", fuseEncoderBlock, taps, plan.encoder().size());
+        blockIndices("fuse_generator_block", fuseGeneratorBlock, connectList, plan.generator().size());
         double params = estimatedParameters(imgSize, nf, chMult, resBlocks, attnResolutions, codebookSize, codebookDim,
                 dimEmbed, nLayers, dimMlp, connectList);
         if (params > MAX_PARAMETERS) {
@@ -109,9 +111,10 @@ public record DicFaceConfig(int imgSize, int nf, List<Integer> chMult, int resBl
         range("the number of connect_list resolutions", connectList.size(), 0, MAX_LEVELS);
     }
 
-    private static void blockIndices(String name, Map<Integer, Integer> blocks, int count) {
+    /** The block indices that are used (other entries, such as the official -1 placeholders, are not). */
+    private static void blockIndices(String name, Map<Integer, Integer> blocks, List<Integer> used, int count) {
         blocks.forEach((resolution, index) -> {
-            if (index < 0 || index >= count) {
+            if (used.contains(resolution) && (index < 0 || index >= count)) {
                 throw new IllegalArgumentException(name + " names block " + index + " at resolution " + resolution
                         + ", but the network has blocks 0 to " + (count - 1));
             }
@@ -122,6 +125,12 @@ public record DicFaceConfig(int imgSize, int nf, List<Integer> chMult, int resBl
         if (value < min || value > max) {
             throw new IllegalArgumentException(name + " is " + value + ", outside the supported range [" + min + ", " + max + "]");
         }
+    }
+
+    /** About how many parameters the network has (within a few percent; what the limit is checked against). */
+    public double estimatedParameters() {
+        return estimatedParameters(imgSize, nf, chMult, resBlocks, attnResolutions, codebookSize, codebookDim, dimEmbed,
+                nLayers, dimMlp, connectList);
     }
 
     /** Parameters of the network, counted from the block plan (weights of convolutions and linear layers). */
@@ -157,7 +166,7 @@ public record DicFaceConfig(int imgSize, int nf, List<Integer> chMult, int resBl
         };
     }
 
-    private static void validate(int imgSize, List<Integer> chMult, int codebookDim, int dimEmbed, int nHead,
+    private static void validate(int imgSize, int nf, List<Integer> chMult, int codebookDim, int dimEmbed, int nHead,
             List<Integer> connectList, Map<Integer, Integer> enc, Map<Integer, Integer> gen) {
         int levels = chMult.size();
         if (levels < 3) {
@@ -168,6 +177,11 @@ public record DicFaceConfig(int imgSize, int nf, List<Integer> chMult, int resBl
         }
         if (dimEmbed % nHead != 0) {
             throw new IllegalArgumentException("dim_embed " + dimEmbed + " is not divisible by n_head " + nHead);
+        }
+        for (int m : chMult) {
+            if (m * nf % 32 != 0) {
+                throw new IllegalArgumentException("nf x ch_mult = " + m * nf + " channels is not a multiple of 32 (GroupNorm groups)");
+            }
         }
         if (codebookDim % 32 != 0) {
             throw new IllegalArgumentException("codebook_dim " + codebookDim + " must be a multiple of 32 (GroupNorm groups)");
