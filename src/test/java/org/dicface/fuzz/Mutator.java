@@ -212,7 +212,7 @@ final class Mutator {
     private static Validity shapeValidity(Text t, int i) {
         BigInteger product = BigInteger.ONE;
         for (String d : t.shapes.get(i)) {
-            if (!d.matches("0|[1-9][0-9]*")) {
+            if (!d.matches("-?0|[1-9][0-9]*")) {   // -0 is the integer 0
                 return Validity.INVALID;
             }
             BigInteger v = new BigInteger(d);

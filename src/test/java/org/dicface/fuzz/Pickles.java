@@ -7,23 +7,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Pickle opcodes of torch.save's protocol-2 pickles, split into ops, and hostile pickles made from scratch. */
-final class Pickles {
+public final class Pickles {
     private Pickles() {
     }
 
     /** One opcode with its operand: bytes [pos, pos + len) of the pickle. */
-    record Op(int code, int pos, int len) {
-        boolean isInt() {
+    public record Op(int code, int pos, int len) {
+        public boolean isInt() {
             return code == 'K' || code == 'M' || code == 'J' || code == 0x8a;
         }
 
-        boolean isMemo() {
+        public boolean isMemo() {
             return code == 'q' || code == 'r' || code == 0x94;
         }
     }
 
     /** The ops of a well-formed seed pickle (the seeds are trusted; anything unknown is a bug here). */
-    static List<Op> ops(byte[] p) {
+    public static List<Op> ops(byte[] p) {
         List<Op> ops = new ArrayList<>();
         int i = 0;
         while (i < p.length) {
@@ -60,7 +60,7 @@ final class Pickles {
     }
 
     /** Indices of the ops that give each tensor record's storage offset (the int right after BINPERSID). */
-    static List<Integer> offsetOps(List<Op> ops) {
+    public static List<Integer> offsetOps(List<Op> ops) {
         List<Integer> result = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
             if (ops.get(i).code() == 'Q') {
@@ -74,7 +74,7 @@ final class Pickles {
     }
 
     /** The op index of a tensor's first size, or -1 for a 0-d tensor (the shape tuple follows the offset). */
-    static int firstSizeOp(List<Op> ops, int offsetOp) {
+    public static int firstSizeOp(List<Op> ops, int offsetOp) {
         int j = skipMemo(ops, offsetOp + 1);
         if (j < ops.size() && ops.get(j).code() == '(') {
             j++;
@@ -83,7 +83,7 @@ final class Pickles {
     }
 
     /** The op index of the element count in each storage's persistent id ('storage', type, key, location, numel). */
-    static List<Integer> numelOps(List<Op> ops) {
+    public static List<Integer> numelOps(List<Op> ops) {
         List<Integer> result = new ArrayList<>();
         for (int i = 1; i < ops.size(); i++) {
             if (ops.get(i).code() == 't' && ops.get(i - 1).isInt()) {
@@ -104,7 +104,7 @@ final class Pickles {
     }
 
     /** The pickle with one op replaced by other bytes. */
-    static byte[] replace(byte[] p, Op op, byte[] with) {
+    public static byte[] replace(byte[] p, Op op, byte[] with) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(p, 0, op.pos());
         out.writeBytes(with);
@@ -113,7 +113,7 @@ final class Pickles {
     }
 
     /** LONG1 of any integer (8 bytes suffice for the int64 limits; more for beyond). */
-    static byte[] long1(BigInteger v) {
+    public static byte[] long1(BigInteger v) {
         byte[] be = v.toByteArray();
         byte[] op = new byte[2 + be.length];
         op[0] = (byte) 0x8a;
@@ -161,6 +161,7 @@ final class Pickles {
     private static void sharedGraph(ByteArrayOutputStream out, int levels) {
         out.write(']');
         binput(out, 0);
+        out.write('0');
         for (int level = 1; level < levels; level++) {
             out.write(']');
             binget(out, level - 1);
@@ -168,11 +169,13 @@ final class Pickles {
             binget(out, level - 1);
             out.write('a');
             binput(out, level);
+            out.write('0');   // POP: only the memo keeps the levels below
         }
+        binget(out, levels - 1);
     }
 
     /** {key: 1} where the key is a shared-list graph (hashing it does 2^levels work). */
-    static byte[] sharedKey(int levels) {
+    public static byte[] sharedKey(int levels) {
         ByteArrayOutputStream out = start();
         out.write('}');
         sharedGraph(out, levels);
@@ -184,7 +187,7 @@ final class Pickles {
     }
 
     /** {"x": graph}: a shared graph as a value; a describing or converting reader must not walk its paths. */
-    static byte[] sharedValue(int levels) {
+    public static byte[] sharedValue(int levels) {
         ByteArrayOutputStream out = start();
         out.write('}');
         string(out, "x");
@@ -195,7 +198,7 @@ final class Pickles {
     }
 
     /** A call of a refused global with a shared graph as argument: the refusal message must stay short. */
-    static byte[] sharedRefusal(int levels) {
+    public static byte[] sharedRefusal(int levels) {
         ByteArrayOutputStream out = start();
         out.writeBytes("cposix\nsystem\n".getBytes(StandardCharsets.US_ASCII));
         sharedGraph(out, levels);
@@ -206,7 +209,7 @@ final class Pickles {
     }
 
     /** {"x": L} with L a list that contains itself. */
-    static byte[] cyclic() {
+    public static byte[] cyclic() {
         ByteArrayOutputStream out = start();
         out.write('}');
         string(out, "x");
@@ -220,7 +223,7 @@ final class Pickles {
     }
 
     /** {"x": [[[...]]]}, `depth` lists deep. */
-    static byte[] deep(int depth) {
+    public static byte[] deep(int depth) {
         ByteArrayOutputStream out = start();
         out.write('}');
         string(out, "x");
@@ -236,7 +239,7 @@ final class Pickles {
     }
 
     /** `n` marks and empty lists on the stack, never closed. */
-    static byte[] stackBomb(int n) {
+    public static byte[] stackBomb(int n) {
         ByteArrayOutputStream out = start();
         for (int i = 0; i < n; i++) {
             out.write(i % 2 == 0 ? '(' : ']');
@@ -246,7 +249,7 @@ final class Pickles {
     }
 
     /** {(1, 2): 3}: a tuple as a dict key. */
-    static byte[] tupleKey() {
+    public static byte[] tupleKey() {
         ByteArrayOutputStream out = start();
         out.write('}');
         out.write('K');
@@ -262,7 +265,7 @@ final class Pickles {
     }
 
     /** A BINUNICODE8 string claiming `length` bytes. */
-    static byte[] hugeString(long length) {
+    public static byte[] hugeString(long length) {
         ByteArrayOutputStream out = start();
         out.write(0x8d);
         for (int i = 0; i < 8; i++) {

@@ -18,34 +18,34 @@ import java.util.zip.ZipFile;
  * Zip archives written byte by byte, so that a mutation can make any field lie: declared sizes, CRCs,
  * methods. Without lies, what it writes is a valid archive that any reader (and PyTorch) accepts.
  */
-final class Zips {
+public final class Zips {
     private Zips() {
     }
 
     /** One entry: its content, how it is stored, and what the headers claim. */
-    record Entry(String name, byte[] content, boolean deflate, long declaredSize, long crc, byte[] stored) {
-        static Entry of(String name, byte[] content) {
+    public record Entry(String name, byte[] content, boolean deflate, long declaredSize, long crc, byte[] stored) {
+        public static Entry of(String name, byte[] content) {
             CRC32 crc = new CRC32();
             crc.update(content);
             return new Entry(name, content, false, content.length, crc.getValue(), content);
         }
 
         /** Deflated as it is, but claiming the given size and CRC (a lie when they differ from the content's). */
-        Entry deflated(long size, long crcValue) {
+        public Entry deflated(long size, long crcValue) {
             return new Entry(name, content, true, size, crcValue, Zips.deflate(content));
         }
 
-        Entry withCrc(long crcValue) {
+        public Entry withCrc(long crcValue) {
             return new Entry(name, content, deflate, declaredSize, crcValue, stored);
         }
 
-        Entry withContent(byte[] newContent) {
+        public Entry withContent(byte[] newContent) {
             return of(name, newContent);
         }
     }
 
     /** The entries of a (trusted) seed archive, in order. */
-    static List<Entry> read(Path file) throws IOException {
+    public static List<Entry> read(Path file) throws IOException {
         List<Entry> entries = new ArrayList<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
             for (var e : Collections.list(zip.entries())) {
@@ -57,7 +57,7 @@ final class Zips {
         return entries;
     }
 
-    static byte[] deflate(byte[] content) {
+    public static byte[] deflate(byte[] content) {
         Deflater d = new Deflater(9, true);
         d.setInput(content);
         d.finish();
@@ -70,7 +70,7 @@ final class Zips {
         return out.toByteArray();
     }
 
-    static byte[] write(List<Entry> entries) {
+    public static byte[] write(List<Entry> entries) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream central = new ByteArrayOutputStream();
         for (Entry e : entries) {
@@ -110,7 +110,7 @@ final class Zips {
     }
 
     /** Byte ranges [begin, end) of each entry's stored data in an archive written by {@link #write}. */
-    static List<long[]> dataRanges(List<Entry> entries) {
+    public static List<long[]> dataRanges(List<Entry> entries) {
         List<long[]> ranges = new ArrayList<>();
         long pos = 0;
         for (Entry e : entries) {
@@ -121,7 +121,7 @@ final class Zips {
         return ranges;
     }
 
-    static byte[] bytes(Path p) throws IOException {
+    public static byte[] bytes(Path p) throws IOException {
         return Files.readAllBytes(p);
     }
 }
