@@ -1,5 +1,6 @@
 package org.dicface.model;
 
+import org.dicface.io.Task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,7 +49,7 @@ public class DemoWeightsTest extends ScopedTest {
                 org.dicface.io.SafeTensors st = org.dicface.io.SafeTensors.open(io);
                 Generator random = new Generator(0)) {
             Tensor clean = st.load("input").add(1).div(2);  // [5, 3, 128, 128], astronaut.png, held out of training
-            Tensor degraded = Degradation.apply(Degradation.Task.RESTORE, clean, 1);
+            Tensor degraded = Degradation.apply(Task.RESTORE, clean, 1);
             Tensor restored = model.forward(degraded.mul(2).sub(1), new Sampling.Mean(), random, 1.0, Probe.NONE)
                     .out().clamp(-1, 1).add(1).div(2);
             assertEquals(18.429, meanPsnr(degraded, clean), PIN_DB, "degraded input, dB (regression pin)");
