@@ -27,8 +27,8 @@ public final class StreamingRestorer {
     private final Device device;
     private final Settings settings;
 
-    /** What a run produced besides the frames. */
-    public record Summary(int frames, int encoderPasses, double secondsPerFrame, CodebookUsage codebookUsage) {
+    /** What a run produced besides the frames; {@code mostCachedFrames}: encoded frames held at once, at most. */
+    public record Summary(int frames, int encoderPasses, int mostCachedFrames, double secondsPerFrame, CodebookUsage codebookUsage) {
     }
 
     public StreamingRestorer(DicFace model, Device device, Settings settings) {
@@ -80,7 +80,7 @@ public final class StreamingRestorer {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Summary(total, cache.encodedFrames(), seconds / total, CodebookUsage.of(usage));
+            return new Summary(total, cache.encodedFrames(), cache.mostHeld(), seconds / total, CodebookUsage.of(usage));
         } finally {
             if (usage != null) {
                 usage.close();
