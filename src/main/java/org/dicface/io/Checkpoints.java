@@ -56,8 +56,16 @@ public final class Checkpoints {
         return Format.SAFETENSORS;
     }
 
+    private static final ThreadLocal<long[]> OPENED = ThreadLocal.withInitial(() -> new long[1]);
+
+    /** How many weights files this thread has opened so far (for tests and diagnostics: a file is read once). */
+    public static long opened() {
+        return OPENED.get()[0];
+    }
+
     /** Opens a weights file for reading tensor by tensor. */
     public static WeightsSource open(Path file) throws IOException {
+        OPENED.get()[0]++;
         return format(file) == Format.SAFETENSORS ? safetensors(SafeTensors.open(file)) : pytorch(PthReader.open(file));
     }
 

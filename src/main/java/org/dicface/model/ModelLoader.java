@@ -8,6 +8,7 @@ import org.dicface.io.CheckpointException;
 import org.dicface.io.Checkpoints;
 import org.dicface.io.SafeTensors;
 import org.dicface.io.WeightsSource;
+import org.dicface.nn.Init;
 import org.dicface.torch.DType;
 import org.dicface.torch.Device;
 import org.dicface.torch.Torch;
@@ -78,6 +79,23 @@ public final class ModelLoader {
         return model;
     }
 
+    /**
+     * A copy of a model (same configuration, weights, device and dtype, in eval mode), built without drawing
+     * initial weights that would be overwritten at once: the EMA model of a training run starts so.
+     */
+    public static DicFace copy(DicFace model) {
+        DicFace copy = Init.undrawn(() -> new DicFace(model.config()));
+        try {
+            copy.to(model.device(), model.dtype());
+            copy.loadStateDict(model.stateDict());
+            copy.eval();
+            return copy;
+        } catch (RuntimeException e) {
+            copy.close();
+            throw e;
+        }
+    }
+
     public static DicFace load(DicFaceConfig config, Path weights, Device device) throws IOException {
         return load(config, weights, device, Precision.FP32);
     }
@@ -86,7 +104,7 @@ public final class ModelLoader {
     public static DicFace load(DicFaceConfig config, Path weights, Device device, Precision precision) throws IOException {
         checkPlacement(device, precision);  // before reading what may be a gigabyte of weights
         try (WeightsSource source = Checkpoints.open(weights)) {  // the file is checked before the model is built
-            DicFace model = new DicFace(config);
+            DicFace model = Init.undrawn(() -> new DicFace(config));  // every parameter is loaded below: nothing to draw
             try {
                 model.loadStateDict(source.shapes(), source::load);
                 model.eval();

@@ -1,5 +1,6 @@
 package org.dicface.pipeline;
 
+import org.dicface.io.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ public final class Batch {
      * @param jobFor the task job for an opened input (masks, say, depend on its size)
      */
     public static List<Outcome> run(DicFace model, Device device, Settings settings, List<Path> inputs, Path outputDir,
-            ClipRestoration.Task task, Function<ImagePlus, ClipRestoration.Job> jobFor, boolean resume, boolean writeUncertainty,
+            Task task, Function<ImagePlus, ClipRestoration.Job> jobFor, boolean resume, boolean writeUncertainty,
             Listener listener) throws IOException {
         Files.createDirectories(outputDir);
         List<Outcome> outcomes = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.dicface.pipeline;
 
+import org.dicface.io.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,13 +63,13 @@ public final class ClipFiles {
      * The output for an input, of the same kind: a video gives {@code <name>-<task>.mp4}, a folder of images a
      * folder {@code <name>-<task>} of PNGs, anything else a TIFF stack {@code <name>-<task>.tif}.
      */
-    public static Path outputFor(Path input, Path outputDir, ClipRestoration.Task task) {
+    public static Path outputFor(Path input, Path outputDir, Task task) {
         String name = input.getFileName().toString();
         int dot = name.lastIndexOf('.');
         if (dot > 0 && !Files.isDirectory(input)) {
             name = name.substring(0, dot);
         }
-        String base = name + "-" + task.name().toLowerCase(Locale.ROOT);
+        String base = name + "-" + task.id();
         if (org.dicface.video.VideoFiles.isVideo(input)) {
             return outputDir.resolve(base + ".mp4");
         }
