@@ -3,7 +3,7 @@ package org.dicface.cli;
 import java.nio.file.Path;
 
 import ij.ImagePlus;
-import org.dicface.pipeline.ClipFiles;
+import org.dicface.video.ClipFiles;
 import org.dicface.pipeline.ClipRestoration;
 import org.dicface.pipeline.Masks;
 import picocli.CommandLine.Command;
