@@ -74,10 +74,10 @@ public final class StreamingRestorer {
                     }
                     // summed where w is (the GPU, say) and copied to the CPU once, at the end
                     Tensor frameUsage = w.sum(new long[] {0, 1}, false).to(DType.FLOAT64);
-                    if (usage == null) {
-                        usage = Scope.unowned(frameUsage::copy);
-                    } else {
-                        usage.addInPlace(frameUsage, 1);
+                    Tensor sum = usage;
+                    usage = Scope.unowned(() -> sum == null ? frameUsage.copy() : sum.add(frameUsage));
+                    if (sum != null) {
+                        sum.close();
                     }
                 }
                 cache.dropBefore(i + 1 - half);
