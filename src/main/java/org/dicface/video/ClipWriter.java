@@ -31,9 +31,29 @@ public interface ClipWriter extends AutoCloseable {
         }
     }
 
-    /** A write error in plain words: a full disk is named as such. */
+    /** A write error in plain words: a full disk is named as such, FFmpeg's error codes become their meaning. */
     static IOException failure(Path file, String what, Exception cause) {
         String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        java.util.regex.Matcher code = java.util.regex.Pattern.compile("error (-\\d+)").matcher(why);
+        if (cause instanceof org.bytedeco.javacv.FrameRecorder.Exception && code.find()) {
+            int err = Integer.parseInt(code.group(1));
+            why = switch (err) {
+                case -28 -> "the disk is full";
+                case -27 -> "the file would be larger than this system allows (a file size limit)";
+                case -13 -> "permission denied";
+                default -> {
+                    byte[] text = new byte[256];
+                    org.bytedeco.ffmpeg.global.avutil.av_strerror(err, text, text.length);
+                    String s = new String(text, java.nio.charset.StandardCharsets.UTF_8);
+                    yield "FFmpeg failed (" + s.substring(0, Math.max(0, s.indexOf(0))).toLowerCase(java.util.Locale.ROOT) + ")";
+                }
+            };
+        }
+        if (why.contains("No space left on device")) {
+            why = "the disk is full";
+        } else if (why.contains("File too large")) {
+            why = "the file would be larger than this system allows (a file size limit)";
+        }
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null && Files.getFileStore(dir).getUsableSpace() < (1L << 20)) {
