@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 . scripts/java-home.sh
 [ -f native/build/libdicface_torch.so ] || scripts/build-native >/dev/null
 mvn -q -o test-compile 2>/dev/null || mvn -q test-compile
-small=${1:-../shared/fixtures/dicface-tiny/config.json}
+small=${1:-testdata/dicface-tiny/config.json}
 bench() {
   "$JAVA_HOME/bin/java" ${JVM_OPTS:-} --enable-native-access=ALL-UNNAMED -Ddicface.native.path=native/build \
     -cp "target/classes:target/test-classes:target/lib/*" org.dicface.bench.PipelineBenchmark "$@"

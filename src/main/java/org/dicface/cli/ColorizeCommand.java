@@ -1,5 +1,6 @@
 package org.dicface.cli;
 
+import org.dicface.io.Task;
 import ij.ImagePlus;
 import org.dicface.pipeline.ClipRestoration;
 import picocli.CommandLine.Command;
@@ -12,12 +13,17 @@ final class ColorizeCommand extends TaskCommand {
     boolean keepLuminance;
 
     @Override
-    ClipRestoration.Task task() {
-        return ClipRestoration.Task.COLORIZE;
+    Task task() {
+        return Task.COLORIZE;
+    }
+
+    @Override
+    void checkOptions() {
+        job(null);  // the job does not depend on the clip
     }
 
     @Override
     ClipRestoration.Job job(ImagePlus clip) {
-        return new ClipRestoration.Job(task(), null, null, !modelSize, keepLuminance, 0);
+        return ClipRestoration.Job.colorize().withKeepSize(!modelSize).withKeepLuminance(keepLuminance);
     }
 }

@@ -1,5 +1,6 @@
 package org.dicface.cli;
 
+import org.dicface.io.Task;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,22 +33,22 @@ final class DegradeCommand implements Callable<Integer> {
     @Parameters(index = "1", description = "the degraded clip to write (TIFF stack)")
     Path output;
 
-    @Option(names = "--task", defaultValue = "restore", description = "restore, inpaint or colorize (default: ${DEFAULT-VALUE})")
-    String task;
+    @Option(names = "--task", defaultValue = "restore", converter = TaskConverter.class, description = "restore, inpaint or colorize (default: ${DEFAULT-VALUE})")
+    Task task;
 
     @Option(names = "--seed", defaultValue = "0", description = "the degradation's seed (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Override
     public Integer call() throws Exception {
-        Degradation.Task kind = Degradation.Task.parse(task);
+        Task kind = task;
         ImagePlus clean = ClipFiles.open(input);
         StackSource source = new StackSource(clean);
         ImageStack stack = new ImageStack(source.width(), source.height());
         try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.NO_GRAD.enter()) {
             List<Tensor> frames = new ArrayList<>();
             for (int i = 0; i < source.frameCount(); i++) {
-                frames.add(source.frame(i).add(1).div(2).unsqueeze(0));  // [-1, 1] -> [0, 1]
+                frames.add(source.unitFrame(i).unsqueeze(0));  // the degradations' range, [0, 1]
             }
             List<Tensor> rows = Degradation.apply(kind, Tensor.cat(frames, 0), seed).chunk(frames.size(), 0);
             for (int i = 0; i < source.frameCount(); i++) {

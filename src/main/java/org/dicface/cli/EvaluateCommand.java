@@ -1,7 +1,6 @@
 package org.dicface.cli;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import ij.ImagePlus;
@@ -41,7 +40,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ImagePlus gt = truth == null ? null : ClipFiles.open(truth);
         ImagePlus in = input == null ? null : ClipFiles.open(input);
         ClipEvaluation.Report r = ClipEvaluation.evaluate(out, gt, in,
-                ImageMetrics.Channels.valueOf(channels.trim().toUpperCase(Locale.ROOT)), crop);
+                ImageMetrics.Channels.parse(channels), crop);
         AtomicFile.writeString(output, r.toCsv());
         System.out.println(r.summary());
         Path png = output.resolveSibling(output.getFileName().toString().replaceFirst("\\.csv$", "") + ".png");

@@ -12,6 +12,7 @@ import org.dicface.model.DicFaceConfig;
 import org.dicface.model.ModelLoader;
 import org.dicface.model.Probe;
 import org.dicface.model.Sampling;
+import org.dicface.pipeline.RunOptions;
 import org.dicface.torch.DType;
 import org.dicface.torch.Device;
 import org.dicface.torch.Generator;
@@ -47,16 +48,15 @@ final class ForwardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DicFaceConfig c = DicFaceConfig.resolve(config);
-        Sampling mode = options.mode();
-        Device dev = options.dev();
-        double fidelity = options.fidelity;
-        if (fidelity < 0 || fidelity > 1) {
-            throw new IllegalArgumentException("--fidelity must be in [0, 1], got " + fidelity);
-        }
+        RunOptions run = options.parse(RunOptions.UNCERTAINTY).checkFor(c);
+        Sampling mode = run.settings().sampling();
+        Device dev = run.device();
+        double fidelity = run.settings().fidelity();
+        long seed = run.settings().seed();
         Map<String, Tensor> result = new LinkedHashMap<>();
         try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.INFERENCE.enter();
-                Tensor frames = readInput(c); DicFace model = ModelLoader.load(c, weights, dev, options.prec());
-                Generator random = new Generator(options.seed); Probe.Collecting probe = Probe.collecting()) {
+                Tensor frames = readInput(c); DicFace model = ModelLoader.load(c, weights, dev, run.precision());
+                Generator random = new Generator(seed); Probe.Collecting probe = Probe.collecting()) {
             DicFace.Result r = model.forward(frames.to(dev, model.dtype()), mode, random, fidelity, probe);
             probe.tensors().forEach((name, t) -> result.put(name.equals("quant") ? "quant_" + label(mode) : name, host(t)));
             result.put("alpha", host(r.alpha()));
@@ -64,9 +64,9 @@ final class ForwardCommand implements Callable<Integer> {
             result.put("out", host(r.out()));
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("sampling", mode.name());
-            meta.put("seed", Long.toString(options.seed));
+            meta.put("seed", Long.toString(seed));
             meta.put("fidelity", Double.toString(fidelity));
-            meta.put("precision", options.prec().toString());
+            meta.put("precision", run.precision().toString());
             meta.put("config", c.toJson());
             SafeTensors.write(output, result, meta);
             System.out.println("wrote " + output + ": alpha, w " + Arrays.toString(result.get("w").shape()) + ", out "

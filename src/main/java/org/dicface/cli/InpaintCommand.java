@@ -1,5 +1,6 @@
 package org.dicface.cli;
 
+import org.dicface.io.Task;
 import java.nio.file.Path;
 
 import ij.ImagePlus;
@@ -16,14 +17,14 @@ final class InpaintCommand extends TaskCommand {
     Path mask;
 
     @Override
-    ClipRestoration.Task task() {
-        return ClipRestoration.Task.INPAINT;
+    Task task() {
+        return Task.INPAINT;
     }
 
     @Override
     ClipRestoration.Job job(ImagePlus clip) {
         ImagePlus m = ClipFiles.open(mask);
         int frames = Math.max(clip.getNFrames(), clip.getNSlices());
-        return new ClipRestoration.Job(task(), null, Masks.of(m, frames, clip.getWidth(), clip.getHeight()), true, false, 0);
+        return ClipRestoration.Job.inpaint(Masks.of(m, frames, clip.getWidth(), clip.getHeight()));
     }
 }

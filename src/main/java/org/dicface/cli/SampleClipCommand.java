@@ -45,15 +45,23 @@ final class SampleClipCommand implements Callable<Integer> {
             description = "red,green,blue multipliers for every frame, a white-balance change (default: ${DEFAULT-VALUE})")
     String gains;
 
+    /** The clip is held in memory while it is made: sizes and lengths beyond these are typos, not clips. */
+    static final int MAX_SIZE = 4096;
+    static final int MAX_FRAMES = 10_000;
+
     @Override
     public Integer call() throws Exception {
+        if (frames < 1 || frames > MAX_FRAMES) {
+            throw new IllegalArgumentException("--frames must be from 1 to " + MAX_FRAMES + ", not " + frames);
+        }
+        if (size < 1 || size > MAX_SIZE) {
+            throw new IllegalArgumentException("--size must be from 1 to " + MAX_SIZE + " pixels, not " + size);
+        }
+        double[] channelGains = channelGains();
+        int[] square = parseCrop();
         ImagePlus input = ClipFiles.open(source);
         boolean still = input.getStackSize() == 1;
-        int[] square = square(input);
-        double[] channelGains = channelGains();
-        if (frames < 1) {
-            throw new IllegalArgumentException("--frames must be at least 1, not " + frames);
-        }
+        checkCrop(square, input);
         if (!still && (first < 1 || first + frames - 1 > input.getStackSize())) {
             throw new IllegalArgumentException(source + " has " + input.getStackSize() + " frames: frames " + first + " to "
                     + (first + frames - 1) + " are not all there; choose --first and --frames inside it");
@@ -77,27 +85,37 @@ final class SampleClipCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int[] square(ImagePlus input) {
-        String[] c = crop.split(",");
-        if (c.length != 3) {
-            throw new IllegalArgumentException("--crop takes left,top,size, not " + crop);
+    private int[] parseCrop() {
+        String[] c = crop.split(",", -1);
+        try {
+            if (c.length != 3) {
+                throw new NumberFormatException();
+            }
+            return new int[] {Integer.parseInt(c[0].trim()), Integer.parseInt(c[1].trim()), Integer.parseInt(c[2].trim())};
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--crop takes left,top,size in whole pixels, not " + crop);
         }
-        int[] square = {Integer.parseInt(c[0].trim()), Integer.parseInt(c[1].trim()), Integer.parseInt(c[2].trim())};
+    }
+
+    private void checkCrop(int[] square, ImagePlus input) {
         if (square[2] < 1 || square[2] > Math.min(input.getWidth(), input.getHeight())) {
             throw new IllegalArgumentException("--crop size " + square[2] + " does not fit in the " + input.getWidth() + " x "
                     + input.getHeight() + " " + source.getFileName());
         }
-        return square;
     }
 
     private double[] channelGains() {
-        String[] g = gains.split(",");
+        String[] g = gains.split(",", -1);
         if (g.length != 3) {
             throw new IllegalArgumentException("--gains takes red,green,blue multipliers, not " + gains);
         }
         double[] out = new double[3];
         for (int c = 0; c < 3; c++) {
-            out[c] = Double.parseDouble(g[c].trim());
+            try {
+                out[c] = Double.parseDouble(g[c].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--gains takes red,green,blue multipliers (numbers), not " + gains);
+            }
             if (!(out[c] > 0 && out[c] < 4)) {
                 throw new IllegalArgumentException("--gains must lie between 0 and 4, not " + gains);
             }

@@ -1,5 +1,6 @@
 package org.dicface.cli;
 
+import org.dicface.io.Task;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,10 +11,12 @@ import com.google.gson.GsonBuilder;
 import ij.ImagePlus;
 import org.dicface.io.AtomicFile;
 import org.dicface.model.DicFace;
+import org.dicface.model.DicFaceConfig;
 import org.dicface.model.ModelLoader;
 import org.dicface.pipeline.Batch;
 import org.dicface.pipeline.ClipRestoration;
 import org.dicface.pipeline.Outputs;
+import org.dicface.pipeline.RunOptions;
 import org.dicface.pipeline.Settings;
 import org.dicface.torch.Device;
 import picocli.CommandLine.Option;
@@ -46,7 +49,7 @@ abstract class TaskCommand implements Callable<Integer> {
     @Option(names = "--model-size", description = "keep the model's size (512) instead of the input's")
     boolean modelSize;
 
-    @Option(names = "--uncertainty", defaultValue = "none", description = "also write a map: none, concentration, entropy")
+    @Option(names = "--uncertainty", defaultValue = RunOptions.UNCERTAINTY, description = "also write a map: none, concentration, entropy")
     String uncertainty;
 
     @Option(names = "--resume", description = "skip inputs whose outputs are there and complete (read back with the"
@@ -57,35 +60,43 @@ abstract class TaskCommand implements Callable<Integer> {
             + " this or --resume an existing output stops the batch before it starts)")
     boolean overwrite;
 
-    abstract ClipRestoration.Task task();
+    abstract Task task();
 
     abstract ClipRestoration.Job job(ImagePlus clip);
 
+    /** Refuses this command's own options before any work (each input's job is built only when it is opened). */
+    void checkOptions() {
+    }
+
     @Override
     public Integer call() throws Exception {
-        Settings settings = options.settings(uncertainty);
-        Device dev = options.dev();
+        RunOptions run = options.parse(uncertainty);
+        checkOptions();
         if (resume && overwrite) {
             throw new IllegalArgumentException("--resume and --overwrite exclude each other: pick one");
         }
         Outputs.Existing existing = resume ? Outputs.Existing.RESUME : overwrite ? Outputs.Existing.REPLACE : Outputs.Existing.REFUSE;
+        Settings settings = run.settings();
         boolean maps = settings.uncertainty() != Settings.Uncertainty.NONE;
         // before the model is loaded: a clash or an unwritable folder is found in a second, not after hours
         Outputs.plan(inputs, outputDir, task(), maps, existing);
         AtomicFile.checkWritable(outputDir);
+        DicFaceConfig modelConfig = ModelLoader.config(config, weights);
+        run.checkFor(modelConfig);  // before any work: nothing is restored with options the model refuses
+        Device dev = run.device();
         List<Batch.Outcome> outcomes;
-        try (DicFace model = ModelLoader.load(ModelLoader.config(config, weights), weights, dev, options.prec())) {
+        try (DicFace model = ModelLoader.load(modelConfig, weights, dev, run.precision())) {
             outcomes = Batch.run(model, dev, settings, inputs, outputDir, task(), this::job, existing, maps, new ConsoleProgress());
         }
         long failed = outcomes.stream().filter(o -> o.status().equals("failed") || o.status().equals("cancelled")).count();
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("task", task().name().toLowerCase(java.util.Locale.ROOT));
+        summary.put("task", task().id());
         summary.put("weights", weights.toString());
         summary.put("sampling", settings.sampling().name());
-        summary.put("seed", options.seed);
-        summary.put("fidelity", options.fidelity);
+        summary.put("seed", settings.seed());
+        summary.put("fidelity", settings.fidelity());
         summary.put("device", dev.toString());
-        summary.put("precision", options.prec().toString());
+        summary.put("precision", run.precision().toString());
         summary.put("failed", failed);
         summary.put("outcomes", outcomes);
         String json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(summary);

@@ -1,5 +1,6 @@
 package org.dicface.cli;
 
+import org.dicface.io.Task;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.dicface.model.DicFaceConfig;
 import org.dicface.torch.Device;
 import org.dicface.train.ColorJitter;
-import org.dicface.train.Degradation;
 import org.dicface.train.TrainingJob;
 import org.dicface.train.Unfreezing;
 import picocli.CommandLine.Command;
@@ -28,8 +28,8 @@ final class TrainCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", description = "training clips: videos, image folders or TIFF stacks of aligned faces")
     List<Path> clips;
 
-    @Option(names = "--task", defaultValue = "restore", description = "restore, inpaint or colorize (default: ${DEFAULT-VALUE})")
-    String task;
+    @Option(names = "--task", converter = TaskConverter.class, description = "restore, inpaint or colorize (default: ${DEFAULT-VALUE})")
+    Task task = Task.RESTORE;
 
     @Option(names = "--config", defaultValue = "official", description = "official, or a config.json")
     String config;
@@ -37,17 +37,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", description = "start from these weights (.pth or .safetensors); default: from scratch")
     Path init;
 
-    @Option(names = "--steps", defaultValue = "100000", description = "steps (the cosine schedule's period) (default: ${DEFAULT-VALUE})")
-    long steps;
+    @Option(names = "--steps", description = "steps (the cosine schedule's period) (default: ${DEFAULT-VALUE})")
+    long steps = TrainingJob.STEPS;
 
-    @Option(names = "--lr", defaultValue = "5e-5", description = "initial learning rate (default: ${DEFAULT-VALUE})")
-    double lr;
+    @Option(names = "--lr", description = "initial learning rate (default: ${DEFAULT-VALUE})")
+    double lr = TrainingJob.LR;
 
-    @Option(names = "--lr-min", defaultValue = "2e-5", description = "final learning rate (default: ${DEFAULT-VALUE})")
-    double lrMin;
+    @Option(names = "--lr-min", description = "final learning rate (default: ${DEFAULT-VALUE})")
+    double lrMin = TrainingJob.LR_MIN;
 
-    @Option(names = "--clips-per-step", defaultValue = "2", description = "5-frame clips per step (default: ${DEFAULT-VALUE})")
-    int clipsPerStep;
+    @Option(names = "--clips-per-step", description = "5-frame clips per step (default: ${DEFAULT-VALUE})")
+    int clipsPerStep = TrainingJob.CLIPS_PER_STEP;
 
     @Option(names = "--unfreezing", defaultValue = "official", description = "official (all at once) or progressive (the paper's)")
     String unfreezing;
@@ -64,8 +64,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-o", "--checkpoints"}, required = true, description = "folder for checkpoint.safetensors")
     Path checkpoints;
 
-    @Option(names = "--save-every", defaultValue = "500", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
-    long saveEvery;
+    @Option(names = "--save-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+    long saveEvery = TrainingJob.SAVE_EVERY;
 
     @Option(names = "--skip-gradients", description = "let the loss reach the encoder through the skip features"
             + " (the official recipe detaches them, as its encoder starts trained; use this when training from scratch)")
@@ -86,12 +86,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the checkpoint in the folder")
     boolean resume;
 
+    /** The job these options describe (the same builder, defaults and checks as the Fiji command's). */
+    TrainingJob job() throws java.io.IOException {
+        return TrainingJob.builder(clips, checkpoints).task(task).config(DicFaceConfig.resolve(config)).init(init)
+                .steps(steps).lr(lr, lrMin).clipsPerStep(clipsPerStep).unfreezing(Unfreezing.parse(unfreezing))
+                .lpips(lpipsVgg, lpipsHeads).seed(seed).saveEvery(saveEvery).resume(resume).skipGradients(skipGradients)
+                .klWeight(klWeight).colorJitter(new ColorJitter(colorJitter)).device(Device.parse(device)).build();
+    }
+
     @Override
     public Integer call() throws Exception {
-        TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task),
-                DicFaceConfig.resolve(config), init, steps, lr, lrMin, clipsPerStep,
-                Unfreezing.valueOf(unfreezing.trim().toUpperCase(Locale.ROOT)), lpipsVgg, lpipsHeads, seed, checkpoints, saveEvery, resume, skipGradients, klWeight,
-                new ColorJitter(colorJitter), Device.parse(device));
+        TrainingJob job = job();
         try (StopOnSignal signal = new StopOnSignal()) {  // SIGTERM/Ctrl-C: finish the step, checkpoint, then exit
             boolean complete = job.run(System.err::println, (r, sPerStep) -> {
                 System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f (L1 %.4f, KL %.2f)  lr %.2e  %.2f s/step", r.step(), steps,

@@ -1,5 +1,6 @@
 package org.dicface.imagej;
 
+import org.dicface.io.Task;
 import java.io.File;
 import java.io.IOException;
 import java.util.Arrays;
@@ -35,8 +36,8 @@ public final class CodebookInspector extends FaceCommand {
     String report;
 
     @Override
-    String task() {
-        return "restore";
+    Task task() {
+        return Task.RESTORE;
     }
 
     @Override

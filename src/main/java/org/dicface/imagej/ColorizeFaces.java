@@ -1,5 +1,6 @@
 package org.dicface.imagej;
 
+import org.dicface.io.Task;
 import org.dicface.pipeline.ClipRestoration;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -15,12 +16,12 @@ public final class ColorizeFaces extends FaceCommand {
     boolean keep_size = true;
 
     @Override
-    String task() {
-        return "colorize";
+    Task task() {
+        return Task.COLORIZE;
     }
 
     @Override
     ClipRestoration.Job job() {
-        return new ClipRestoration.Job(ClipRestoration.Task.COLORIZE, null, null, keep_size, keep_luminance, 0);
+        return ClipRestoration.Job.colorize().withKeepSize(keep_size).withKeepLuminance(keep_luminance);
     }
 }

@@ -1,7 +1,6 @@
 package org.dicface.imagej;
 
 import java.io.File;
-import java.util.Locale;
 
 import ij.ImagePlus;
 import org.dicface.metrics.ClipEvaluation;
@@ -46,7 +45,7 @@ public final class EvaluateClip extends CancelableCommand {
     @Override
     void execute() throws Exception {
         ClipEvaluation.Report r = ClipEvaluation.evaluate(image, truth, input,
-                ImageMetrics.Channels.valueOf(channels.toUpperCase(Locale.ROOT)), crop);
+                ImageMetrics.Channels.parse(channels), crop);
         plot = r.plot("PSNR of " + image.getTitle()).getImagePlus();
         summary = image.getTitle() + ": " + r.summary();
         if (table != null) {

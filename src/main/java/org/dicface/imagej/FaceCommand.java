@@ -1,13 +1,14 @@
 package org.dicface.imagej;
 
+import org.dicface.io.Task;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 
 import ij.ImagePlus;
-import org.dicface.model.Sampling;
 import org.dicface.pipeline.ClipRestoration;
+import org.dicface.pipeline.RunOptions;
 import org.dicface.pipeline.Settings;
 import org.dicface.model.Precision;
 import org.dicface.torch.Device;
@@ -32,24 +33,24 @@ abstract class FaceCommand extends CancelableCommand {
     String config = "auto";
 
     @Parameter(label = "Sampling", description = "sample (official), mean, mc:K, argmax, topk:K")
-    String sampling = "sample";
+    String sampling = RunOptions.SAMPLING;
 
     @Parameter(label = "Seed", description = "the same seed gives the same pixels")
-    long seed = 0;
+    long seed = RunOptions.SEED;
 
     @Parameter(label = "Fidelity weight", min = "0", max = "1", stepSize = "0.05",
             description = "fusion of the input's features (official: 1)")
-    double fidelity = 1.0;
+    double fidelity = RunOptions.FIDELITY;
 
     @Parameter(label = "Device", choices = {"auto", "cpu", "cuda"})
-    String device = "auto";
+    String device = RunOptions.DEVICE;
 
     @Parameter(label = "Precision", choices = {"fp32", "tf32", "fp16", "bf16"},
             description = "fp32 exact; tf32, fp16, bf16 faster on a GPU (fp16: CUDA only)")
-    String precision = "fp32";
+    String precision = RunOptions.PRECISION;
 
     @Parameter(label = "Uncertainty map", choices = {"none", "concentration", "entropy"})
-    String uncertainty = "none";
+    String uncertainty = RunOptions.UNCERTAINTY;
 
     @Parameter(label = "Write the result to (for long clips)", required = false, persist = false, style = "save",
             description = "empty: the result is an image in memory; a .tif file: frames are written there as they are "
@@ -65,7 +66,7 @@ abstract class FaceCommand extends CancelableCommand {
     @Parameter(required = false)
     StatusService status;
 
-    abstract String task();
+    abstract Task task();
 
     abstract ClipRestoration.Job job();
 
@@ -75,19 +76,20 @@ abstract class FaceCommand extends CancelableCommand {
 
     @Override
     String title() {
-        return task();
+        return task().id();
     }
 
     @Override
     void execute() throws IOException {
+        RunOptions run = RunOptions.parse(sampling, seed, fidelity, device, precision, uncertainty);
         Path w = LoadedModel.weightsFor(task(), weights);
-        Device dev = Device.parse(device);
-        Precision prec = Precision.parse(precision);
-        Settings settings = new Settings(Sampling.parse(sampling), seed, fidelity,
-                Settings.Uncertainty.valueOf(uncertainty.toUpperCase(Locale.ROOT)));
+        Device dev = run.device();
+        Precision prec = run.precision();
+        Settings settings = run.settings();
         ClipRestoration.Job job = job();
         Path file = result_file == null || result_file.getPath().isEmpty() ? null : resultFile(result_file.toPath());
         ClipRestoration.Result r = LoadedModel.use(config, w, dev, prec, model -> {
+            settings.checkFor(model.config());  // before any frame is restored
             ClipRestoration.Result done = file == null ? ClipRestoration.run(model, dev, settings, image, job, this::progress)
                     : toFile(model, dev, settings, job, file);
             finished(done, model);

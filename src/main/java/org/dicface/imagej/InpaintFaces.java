@@ -1,5 +1,6 @@
 package org.dicface.imagej;
 
+import org.dicface.io.Task;
 import ij.ImagePlus;
 import ij.gui.Roi;
 import org.dicface.pipeline.ClipRestoration;
@@ -15,8 +16,8 @@ public final class InpaintFaces extends FaceCommand {
     ImagePlus mask;
 
     @Override
-    String task() {
-        return "inpaint";
+    Task task() {
+        return Task.INPAINT;
     }
 
     @Override
@@ -32,6 +33,6 @@ public final class InpaintFaces extends FaceCommand {
             }
             masks = Masks.of(roi, image.getWidth(), image.getHeight());
         }
-        return new ClipRestoration.Job(ClipRestoration.Task.INPAINT, null, masks, true, false, 0);
+        return ClipRestoration.Job.inpaint(masks);
     }
 }

@@ -1,5 +1,6 @@
 package org.dicface.imagej;
 
+import org.dicface.io.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ final class LoadedModel {
     }
 
     /** The weights to use: the given file, or the checkpoint registered for the task (Model Manager). */
-    static Path weightsFor(String task, java.io.File given) throws IOException {
+    static Path weightsFor(Task task, java.io.File given) throws IOException {
         if (given != null && !given.getPath().isBlank()) {
             return given.toPath();
         }

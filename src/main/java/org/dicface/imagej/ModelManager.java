@@ -1,5 +1,6 @@
 package org.dicface.imagej;
 
+import org.dicface.io.Task;
 import java.io.File;
 import java.net.URI;
 import java.util.Locale;
@@ -62,15 +63,15 @@ public final class ModelManager extends CancelableCommand {
                 if (file == null) {
                     throw new IllegalArgumentException("choose the checkpoint file to register");
                 }
-                report = "registered " + line(registry.register(task, file.toPath(), accept_licence));
+                report = "registered " + line(registry.register(Task.parse(task), file.toPath(), accept_licence));
             }
             case "download official" -> {
-                URI source = url == null || url.isBlank() ? Download.OFFICIAL.get(task) : URI.create(url.trim());
-                report = "downloaded and registered " + line(registry.download(task, source, sha256, accept_licence, this::progress));
+                URI source = url == null || url.isBlank() ? Download.OFFICIAL.get(Task.parse(task)) : URI.create(url.trim());
+                report = "downloaded and registered " + line(registry.download(Task.parse(task), source, sha256, accept_licence, this::progress));
             }
-            case "convert to safetensors" -> report = "converted and registered " + line(registry.convertToSafetensors(task));
+            case "convert to safetensors" -> report = "converted and registered " + line(registry.convertToSafetensors(Task.parse(task)));
             case "remove" -> {
-                registry.remove(task);
+                registry.remove(Task.parse(task));
                 report = "removed the model of '" + task + "' from the registry (the file stays)";
             }
             default -> throw new IllegalArgumentException("unknown action '" + action + "'");
@@ -87,9 +88,9 @@ public final class ModelManager extends CancelableCommand {
 
     static String describe(ModelRegistry registry) {
         StringBuilder sb = new StringBuilder("models in " + registry.home() + ":");
-        for (String t : ModelRegistry.TASKS) {
+        for (Task t : Task.values()) {
             sb.append("\n  ").append(t).append(": ");
-            Map<String, ModelRegistry.Entry> entries = registry.entries();
+            Map<Task, ModelRegistry.Entry> entries = registry.entries();
             sb.append(entries.containsKey(t) ? line(entries.get(t)) : "none");
         }
         return sb.toString();

@@ -1,5 +1,6 @@
 package org.dicface.imagej;
 
+import org.dicface.io.Task;
 import java.awt.Rectangle;
 
 import ij.gui.Roi;
@@ -18,15 +19,15 @@ public final class RestoreFaces extends FaceCommand {
     boolean use_selection = false;
 
     @Parameter(label = "Feather (pixels)", min = "0")
-    int feather = 16;
+    int feather = ClipRestoration.Job.DEFAULT_FEATHER;
 
     @Parameter(label = "Colour fix", description = "shift each frame's red, green and blue means to the input's (removes a"
             + " colour cast; not official)")
     boolean color_fix = false;
 
     @Override
-    String task() {
-        return "restore";
+    Task task() {
+        return Task.RESTORE;
     }
 
     @Override
@@ -39,6 +40,6 @@ public final class RestoreFaces extends FaceCommand {
             }
             region = roi.getBounds();
         }
-        return new ClipRestoration.Job(ClipRestoration.Task.RESTORE, region, null, keep_size, false, feather, color_fix);
+        return ClipRestoration.Job.restore().withRegion(region).withKeepSize(keep_size).withFeather(feather).withColorFix(color_fix);
     }
 }

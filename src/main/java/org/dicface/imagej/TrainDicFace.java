@@ -1,5 +1,6 @@
 package org.dicface.imagej;
 
+import org.dicface.io.Task;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import ij.gui.Plot;
 import org.dicface.model.DicFaceConfig;
 import org.dicface.torch.Device;
 import org.dicface.train.ColorJitter;
-import org.dicface.train.Degradation;
 import org.dicface.train.TrainingJob;
 import org.dicface.train.Unfreezing;
 import org.scijava.ItemIO;
@@ -41,19 +41,22 @@ public final class TrainDicFace extends CancelableCommand {
     File init;
 
     @Parameter(label = "Steps", min = "1")
-    long steps = 100_000;
+    long steps = TrainingJob.STEPS;
 
     @Parameter(label = "Learning rate")
-    double lr = 5e-5;
+    double lr = TrainingJob.LR;
+
+    @Parameter(label = "Final learning rate", description = "where the cosine schedule ends (official: 2e-5)")
+    double lr_min = TrainingJob.LR_MIN;
 
     @Parameter(label = "Clips per step", min = "1")
-    int clips_per_step = 2;
+    int clips_per_step = TrainingJob.CLIPS_PER_STEP;
 
     @Parameter(label = "Checkpoint folder", style = "directory")
     File checkpoints;
 
     @Parameter(label = "Steps between checkpoints", min = "1")
-    long save_every = 500;
+    long save_every = TrainingJob.SAVE_EVERY;
 
     @Parameter(label = "Unfreezing", choices = {"official", "progressive"})
     String unfreezing = "official";
@@ -92,10 +95,7 @@ public final class TrainDicFace extends CancelableCommand {
         try (var entries = Files.list(data.toPath())) {
             clips = entries.sorted().toList();
         }
-        TrainingJob job = new TrainingJob(clips, Degradation.Task.parse(task), DicFaceConfig.resolve(config),
-                init == null ? null : init.toPath(), steps, lr, lr * 0.4, clips_per_step,
-                Unfreezing.valueOf(unfreezing.toUpperCase(Locale.ROOT)), null, null, 0, checkpoints.toPath(), save_every, resume, skip_gradients, kl_weight,
-                new ColorJitter(color_jitter), Device.parse(device));
+        TrainingJob job = job(clips);
         List<Double> total = new ArrayList<>();
         List<Double> l1 = new ArrayList<>();
         List<Double> kl = new ArrayList<>();
@@ -121,6 +121,17 @@ public final class TrainDicFace extends CancelableCommand {
         summary = String.format(Locale.ROOT, "%s after %d steps: loss %.4f; checkpoint %s", complete ? "done" : "stopped",
                 last[0], total.isEmpty() ? Double.NaN : total.get(total.size() - 1), job.checkpointFile());
         report("DicFace training " + summary);
+    }
+
+    /** The job these parameters describe (the same builder, defaults and checks as the CLI's). */
+    TrainingJob job(List<Path> clips) throws java.io.IOException {
+        if (checkpoints == null) {
+            throw new IllegalArgumentException("choose the checkpoint folder");
+        }
+        return TrainingJob.builder(clips, checkpoints.toPath()).task(Task.parse(task)).config(DicFaceConfig.resolve(config))
+                .init(init == null ? null : init.toPath()).steps(steps).lr(lr, lr_min).clipsPerStep(clips_per_step)
+                .unfreezing(Unfreezing.parse(unfreezing)).saveEvery(save_every).resume(resume).skipGradients(skip_gradients)
+                .klWeight(kl_weight).colorJitter(new ColorJitter(color_jitter)).device(Device.parse(device)).build();
     }
 
     private static Plot plot(List<Double> total, List<Double> l1, List<Double> kl) {

@@ -22,10 +22,10 @@ import java.util.function.BooleanSupplier;
  */
 public final class Download {
     /** The official checkpoints (Hugging Face model repository fudan-generative-ai/DicFace_model). */
-    public static final Map<String, URI> OFFICIAL = Map.of(
-            "restore", URI.create("https://huggingface.co/fudan-generative-ai/DicFace_model/resolve/main/CodeFormer/bfr_100k.pth"),
-            "colorize", URI.create("https://huggingface.co/fudan-generative-ai/DicFace_model/resolve/main/CodeFormer/color_100k.pth"),
-            "inpaint", URI.create("https://huggingface.co/fudan-generative-ai/DicFace_model/resolve/main/CodeFormer/inpainting_100k.pth"));
+    public static final Map<Task, URI> OFFICIAL = Map.of(
+            Task.RESTORE, URI.create("https://huggingface.co/fudan-generative-ai/DicFace_model/resolve/main/CodeFormer/bfr_100k.pth"),
+            Task.COLORIZE, URI.create("https://huggingface.co/fudan-generative-ai/DicFace_model/resolve/main/CodeFormer/color_100k.pth"),
+            Task.INPAINT, URI.create("https://huggingface.co/fudan-generative-ai/DicFace_model/resolve/main/CodeFormer/inpainting_100k.pth"));
 
     /** Told the bytes so far and the total (-1 when unknown); returns false to stop. */
     @FunctionalInterface

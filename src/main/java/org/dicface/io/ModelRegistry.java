@@ -25,30 +25,36 @@ public final class ModelRegistry {
     public static final String LICENCE = "The official DicFace weights are under the NTU S-Lab License 1.0: "
             + "non-commercial use only (research, education, personal). Commercial use needs permission from the "
             + "copyright holders. Accept it to use them.";
-    public static final java.util.List<String> TASKS = java.util.List.of("restore", "inpaint", "colorize");
 
     /** One registered checkpoint. */
-    public record Entry(String task, String file, String sha256, long bytes, boolean licenceAccepted, String registered) {
+    public record Entry(Task task, String file, String sha256, long bytes, boolean licenceAccepted, String registered) {
         public Path path() {
             return Path.of(file);
         }
     }
 
     private final Path home;
-    private final Map<String, Entry> entries;
+    private final Map<Task, Entry> entries;
 
     public ModelRegistry(Path home) throws IOException {
         this.home = home;
         Path file = home.resolve("models.json");
-        Map<String, Entry> read = null;
+        Map<Task, Entry> read = null;
         if (Files.exists(file)) {
             try {
-                read = new Gson().fromJson(Files.readString(file), new TypeToken<LinkedHashMap<String, Entry>>() { }.getType());
+                read = new Gson().fromJson(Files.readString(file), new TypeToken<LinkedHashMap<Task, Entry>>() { }.getType());
             } catch (RuntimeException e) {
                 throw new CheckpointException(file + " is damaged (" + e.getMessage() + "); delete it and register the models again");
             }
         }
-        this.entries = read == null ? new LinkedHashMap<>() : new LinkedHashMap<>(read);
+        this.entries = new LinkedHashMap<>();
+        if (read != null) {
+            read.forEach((task, entry) -> {
+                if (task != null && entry != null && entry.task() == task) {  // an unknown task name reads as null
+                    entries.put(task, entry);
+                }
+            });
+        }
     }
 
     /** The registry in the standard home folder. */
@@ -65,11 +71,11 @@ public final class ModelRegistry {
         return home;
     }
 
-    public Optional<Entry> get(String task) {
-        return Optional.ofNullable(entries.get(check(task)));
+    public Optional<Entry> get(Task task) {
+        return Optional.ofNullable(entries.get(task));
     }
 
-    public Map<String, Entry> entries() {
+    public Map<Task, Entry> entries() {
         return java.util.Collections.unmodifiableMap(entries);
     }
 
@@ -77,8 +83,7 @@ public final class ModelRegistry {
      * Registers a checkpoint for a task after checking that it opens as weights (its keys are not compared to
      * a configuration here: {@code dicface info} does that). The licence must be accepted.
      */
-    public Entry register(String task, Path file, boolean acceptLicence) throws IOException {
-        check(task);
+    public Entry register(Task task, Path file, boolean acceptLicence) throws IOException {
         if (!acceptLicence) {
             throw new IllegalArgumentException(LICENCE);
         }
@@ -94,22 +99,21 @@ public final class ModelRegistry {
     }
 
     /** Downloads a checkpoint into the home folder (resuming a broken download) and registers it. */
-    public Entry download(String task, java.net.URI url, String expectedSha256, boolean acceptLicence, Download.Progress progress)
+    public Entry download(Task task, java.net.URI url, String expectedSha256, boolean acceptLicence, Download.Progress progress)
             throws IOException {
-        check(task);
         if (!acceptLicence) {
             throw new IllegalArgumentException(LICENCE);
         }
         String name = Path.of(url.getPath()).getFileName().toString();
-        Path target = home.resolve("models").resolve(task + "-" + name);
+        Path target = home.resolve("models").resolve(task.id() + "-" + name);
         Download.fetch(url, target, expectedSha256 == null || expectedSha256.isBlank() ? null : expectedSha256.trim(), progress);
         return register(task, target, true);
     }
 
     /** Converts a task's registered checkpoint to safetensors in the home folder and registers the result. */
-    public Entry convertToSafetensors(String task) throws IOException {
+    public Entry convertToSafetensors(Task task) throws IOException {
         Entry e = get(task).orElseThrow(() -> new IllegalArgumentException("no checkpoint is registered for '" + task + "'"));
-        Path out = home.resolve("models").resolve(task + ".safetensors");
+        Path out = home.resolve("models").resolve(task.id() + ".safetensors");
         try (Checkpoints.Weights w = Checkpoints.load(e.path())) {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("source", e.path().getFileName().toString());
@@ -119,17 +123,10 @@ public final class ModelRegistry {
         return register(task, out, e.licenceAccepted());
     }
 
-    public void remove(String task) throws IOException {
-        if (entries.remove(check(task)) != null) {
+    public void remove(Task task) throws IOException {
+        if (entries.remove(task) != null) {
             save();
         }
-    }
-
-    private static String check(String task) {
-        if (!TASKS.contains(task)) {
-            throw new IllegalArgumentException("unknown task '" + task + "': use " + TASKS);
-        }
-        return task;
     }
 
     private void save() throws IOException {

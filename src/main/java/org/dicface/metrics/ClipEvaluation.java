@@ -62,6 +62,9 @@ public final class ClipEvaluation {
 
     /** {@code truth} and {@code input} may be null (then the figures that need them are NaN). */
     public static Report evaluate(ImagePlus output, ImagePlus truth, ImagePlus input, ImageMetrics.Channels channels, int crop) {
+        if (crop < 0) {
+            throw new IllegalArgumentException("the crop border must be 0 or more pixels, got " + crop);
+        }
         FrameSource out = new StackSource(output);
         FrameSource gt = truth == null ? null : sameShape(out, new StackSource(truth), "ground truth");
         FrameSource in = input == null ? null : sameShape(out, new StackSource(input), "input");

@@ -14,7 +14,19 @@ import org.dicface.torch.Tensor;
  * valid positions only, averaged over positions and channels.
  */
 public final class ImageMetrics {
-    public enum Channels { RGB, Y }
+    public enum Channels {
+        RGB, Y;
+
+        /** The channels named by a user: rgb or y, any case. */
+        public static Channels parse(String name) {
+            for (Channels c : values()) {
+                if (name != null && c.name().equalsIgnoreCase(name.trim())) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("unknown channels '" + (name == null ? "" : name.trim()) + "': use rgb or y (BT.601 luma)");
+        }
+    }
 
     private ImageMetrics() {
     }

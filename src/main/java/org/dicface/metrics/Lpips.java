@@ -58,7 +58,7 @@ public final class Lpips extends Module {
 
         Head(int channels) {
             Holder model = child("model", new Holder());
-            this.conv = model.add("1", new Conv2d(channels, 1, 1, 1, 0, false));
+            this.conv = model.add("1", new Conv2d(channels, 1, 1, Conv2d.Options.DEFAULT.withoutBias()));
         }
     }
 

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import org.dicface.io.CheckpointException;
 import org.dicface.io.Checkpoints;
 import org.dicface.io.SafeTensors;
 import org.dicface.io.WeightsSource;
+import org.dicface.nn.Init;
 import org.dicface.torch.DType;
 import org.dicface.torch.Device;
 import org.dicface.torch.Torch;
@@ -28,13 +30,26 @@ public final class ModelLoader {
         return storedConfig(weights).orElseGet(DicFaceConfig::official);
     }
 
-    /** The configuration stored in the metadata of safetensors weights, if there is one. */
+    /**
+     * The configuration stored in the metadata of safetensors weights, if there is one. Files of other tools may
+     * name a configuration there instead ("config": "dicface-tiny"): that is no configuration, and is ignored. A
+     * stored JSON configuration is checked like any input, against the limits, before anything is built.
+     */
     public static Optional<DicFaceConfig> storedConfig(Path weights) throws IOException {
         if (!weights.getFileName().toString().endsWith(".safetensors")) {
             return Optional.empty();
         }
         try (SafeTensors st = SafeTensors.open(weights)) {
-            return Optional.ofNullable(st.metadata().get("config")).map(DicFaceConfig::fromJson);
+            String json = st.metadata().get("config");
+            if (json == null || !json.strip().startsWith("{")) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(DicFaceConfig.fromJson(json));
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(weights + ": the configuration stored in its metadata is invalid: "
+                        + e.getMessage());
+            }
         }
     }
 
@@ -64,6 +79,23 @@ public final class ModelLoader {
         return model;
     }
 
+    /**
+     * A copy of a model (same configuration, weights, device and dtype, in eval mode), built without drawing
+     * initial weights that would be overwritten at once: the EMA model of a training run starts so.
+     */
+    public static DicFace copy(DicFace model) {
+        DicFace copy = Init.undrawn(() -> new DicFace(model.config()));
+        try {
+            copy.to(model.device(), model.dtype());
+            copy.loadStateDict(model.stateDict());
+            copy.eval();
+            return copy;
+        } catch (RuntimeException e) {
+            copy.close();
+            throw e;
+        }
+    }
+
     public static DicFace load(DicFaceConfig config, Path weights, Device device) throws IOException {
         return load(config, weights, device, Precision.FP32);
     }
@@ -71,7 +103,7 @@ public final class ModelLoader {
     /** As {@link #load(DicFaceConfig, Path, Device)}, with the weights converted to {@code precision}. */
     public static DicFace load(DicFaceConfig config, Path weights, Device device, Precision precision) throws IOException {
         checkPlacement(device, precision);  // before reading what may be a gigabyte of weights
-        DicFace model = new DicFace(config);
+        DicFace model = Init.undrawn(() -> new DicFace(config));  // every parameter is loaded below: nothing to draw
         try (WeightsSource source = Checkpoints.open(weights)) {
             model.loadStateDict(source.shapes(), source::load);
             model.eval();

@@ -25,6 +25,10 @@ public sealed interface Sampling {
     /** The name as accepted by {@link #parse}. */
     String name();
 
+    /** Refuses what a model of this configuration cannot do, before any work (topk:K beyond its codebook). */
+    default void checkFor(DicFaceConfig config) {
+    }
+
     record Sample() implements Sampling {
         @Override
         public Tensor weights(Tensor alpha, Generator generator) {
@@ -51,10 +55,18 @@ public sealed interface Sampling {
         }
     }
 
+    /**
+     * The average of K draws. K is at most {@link #MAX_SAMPLES}: the average's spread around {@code mean} falls as
+     * 1/sqrt(K), so at K = 1000 it is 3 % of one draw's, below an 8-bit step for any concentration, while the time
+     * grows with K (one Gamma draw per codebook entry and cell each time); beyond that, {@code mean} is the answer.
+     */
     record MonteCarlo(int samples) implements Sampling {
+        public static final int MAX_SAMPLES = 1000;
+
         public MonteCarlo {
-            if (samples < 1) {
-                throw new IllegalArgumentException("mc:K needs K >= 1, got " + samples);
+            if (samples < 1 || samples > MAX_SAMPLES) {
+                throw new IllegalArgumentException("mc:K takes K from 1 to " + MAX_SAMPLES + ", got " + samples
+                        + " (the average of K draws approaches 'mean' as 1/sqrt(K): for more, use mean)");
             }
         }
 
@@ -63,7 +75,14 @@ public sealed interface Sampling {
             try (Scope scope = Scope.open()) {
                 Tensor sum = draw(alpha, generator);
                 for (int i = 1; i < samples; i++) {
-                    sum = sum.add(draw(alpha, generator));
+                    try (Scope step = Scope.open()) {  // each draw freed at once: memory stays that of two draws
+                        Tensor d = draw(alpha, generator);
+                        if (alpha.requiresGrad()) {
+                            sum = step.keep(sum.add(d));  // differentiable: the graph holds the draws anyway
+                        } else {
+                            sum.addInPlace(d, 1);
+                        }
+                    }
                 }
                 return scope.keep(sum.div(samples));
             }
@@ -90,10 +109,19 @@ public sealed interface Sampling {
         }
     }
 
+    /** The mean over the K largest concentrations; K at most the codebook's size ({@link #checkFor}). */
     record TopK(int k) implements Sampling {
         public TopK {
             if (k < 1) {
                 throw new IllegalArgumentException("topk:K needs K >= 1, got " + k);
+            }
+        }
+
+        @Override
+        public void checkFor(DicFaceConfig config) {
+            if (k > config.codebookSize()) {
+                throw new IllegalArgumentException("topk:" + k + " asks for more entries than this model's codebook has ("
+                        + config.codebookSize() + "): use K from 1 to " + config.codebookSize());
             }
         }
 
@@ -118,6 +146,9 @@ public sealed interface Sampling {
 
     /** Parses mean, sample, argmax, topk:K or mc:K. */
     static Sampling parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("no sampling given: use sample, mean, mc:K, argmax or topk:K");
+        }
         String t = text.trim().toLowerCase(Locale.ROOT);
         try {
             if (t.startsWith("topk:")) {
@@ -127,7 +158,8 @@ public sealed interface Sampling {
                 return new MonteCarlo(Integer.parseInt(t.substring(3)));
             }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "': K must be a whole number", e);
+            throw new IllegalArgumentException("'" + text.trim() + "': K must be a whole number from 1"
+                    + (t.startsWith("mc:") ? " to " + MonteCarlo.MAX_SAMPLES : " to the codebook's size"));
         }
         return switch (t) {
             case "sample" -> new Sample();

@@ -9,7 +9,7 @@ public final class Downsample extends Module implements Layer {
     private final Conv2d conv;
 
     public Downsample(long channels) {
-        this.conv = child("conv", new Conv2d(channels, channels, 3, 2, 0));
+        this.conv = child("conv", new Conv2d(channels, channels, 3, Conv2d.Options.DEFAULT.stride(2).padding(0)));
     }
 
     @Override

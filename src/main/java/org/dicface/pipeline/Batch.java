@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import ij.ImagePlus;
 import org.dicface.io.AtomicFile;
+import org.dicface.io.Task;
 import org.dicface.model.DicFace;
 import org.dicface.torch.Device;
 import org.dicface.video.ClipFiles;
@@ -48,7 +49,7 @@ public final class Batch {
      * @throws IllegalArgumentException before any work, when the outputs cannot be written as planned
      */
     public static List<Outcome> run(DicFace model, Device device, Settings settings, List<Path> inputs, Path outputDir,
-            ClipRestoration.Task task, Function<ImagePlus, ClipRestoration.Job> jobFor, Outputs.Existing existing,
+            Task task, Function<ImagePlus, ClipRestoration.Job> jobFor, Outputs.Existing existing,
             boolean writeUncertainty, Listener listener) throws IOException {
         List<Outputs> plan = Outputs.plan(inputs, outputDir, task, writeUncertainty, existing);
         AtomicFile.checkWritable(outputDir);

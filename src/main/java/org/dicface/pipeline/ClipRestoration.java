@@ -1,5 +1,6 @@
 package org.dicface.pipeline;
 
+import org.dicface.io.Task;
 import org.dicface.video.FrameSink;
 import org.dicface.video.FrameSource;
 import org.dicface.video.StackSource;
@@ -17,10 +18,10 @@ public final class ClipRestoration {
     private ClipRestoration() {
     }
 
-    public enum Task { RESTORE, INPAINT, COLORIZE }
-
     /**
-     * What to do with the clip.
+     * What to do with the clip. Start from {@link #restore()}, {@link #inpaint(Masks)} or {@link #colorize()}, which
+     * hold the defaults (the input's size, a 16-pixel feather, no luminance kept, no colour fix), and change what
+     * differs with the {@code with...} methods.
      *
      * @param task          restore, inpaint or colorize
      * @param region        restore only: the face region (one for the whole clip), pasted back; null for whole frames
@@ -33,23 +34,62 @@ public final class ClipRestoration {
      */
     public record Job(Task task, Rectangle region, Masks masks, boolean keepSize, boolean keepLuminance, int feather,
             boolean colorFix) {
+        public static final int DEFAULT_FEATHER = 16;
+
         public Job {
+            java.util.Objects.requireNonNull(task, "task");
             if (task == Task.INPAINT && masks == null) {
                 throw new IllegalArgumentException("inpainting needs a mask: a selection or a mask stack");
             }
+            if (region != null && task != Task.RESTORE) {
+                throw new IllegalArgumentException("a face region is for restoration only, not for " + task);
+            }
+            if (keepLuminance && task != Task.COLORIZE) {
+                throw new IllegalArgumentException("keeping the input's luminance is for colorization only, not for " + task);
+            }
+            if (feather < 0) {
+                throw new IllegalArgumentException("the feather must be 0 or more pixels, got " + feather);
+            }
             if (colorFix && task != Task.RESTORE) {
                 throw new IllegalArgumentException("the colour fix takes the input's colour balance, which only restoration"
-                        + " keeps (inpainting paints its holes white, colorization starts from gray): leave it off for "
-                        + task.name().toLowerCase(java.util.Locale.ROOT));
+                        + " keeps (inpainting paints its holes white, colorization starts from gray): leave it off for " + task);
             }
         }
 
-        public Job(Task task, Rectangle region, Masks masks, boolean keepSize, boolean keepLuminance, int feather) {
-            this(task, region, masks, keepSize, keepLuminance, feather, false);
+        /** Restoration of whole frames at the input's size. */
+        public static Job restore() {
+            return new Job(Task.RESTORE, null, null, true, false, DEFAULT_FEATHER, false);
         }
 
-        public static Job restore() {
-            return new Job(Task.RESTORE, null, null, true, false, 16);
+        /** Inpainting of the masked pixels (always at the input's size: the rest of each frame is the input's). */
+        public static Job inpaint(Masks masks) {
+            return new Job(Task.INPAINT, null, masks, true, false, DEFAULT_FEATHER, false);
+        }
+
+        /** Colorization at the input's size, the model's luminance. */
+        public static Job colorize() {
+            return new Job(Task.COLORIZE, null, null, true, false, DEFAULT_FEATHER, false);
+        }
+
+        /** Restores only this region of each frame (null: whole frames). */
+        public Job withRegion(Rectangle value) {
+            return new Job(task, value, masks, keepSize, keepLuminance, feather, colorFix);
+        }
+
+        public Job withKeepSize(boolean value) {
+            return new Job(task, region, masks, value, keepLuminance, feather, colorFix);
+        }
+
+        public Job withKeepLuminance(boolean value) {
+            return new Job(task, region, masks, keepSize, value, feather, colorFix);
+        }
+
+        public Job withFeather(int value) {
+            return new Job(task, region, masks, keepSize, keepLuminance, value, colorFix);
+        }
+
+        public Job withColorFix(boolean value) {
+            return new Job(task, region, masks, keepSize, keepLuminance, feather, value);
         }
     }
 
@@ -79,7 +119,7 @@ public final class ClipRestoration {
 
     /** The title of a restored clip: the input's with the task appended. */
     public static String outputTitle(ImagePlus input, Job job) {
-        return input.getShortTitle() + "-" + job.task().name().toLowerCase(java.util.Locale.ROOT);
+        return input.getShortTitle() + "-" + job.task().id();
     }
 
     /**

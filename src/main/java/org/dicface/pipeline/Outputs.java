@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
+import org.dicface.io.Task;
 import org.dicface.video.VideoFiles;
 
 /**
@@ -36,14 +36,14 @@ public record Outputs(Path input, Path clip, Path uncertainty, Path codebook) {
     }
 
     /** The outputs for one input; {@code uncertainty}: whether a map is written. */
-    public static Outputs of(Path input, Path outputDir, ClipRestoration.Task task, boolean uncertainty) {
+    public static Outputs of(Path input, Path outputDir, Task task, boolean uncertainty) {
         String name = input.toAbsolutePath().normalize().getFileName().toString();
         boolean folder = Files.isDirectory(input);
         int dot = name.lastIndexOf('.');
         if (dot > 0 && !folder) {
             name = name.substring(0, dot);
         }
-        String base = name + "-" + task.name().toLowerCase(Locale.ROOT);
+        String base = name + "-" + task.id();
         Path dir = outputDir.toAbsolutePath().normalize();
         Path clip = dir.resolve(VideoFiles.isVideo(input) && !folder ? base + ".mp4" : folder ? base : base + ".tif");
         return new Outputs(input, clip, uncertainty ? uncertaintyFor(clip) : null, dir.resolve(base + "-codebook.csv"));
@@ -77,7 +77,7 @@ public record Outputs(Path input, Path clip, Path uncertainty, Path codebook) {
      * input or inside an input folder; two inputs with the same output; with {@link Existing#REFUSE}, an
      * output that exists already).
      */
-    public static List<Outputs> plan(List<Path> inputs, Path outputDir, ClipRestoration.Task task, boolean uncertainty,
+    public static List<Outputs> plan(List<Path> inputs, Path outputDir, Task task, boolean uncertainty,
             Existing existing) {
         List<Outputs> plan = new ArrayList<>();
         List<String> problems = new ArrayList<>();

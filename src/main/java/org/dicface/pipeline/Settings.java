@@ -10,12 +10,37 @@ import org.dicface.model.Sampling;
  */
 public record Settings(Sampling sampling, long seed, double fidelity, Uncertainty uncertainty) {
     /** Optional per-cell uncertainty map: none, the concentration sum(alpha), or the entropy of w. */
-    public enum Uncertainty { NONE, CONCENTRATION, ENTROPY }
+    public enum Uncertainty {
+        NONE, CONCENTRATION, ENTROPY;
+
+        /** The map named by a user: none, concentration or entropy, any case. */
+        public static Uncertainty parse(String name) {
+            for (Uncertainty u : values()) {
+                if (name != null && u.name().equalsIgnoreCase(name.trim())) {
+                    return u;
+                }
+            }
+            throw new IllegalArgumentException("unknown uncertainty map '" + (name == null ? "" : name.trim())
+                    + "': use none, concentration or entropy");
+        }
+
+        /** The name as {@link #parse} takes it. */
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public Settings {
-        if (fidelity < 0 || fidelity > 1) {
-            throw new IllegalArgumentException("fidelity weight must be in [0, 1], got " + fidelity);
+        java.util.Objects.requireNonNull(sampling, "sampling");
+        java.util.Objects.requireNonNull(uncertainty, "uncertainty");
+        if (!(fidelity >= 0 && fidelity <= 1)) {  // NaN too
+            throw new IllegalArgumentException("the fidelity weight must be a number from 0 to 1, got " + fidelity);
         }
+    }
+
+    /** Refuses, before any work, what a model of this configuration cannot do (see {@link Sampling#checkFor}). */
+    public void checkFor(org.dicface.model.DicFaceConfig config) {
+        sampling.checkFor(config);
     }
 
     /** The official behaviour: one Dirichlet sample per cell, fidelity 1; seed 0. */

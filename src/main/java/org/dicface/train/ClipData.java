@@ -7,7 +7,6 @@ import java.util.Random;
 import ij.ImagePlus;
 import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
-import org.dicface.video.FrameSource;
 import org.dicface.video.StackSource;
 
 /**
@@ -16,7 +15,7 @@ import org.dicface.video.StackSource;
  * the model's size. Unlike the official dataset, frames and any per-frame data stay matched when reversed.
  */
 public final class ClipData {
-    private final List<FrameSource> clips = new ArrayList<>();
+    private final List<StackSource> clips = new ArrayList<>();
     private final int size;
     private final int length;
 
@@ -35,9 +34,12 @@ public final class ClipData {
         return clips.size();
     }
 
-    /** One window [length, 3, size, size] in [0, 1]; shorter clips repeat their last frame. */
+    /**
+     * One window [length, 3, size, size] in [0, 1], the range of the degradations, read so from the pixels;
+     * shorter clips repeat their last frame.
+     */
     public Tensor window(Random random) {
-        FrameSource clip = clips.get(random.nextInt(clips.size()));
+        StackSource clip = clips.get(random.nextInt(clips.size()));
         int n = clip.frameCount();
         int start = n > length ? random.nextInt(n - length + 1) : 0;
         boolean reverse = random.nextDouble() < 0.5;
@@ -45,11 +47,11 @@ public final class ClipData {
             List<Tensor> frames = new ArrayList<>();
             for (int k = 0; k < length; k++) {
                 int index = Math.min(start + (reverse ? length - 1 - k : k), n - 1);
-                Tensor f = clip.frame(index).unsqueeze(0);  // [-1, 1]
+                Tensor f = clip.unitFrame(index).unsqueeze(0);
                 if (clip.width() != size || clip.height() != size) {
                     f = f.upsampleBilinear(size, size, false);
                 }
-                frames.add(f.add(1).div(2));
+                frames.add(f);
             }
             return scope.keep(Tensor.cat(frames, 0));
         }

@@ -6,6 +6,9 @@ package org.dicface.train;
  * etaMin 2e-5, period 100,000.
  */
 public record CosineSchedule(double base, double etaMin, long period) {
+    public static final double OFFICIAL_LR = 5e-5;
+    public static final double OFFICIAL_LR_MIN = 2e-5;
+
     public CosineSchedule {
         if (period <= 0) {
             throw new IllegalArgumentException("the period must be positive, got " + period);
@@ -13,7 +16,7 @@ public record CosineSchedule(double base, double etaMin, long period) {
     }
 
     public static CosineSchedule official(long steps) {
-        return new CosineSchedule(5e-5, 2e-5, steps);
+        return new CosineSchedule(OFFICIAL_LR, OFFICIAL_LR_MIN, steps);
     }
 
     public double lr(long step) {

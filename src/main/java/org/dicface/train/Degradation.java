@@ -1,5 +1,6 @@
 package org.dicface.train;
 
+import org.dicface.io.Task;
 import java.io.IOException;
 import java.util.List;
 import java.util.Random;
@@ -19,20 +20,6 @@ import org.dicface.torch.Tensor;
  * </ul>
  */
 public final class Degradation {
-    public enum Task {
-        RESTORE, INPAINT, COLORIZE;
-
-        /** The task named in a command or dialog ("restore", "inpaint", "colorize"), any case. */
-        public static Task parse(String name) {
-            for (Task t : values()) {
-                if (t.name().equalsIgnoreCase(name.trim())) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException("unknown task '" + name + "': use restore, inpaint or colorize");
-        }
-    }
-
     private Degradation() {
     }
 

@@ -1,5 +1,6 @@
 package org.dicface.train;
 
+import org.dicface.io.Task;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class Trainer implements AutoCloseable {
     private final Ema average;
     private final CosineSchedule schedule;
     private final ClipData data;
-    private final Degradation.Task task;
+    private final Task task;
     private final int clipsPerStep;
     private final double klWeight;
     private final long seed;
@@ -50,7 +51,7 @@ public final class Trainer implements AutoCloseable {
     private org.dicface.metrics.Lpips lpips;
     private long step;
 
-    public Trainer(DicFace model, DicFace ema, ClipData data, Degradation.Task task, CosineSchedule schedule,
+    public Trainer(DicFace model, DicFace ema, ClipData data, Task task, CosineSchedule schedule,
             int clipsPerStep, double klWeight, long seed) {
         this.config = model.config();
         this.model = model;
@@ -86,8 +87,8 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** The official KL weights: 1 for restoration, 0 for inpainting and colorization. */
-    public static double officialKlWeight(Degradation.Task task) {
-        return task == Degradation.Task.RESTORE ? 1.0 : 0.0;
+    public static double officialKlWeight(Task task) {
+        return task == Task.RESTORE ? 1.0 : 0.0;
     }
 
     public static String lpipsNote() {
@@ -129,7 +130,8 @@ public final class Trainer implements AutoCloseable {
                 degraded.add(Degradation.apply(task, clip, random.nextLong()));
             }
             // windows and degradations are made on the CPU (FFmpeg, seeded draws); the network runs where the model is
-            Tensor gt = Tensor.cat(truth, 0).to(model.device()).mul(2).sub(1);        // [(b t), 3, H, W] in [-1, 1]
+            // [(b t), 3, H, W]: the windows' [0, 1] mapped once to the network's [-1, 1] ((x - 0.5) / 0.5, as the official code)
+            Tensor gt = Tensor.cat(truth, 0).to(model.device()).mul(2).sub(1);
             Tensor lq = Tensor.cat(degraded, 0).to(model.device()).mul(2).sub(1);
             DicFace.Result r = model.forward(lq, new Sampling.Sample(), sampler, 1.0, Probe.NONE);
             Tensor l1Term = r.out().sub(gt).abs().mean();
@@ -161,7 +163,7 @@ public final class Trainer implements AutoCloseable {
         meta.put("step", Long.toString(step));
         meta.put("adam_steps", Long.toString(adam.steps()));
         meta.put("seed", Long.toString(seed));
-        meta.put("task", task.name());
+        meta.put("task", task.id());
         meta.put("kl_weight", Double.toString(klWeight));
         meta.put("color_jitter", Double.toString(colorJitter.amount()));
         meta.put("config", config.toJson());
@@ -176,7 +178,7 @@ public final class Trainer implements AutoCloseable {
     public void resume(Path file) throws IOException {
         try (SafeTensors st = SafeTensors.open(file)) {
             Map<String, String> meta = st.metadata();
-            if (!Long.toString(seed).equals(meta.get("seed")) || !task.name().equals(meta.get("task"))) {
+            if (!Long.toString(seed).equals(meta.get("seed")) || !sameTask(meta.get("task"))) {
                 throw new IllegalArgumentException(file + " was written by a run with seed " + meta.get("seed") + " and task "
                         + meta.get("task") + "; this run has seed " + seed + " and task " + task);
             }
@@ -184,6 +186,15 @@ public final class Trainer implements AutoCloseable {
             loadInto(ema, prefixed(st, "params_ema."));
             adam.load(prefixed(st, "adam."), Long.parseLong(meta.get("adam_steps")));
             step = Long.parseLong(meta.get("step"));
+        }
+    }
+
+    /** Whether a checkpoint's stored task is this run's (older checkpoints store it upper-case). */
+    private boolean sameTask(String stored) {
+        try {
+            return Task.parse(stored) == task;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -13,6 +13,16 @@ import org.dicface.model.DicFace;
 public enum Unfreezing {
     OFFICIAL, PROGRESSIVE;
 
+    /** The schedule named by a user: official or progressive, any case. */
+    public static Unfreezing parse(String name) {
+        for (Unfreezing u : values()) {
+            if (name != null && u.name().equalsIgnoreCase(name.trim())) {
+                return u;
+            }
+        }
+        throw new IllegalArgumentException("unknown unfreezing '" + (name == null ? "" : name.trim()) + "': use official or progressive");
+    }
+
     private static final List<String> AUTOENCODER = List.of("encoder.", "generator.", "fuse_convs_dict.");
     private static final List<String> TRANSFORMER = List.of("multiscale.", "feat_emb.", "ft_layers.", "dir_dist_layers.",
             "idx_pred_layer.", "position_emb_temporal");

@@ -20,6 +20,16 @@ public final class StackFrames {
 
     /** One image as a frame; {@code min}/{@code max} map 16- and 32-bit values (ignored for 8-bit and RGB). */
     public static Tensor toFrame(ImageProcessor ip, double min, double max) {
+        try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.NO_GRAD.enter()) {
+            return scope.keep(toUnit(ip, min, max).mul(2).sub(1));
+        }
+    }
+
+    /**
+     * One image as RGB [3, H, W] in [0, 1] (8-bit values / 255), the range the training degradations work in;
+     * {@link #toFrame} is this mapped to [-1, 1].
+     */
+    public static Tensor toUnit(ImageProcessor ip, double min, double max) {
         int w = ip.getWidth();
         int h = ip.getHeight();
         try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.NO_GRAD.enter()) {
@@ -35,8 +45,7 @@ public final class StackFrames {
                 }
                 default -> throw new IllegalArgumentException("unsupported bit depth " + ip.getBitDepth());
             };
-            Tensor rgb = unit.dim() == 2 ? unit.unsqueeze(0).expand(3, h, w).contiguous() : unit;
-            return scope.keep(rgb.mul(2).sub(1));
+            return scope.keep(unit.dim() == 2 ? unit.unsqueeze(0).expand(3, h, w).contiguous() : unit);
         }
     }
 

@@ -63,18 +63,31 @@ public final class StackSource implements FrameSource {
 
     @Override
     public Tensor frame(int index) {
+        return read(index, false);
+    }
+
+    /** Frame {@code index} in [0, 1] instead of [-1, 1] (see {@link StackFrames#toUnit}): training's range. */
+    public Tensor unitFrame(int index) {
+        return read(index, true);
+    }
+
+    private Tensor read(int index, boolean unit) {
         if (index < 0 || index >= frames) {
             throw new IndexOutOfBoundsException("frame " + index + " of " + frames);
         }
         if (!threeChannels) {
-            return StackFrames.toFrame(stack.getProcessor(stackIndex(1, index)), min, max);
+            return convert(stack.getProcessor(stackIndex(1, index)), unit);
         }
         try (org.dicface.torch.Scope scope = org.dicface.torch.Scope.open()) {
             java.util.List<Tensor> planes = new java.util.ArrayList<>();
             for (int ch = 1; ch <= 3; ch++) {
-                planes.add(StackFrames.toFrame(stack.getProcessor(stackIndex(ch, index)), min, max).narrow(0, 0, 1));
+                planes.add(convert(stack.getProcessor(stackIndex(ch, index)), unit).narrow(0, 0, 1));
             }
             return scope.keep(Tensor.cat(planes, 0));
         }
+    }
+
+    private Tensor convert(ij.process.ImageProcessor ip, boolean unit) {
+        return unit ? StackFrames.toUnit(ip, min, max) : StackFrames.toFrame(ip, min, max);
     }
 }

@@ -1,5 +1,6 @@
 package org.dicface.bench;
 
+import org.dicface.io.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class TrainBenchmark {
         ClipData data = new ClipData(List.of(new ImagePlus("clip", stack)), size, config.frameLength());
         try (DicFace model = ModelLoader.place(new DicFace(config), device, Precision.FP32);
                 DicFace ema = ModelLoader.place(new DicFace(config), device, Precision.FP32);
-                Trainer trainer = new Trainer(model, ema, data, Degradation.Task.RESTORE, CosineSchedule.official(100_000), clips, 1.0, 0)) {
+                Trainer trainer = new Trainer(model, ema, data, Task.RESTORE, CosineSchedule.official(100_000), clips, 1.0, 0)) {
             trainer.step(1);  // warm-up
             long t0 = System.nanoTime();
             Trainer.StepResult r = trainer.step(steps);

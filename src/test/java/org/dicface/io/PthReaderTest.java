@@ -136,8 +136,7 @@ class PthReaderTest {
 
     @Test
     void readsTheOfficialLayoutOfTheFixture() throws IOException {
-        Path pth = Path.of("../shared/fixtures/dicface-tiny/checkpoint.pth");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(pth));
+        Path pth = org.dicface.model.Fixture.file("checkpoint.pth");
         long live = org.dicface.torch.Torch.liveTensors();
         try (Checkpoints.Weights w = Checkpoints.load(pth)) {
             assertEquals("params_ema", w.section());
@@ -150,9 +149,8 @@ class PthReaderTest {
     /** Filling a model reads one tensor at a time: never a second full copy of the weights in memory. */
     @Test
     void aModelIsFilledOneTensorAtATime() throws IOException {
-        Path pth = Path.of("../shared/fixtures/dicface-tiny/checkpoint.pth");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(pth));
-        var config = org.dicface.model.DicFaceConfig.read(Path.of("../shared/fixtures/dicface-tiny/config.json"));
+        Path pth = org.dicface.model.Fixture.file("checkpoint.pth");
+        var config = org.dicface.model.DicFaceConfig.read(org.dicface.model.Fixture.file("config.json"));
         try (WeightsSource source = Checkpoints.open(pth); var model = new org.dicface.model.DicFace(config)) {
             assertEquals("params_ema", source.section());
             long base = org.dicface.torch.Torch.liveTensors();

@@ -60,8 +60,7 @@ class SafeTensorsTest extends ScopedTest {
 
     @Test
     void readsTheFixture() throws IOException {
-        Path io = Path.of("../shared/fixtures/dicface-tiny/io.safetensors");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(io));
+        Path io = org.dicface.model.Fixture.file("io.safetensors");
         try (SafeTensors st = SafeTensors.open(io)) {
             assertArrayEquals(new long[] {5, 3, 128, 128}, st.entries().get("input").shape());
             assertEquals(-54.4833, st.load("kl_official").item(), 1e-3);

@@ -17,13 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /** The official configuration builds exactly the official state dict; other configurations follow from their sizes. */
 class DicFaceConfigTest {
-    private static final Path STATE_DICT_TSV = Path.of("../shared/reference/dicface-state-dict.tsv");
-
     @Test
     void officialModelHasTheOfficial632NamesShapesAndParameterCount() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(STATE_DICT_TSV), "reference state dict listing");
         List<String> expected = new ArrayList<>();
-        for (String line : Files.readAllLines(STATE_DICT_TSV)) {
+        for (String line : Files.readAllLines(Fixture.stateDictListing())) {
             if (!line.startsWith("#") && !line.startsWith("key\t") && !line.isBlank()) {
                 String[] f = line.split("\t");
                 expected.add(f[0] + " " + f[1]);

@@ -1,21 +1,32 @@
 package org.dicface.model;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The golden tensors of the official implementation, in the team's shared folder beside the project. */
+/**
+ * The golden tensors of the official implementation (testdata/dicface-tiny, with a README on how they were
+ * made) and the official state-dict listing. They are part of the repository: a missing file fails the test.
+ */
 public final class Fixture {
-    public static final Path DIR = Path.of(System.getProperty("dicface.fixtures", "../shared/fixtures/dicface-tiny"));
+    public static final Path DIR = Path.of(System.getProperty("dicface.fixtures", "testdata/dicface-tiny"));
+    /** Key, shape and size of every tensor of the official 512 model's state dict, in its order. */
+    public static final Path STATE_DICT_TSV = Path.of("testdata/dicface-state-dict.tsv");
 
     private Fixture() {
     }
 
     public static Path file(String name) {
         Path p = DIR.resolve(name);
-        assumeTrue(Files.exists(p), "fixture " + p + " is not available");
+        assertTrue(Files.isRegularFile(p), "fixture " + p.toAbsolutePath() + " is missing (it belongs to the repository)");
         return p;
+    }
+
+    /** The official state-dict listing; fails when it is missing. */
+    public static Path stateDictListing() {
+        assertTrue(Files.isRegularFile(STATE_DICT_TSV), "reference listing " + STATE_DICT_TSV.toAbsolutePath() + " is missing");
+        return STATE_DICT_TSV;
     }
 
     /** Relative error as the fixture README defines it: max |mine - ref| / max |ref|. */

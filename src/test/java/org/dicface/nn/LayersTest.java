@@ -55,7 +55,7 @@ class LayersTest {
 
     @Test
     void conv2dLayer() {
-        try (Conv2d conv = new Conv2d(3, 4, 3, 2, 1)) {
+        try (Conv2d conv = new Conv2d(3, 4, 3, Conv2d.Options.DEFAULT.stride(2).padding(1))) {
             randomise(conv, 1);
             float[] x = random(9, 2 * 3 * 8 * 7);
             float[] ref = conv2d(x, 2, 3, 8, 7, get(conv, "weight"), get(conv, "bias"), 4, 3, 2, 1);

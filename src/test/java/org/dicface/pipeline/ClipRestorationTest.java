@@ -87,7 +87,7 @@ public class ClipRestorationTest extends ScopedTest {
         assertEquals(0.5, r.output().getCalibration().pixelWidth);
         assertArrayEquals(before, pixels(input, 2), "the input is not modified");
         assertEquals(3, r.summary().frames());
-        ClipRestoration.Job modelSize = new ClipRestoration.Job(ClipRestoration.Task.RESTORE, null, null, false, false, 0);
+        ClipRestoration.Job modelSize = ClipRestoration.Job.restore().withKeepSize(false);
         assertEquals(128, ClipRestoration.run(model, Device.CPU, MEAN, input, modelSize, Progress.NONE).output().getWidth());
     }
 
@@ -121,8 +121,8 @@ public class ClipRestorationTest extends ScopedTest {
     @Test
     void theColorFixRunsInRestorationOnlyAndMovesTheMeansToTheInputs() {
         ImagePlus input = rgbClip(128, 128, 2);
-        ClipRestoration.Job plain = new ClipRestoration.Job(ClipRestoration.Task.RESTORE, null, null, false, false, 0);
-        ClipRestoration.Job fixed = new ClipRestoration.Job(ClipRestoration.Task.RESTORE, null, null, false, false, 0, true);
+        ClipRestoration.Job plain = ClipRestoration.Job.restore().withKeepSize(false);
+        ClipRestoration.Job fixed = ClipRestoration.Job.restore().withKeepSize(false).withColorFix(true);
         ImagePlus a = ClipRestoration.run(model, Device.CPU, MEAN, input, plain, Progress.NONE).output();
         ImagePlus b = ClipRestoration.run(model, Device.CPU, MEAN, input, fixed, Progress.NONE).output();
         double before = 0;
@@ -138,8 +138,7 @@ public class ClipRestorationTest extends ScopedTest {
         }
         // the fixture's random weights clip many pixels at 0 or 255, so the 8-bit means come close, not equal
         assertTrue(after < before / 2, "channel-mean error " + before + " without the fix, " + after + " with it");
-        var e = assertThrows(IllegalArgumentException.class, () -> new ClipRestoration.Job(ClipRestoration.Task.COLORIZE, null, null,
-                true, false, 0, true));
+        var e = assertThrows(IllegalArgumentException.class, () -> ClipRestoration.Job.colorize().withColorFix(true));
         assertTrue(e.getMessage().contains("only restoration keeps"), e.getMessage());
     }
 
@@ -147,7 +146,7 @@ public class ClipRestorationTest extends ScopedTest {
     void aRegionIsRestoredAndPastedBackWithNothingOutsideChanged() {
         ImagePlus input = rgbClip(120, 90, 2);
         Rectangle face = new Rectangle(30, 10, 64, 64);
-        ClipRestoration.Job job = new ClipRestoration.Job(ClipRestoration.Task.RESTORE, face, null, true, false, 8);
+        ClipRestoration.Job job = ClipRestoration.Job.restore().withRegion(face).withFeather(8);
         ImagePlus out = ClipRestoration.run(model, Device.CPU, MEAN, input, job, Progress.NONE).output();
         int[] in = pixels(input, 1);
         int[] res = pixels(out, 1);
@@ -164,7 +163,7 @@ public class ClipRestorationTest extends ScopedTest {
         }
         assertTrue(changedInside > 1000, "the region was restored: " + changedInside);
         assertThrows(IllegalArgumentException.class, () -> ClipRestoration.run(model, Device.CPU, MEAN, input,
-                new ClipRestoration.Job(ClipRestoration.Task.RESTORE, new Rectangle(100, 0, 64, 64), null, true, false, 8), Progress.NONE));
+                ClipRestoration.Job.restore().withRegion(new Rectangle(100, 0, 64, 64)).withFeather(8), Progress.NONE));
     }
 
     @Test
@@ -173,7 +172,7 @@ public class ClipRestorationTest extends ScopedTest {
         OvalRoi hole = new OvalRoi(30, 30, 30, 20);
         Masks masks = Masks.of(hole, 96, 96);
         ImagePlus out = ClipRestoration.run(model, Device.CPU, MEAN, input,
-                new ClipRestoration.Job(ClipRestoration.Task.INPAINT, null, masks, true, false, 0), Progress.NONE).output();
+                ClipRestoration.Job.inpaint(masks), Progress.NONE).output();
         int[] in = pixels(input, 2);
         int[] res = pixels(out, 2);
         int changed = 0;
@@ -198,10 +197,10 @@ public class ClipRestorationTest extends ScopedTest {
         }
         ImagePlus maskStack = new ImagePlus("mask", ms);
         ImagePlus out2 = ClipRestoration.run(model, Device.CPU, MEAN, input,
-                new ClipRestoration.Job(ClipRestoration.Task.INPAINT, null, Masks.of(maskStack, 2, 96, 96), true, false, 0), Progress.NONE).output();
+                ClipRestoration.Job.inpaint(Masks.of(maskStack, 2, 96, 96)), Progress.NONE).output();
         assertArrayEquals(res, pixels(out2, 2));
         assertThrows(IllegalArgumentException.class, () -> Masks.of(new ImagePlus("m", new ByteProcessor(5, 5)), 2, 96, 96));
-        assertThrows(IllegalArgumentException.class, () -> new ClipRestoration.Job(ClipRestoration.Task.INPAINT, null, null, true, false, 0));
+        assertThrows(IllegalArgumentException.class, () -> ClipRestoration.Job.inpaint(null));
     }
 
     @Test
@@ -216,7 +215,7 @@ public class ClipRestorationTest extends ScopedTest {
         }
         ImagePlus gray = new ImagePlus("gray", stack);
         ImagePlus out = ClipRestoration.run(model, Device.CPU, MEAN, gray,
-                new ClipRestoration.Job(ClipRestoration.Task.COLORIZE, null, null, true, true, 0), Progress.NONE).output();
+                ClipRestoration.Job.colorize().withKeepLuminance(true), Progress.NONE).output();
         assertEquals(24, out.getBitDepth());
         int[] res = pixels(out, 1);
         byte[] in = (byte[]) gray.getStack().getProcessor(1).getPixels();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -32,9 +31,8 @@ class NativeLibraryTest {
     }
 
     @Test
-    void aMissingLibtorchIsExplainedWithTheFix() {
-        Path broken = BUILD.resolve(System.mapLibraryName("dft_missing_dependency"));
-        assumeTrue(Files.exists(broken), "built by native/CMakeLists.txt");
+    void aMissingLibtorchIsExplainedWithTheFix(@TempDir Path dir) throws Exception {
+        Path broken = libraryWithAMissingDependency(dir);
         NativeLibraryException e = assertThrows(NativeLibraryException.class, () -> NativeLibrary.load(broken));
         assertTrue(e.getMessage().startsWith("libtorch is missing or has the wrong version"), e.getMessage());
         assertTrue(e.getMessage().contains("libtorch_cpu_standin.so"), e.getMessage());
@@ -80,6 +78,33 @@ class NativeLibraryTest {
         assertEquals(List.of(BUILD.resolve(NativeLibrary.FILE_NAME).toAbsolutePath().normalize()), NativeLibrary.candidates());
     }
 
+    /**
+     * A library whose dependency is missing at run time, the way a missing libtorch is: native/tests/standin_user.c
+     * linked against a stand-in libtorch_cpu_standin.so that is deleted right after, built with the C compiler
+     * scripts/setup installs.
+     */
+    private static Path libraryWithAMissingDependency(Path dir) throws Exception {
+        Path standin = dir.resolve("libtorch_cpu_standin.so");
+        Path user = dir.resolve(System.mapLibraryName("dft_missing_dependency"));
+        cc("-shared", "-fPIC", "-o", standin.toString(), "native/tests/standin.c");
+        cc("-shared", "-fPIC", "-o", user.toString(), "native/tests/standin_user.c", "-L" + dir, "-ltorch_cpu_standin");
+        Files.delete(standin);
+        return user;
+    }
+
+    private static void cc(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("cc"));
+        cmd.addAll(List.of(args));
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("no C compiler (cc) on the PATH: run scripts/setup (it installs g++)", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + "\n" + out);
+    }
+
     private static ProcessResult java(String javaExe, String mainClass, String... properties) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(javaExe, "--enable-native-access=ALL-UNNAMED"));
         for (String p : properties) {
@@ -108,9 +133,8 @@ class NativeLibraryTest {
     }
 
     @Test
-    void aWrongLibtorchGivesOneMessageNotAStackTrace() throws Exception {
-        Path broken = BUILD.resolve(System.mapLibraryName("dft_missing_dependency"));
-        assumeTrue(Files.exists(broken));
+    void aWrongLibtorchGivesOneMessageNotAStackTrace(@TempDir Path dir) throws Exception {
+        Path broken = libraryWithAMissingDependency(dir);
         ProcessResult r = java(thisJava(), Diagnose.class.getName(), NativeLibrary.PATH_PROPERTY + "=" + broken);
         assertEquals(1, r.exit(), r.output());
         assertTrue(r.output().startsWith("libtorch is missing or has the wrong version"), r.output());
@@ -134,9 +158,7 @@ class NativeLibraryTest {
     /** Runs the check on a real old Java when the machine has one (the default java here is 17). */
     @Test
     void anOldJavaIsToldWhatToDo() throws Exception {
-        Optional<Path> oldJava = oldJava();
-        assumeTrue(oldJava.isPresent(), "no Java older than 22 under /usr/lib/jvm");
-        Process p = new ProcessBuilder(oldJava.get().toString(), "-cp", "target/classes", JavaVersionCheck.class.getName())
+        Process p = new ProcessBuilder(oldJava().toString(), "-cp", "target/classes", JavaVersionCheck.class.getName())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(1, p.waitFor(), out);
@@ -147,12 +169,10 @@ class NativeLibraryTest {
     /** The ImageJ menu entry says the same on an old Java, through ImageJ's own log, instead of a stack trace. */
     @Test
     void theImageJEntryTellsAnOldJavaWhatToDo(@TempDir Path dir) throws Exception {
-        Optional<Path> oldJava = oldJava();
-        assumeTrue(oldJava.isPresent(), "no Java older than 22 under /usr/lib/jvm");
         String ijJar = java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> Path.of(e).getFileName().toString().startsWith("ij-")).findFirst().orElseThrow();
         Path macro = Files.writeString(dir.resolve("old.ijm"), "call(\"ij.IJ.runPlugIn\", \"org.dicface.boot.DicFacePlugin\", \"restore\");");
-        Process p = new ProcessBuilder(oldJava.get().toString(), "-Djava.awt.headless=true", "-cp", ijJar + File.pathSeparator
+        Process p = new ProcessBuilder(oldJava().toString(), "-Djava.awt.headless=true", "-cp", ijJar + File.pathSeparator
                 + "target/classes", "ij.ImageJ", "-batch", macro.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
@@ -160,14 +180,17 @@ class NativeLibraryTest {
         assertTrue(!out.contains("UnsupportedClassVersionError"), out);
     }
 
-    private static Optional<Path> oldJava() throws IOException {
+    /** A Java older than 22: Debian's default Java (17 or 21), which Maven brings along (scripts/setup installs Maven). */
+    private static Path oldJava() throws IOException {
         Path jvms = Path.of(File.separator, "usr", "lib", "jvm");
-        if (!Files.isDirectory(jvms)) {
-            return Optional.empty();
+        Optional<Path> found = Optional.empty();
+        if (Files.isDirectory(jvms)) {
+            try (Stream<Path> dirs = Files.list(jvms)) {
+                found = dirs.filter(d -> d.getFileName().toString().matches(".*(-|^)(8|11|17|21)(-|$).*"))
+                        .map(d -> d.resolve("bin").resolve("java")).filter(Files::isExecutable).findFirst();
+            }
         }
-        try (Stream<Path> dirs = Files.list(jvms)) {
-            return dirs.filter(d -> d.getFileName().toString().matches(".*(-|^)(8|11|17|21)(-|$).*"))
-                    .map(d -> d.resolve("bin").resolve("java")).filter(Files::isExecutable).findFirst();
-        }
+        return found.orElseThrow(() -> new AssertionError(
+                "no Java older than 22 under /usr/lib/jvm: run scripts/setup (Maven brings Debian's default Java)"));
     }
 }

@@ -1,5 +1,6 @@
 package org.dicface.train;
 
+import org.dicface.io.Task;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,14 +36,6 @@ class DegradationTest extends ScopedTest {
             }
         }
         return new double[] {sum, sxx, syy, sxy};
-    }
-
-    @Test
-    void tasksAreNamedInAnyCaseAndAWrongNameSaysTheChoices() {
-        assertEquals(Degradation.Task.RESTORE, Degradation.Task.parse(" Restore"));
-        assertEquals(Degradation.Task.COLORIZE, Degradation.Task.parse("colorize"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Degradation.Task.parse("denoise"));
-        assertEquals("unknown task 'denoise': use restore, inpaint or colorize", e.getMessage());
     }
 
     @Test
@@ -154,17 +147,17 @@ class DegradationTest extends ScopedTest {
     @Test
     void everyTaskDegradesReproducibly() throws Exception {
         Tensor clip = BlurKernel.apply(Tensor.uniform(0, 1, new Generator(9), 5, 3, 64, 64), BlurKernel.gaussian(2, 2, 0));
-        for (Degradation.Task task : Degradation.Task.values()) {
+        for (Task task : Task.values()) {
             Tensor a = Degradation.apply(task, clip, 11);
             Tensor b = Degradation.apply(task, clip, 11);
             assertArrayEquals(clip.shape(), a.shape(), task.name());
             assertArrayEquals(a.toFloatArray(), b.toFloatArray(), task + ": same seed, same input");
             assertTrue(a.min().item() >= 0 && a.max().item() <= 1, task.name());
         }
-        Tensor gray = Degradation.apply(Degradation.Task.COLORIZE, clip, 0);
+        Tensor gray = Degradation.apply(Task.COLORIZE, clip, 0);
         assertArrayEquals(gray.narrow(1, 0, 1).toFloatArray(), gray.narrow(1, 2, 1).toFloatArray(), "three equal channels");
         double restoredPsnr = ImageMetrics.psnr(clip.mul(255).reshape(15, 64, 64),
-                Degradation.apply(Degradation.Task.RESTORE, clip, 3).mul(255).reshape(15, 64, 64));
+                Degradation.apply(Task.RESTORE, clip, 3).mul(255).reshape(15, 64, 64));
         assertTrue(restoredPsnr < 40, "the restoration input is visibly degraded: " + restoredPsnr + " dB");
     }
 }

@@ -1,5 +1,6 @@
 package org.dicface.train;
 
+import org.dicface.io.Task;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,8 +35,8 @@ public class TrainerTest extends ScopedTest {
     }
 
     static Trainer trainer(DicFace m, DicFace ema, long steps) {
-        return new Trainer(m, ema, data(), Degradation.Task.RESTORE, new CosineSchedule(2e-3, 2e-4, steps), 1,
-                Trainer.officialKlWeight(Degradation.Task.RESTORE), 5);
+        return new Trainer(m, ema, data(), Task.RESTORE, new CosineSchedule(2e-3, 2e-4, steps), 1,
+                Trainer.officialKlWeight(Task.RESTORE), 5);
     }
 
     @Test
@@ -107,7 +108,7 @@ public class TrainerTest extends ScopedTest {
     @Test
     void theKlWeightScalesTheKlTerm() throws Exception {
         for (double weight : new double[] {0, 0.25}) {
-            try (DicFace m = model(6); DicFace ema = model(6); Trainer t = new Trainer(m, ema, data(), Degradation.Task.RESTORE,
+            try (DicFace m = model(6); DicFace ema = model(6); Trainer t = new Trainer(m, ema, data(), Task.RESTORE,
                     new CosineSchedule(1e-3, 1e-4, 4), 1, weight, 5)) {
                 Trainer.StepResult r = t.step(1);
                 assertEquals(r.l1() + weight * r.kl(), r.loss(), 1e-4 * Math.abs(r.kl()), "weight " + weight + ": " + r);
@@ -117,9 +118,9 @@ public class TrainerTest extends ScopedTest {
 
     @Test
     void officialKlWeights() {
-        assertEquals(1.0, Trainer.officialKlWeight(Degradation.Task.RESTORE));
-        assertEquals(0.0, Trainer.officialKlWeight(Degradation.Task.INPAINT));
-        assertEquals(0.0, Trainer.officialKlWeight(Degradation.Task.COLORIZE));
+        assertEquals(1.0, Trainer.officialKlWeight(Task.RESTORE));
+        assertEquals(0.0, Trainer.officialKlWeight(Task.INPAINT));
+        assertEquals(0.0, Trainer.officialKlWeight(Task.COLORIZE));
         assertTrue(Trainer.lpipsNote().contains("weight 0"));
         assertTrue(Tensor.class != null);
     }
