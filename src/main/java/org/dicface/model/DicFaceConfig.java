@@ -145,14 +145,27 @@ public record DicFaceConfig(int imgSize, int nf, List<Integer> chMult, int resBl
             p += blockParameters(b);
         }
         double e = dimEmbed;
-        p += (double) codebookSize * codebookDim + 2 * nLayers * (4 * e * e + 2 * e * dimMlp) + e * codebookSize
-                + (double) codebookDim * e;
-        double widest = 0;
-        for (int m : chMult) {
-            widest = Math.max(widest, (double) nf * m);
+        double d = codebookDim;
+        // transformer (spatial and temporal layers), feat_emb, Dirichlet head, codebook
+        p += 2.0 * nLayers * (4 * e * e + 2 * e * dimMlp) + d * e + e * codebookSize + (double) codebookSize * d;
+        // MultiScaleFuse: 1x1 convs of the pixel-unshuffled taps (latent x4, x2) and of z, 3x3 conv of the concat
+        int latent = imgSize >> (chMult.size() - 1);
+        p += 16 * channels(imgSize, nf, chMult, latent * 4) * d + 4 * channels(imgSize, nf, chMult, latent * 2) * d + 28 * d * d;
+        // a fusion block per connect_list resolution: a ResBlock(2c, c) and two 3x3 conv pairs
+        for (int r : connectList) {
+            double c = channels(imgSize, nf, chMult, r);
+            p += 65 * c * c;
         }
-        p += connectList.size() * 9 * 9 * widest * widest + 20.0 * codebookDim * codebookDim + 16 * widest * codebookDim;
         return p;
+    }
+
+    private static double channels(int imgSize, int nf, List<Integer> chMult, int resolution) {
+        for (int level = 0; level < chMult.size(); level++) {
+            if (imgSize >> level == resolution) {
+                return (double) nf * chMult.get(level);
+            }
+        }
+        return 0;
     }
 
     private static double blockParameters(BlockPlan.Block b) {
@@ -284,7 +297,7 @@ public record DicFaceConfig(int imgSize, int nf, List<Integer> chMult, int resBl
                     blockMap(o, "fuse_encoder_block", standard.fuseEncoderBlock),
                     blockMap(o, "fuse_generator_block", standard.fuseGeneratorBlock));
         } catch (StrictJson.JsonException e) {
-            throw new IllegalArgumentException("config " + e.getMessage(), e);
+            throw new IllegalArgumentException("config has a field of the wrong type: " + e.getMessage(), e);
         }
     }
 

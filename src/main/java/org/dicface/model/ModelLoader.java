@@ -103,14 +103,16 @@ public final class ModelLoader {
     /** As {@link #load(DicFaceConfig, Path, Device)}, with the weights converted to {@code precision}. */
     public static DicFace load(DicFaceConfig config, Path weights, Device device, Precision precision) throws IOException {
         checkPlacement(device, precision);  // before reading what may be a gigabyte of weights
-        DicFace model = Init.undrawn(() -> new DicFace(config));  // every parameter is loaded below: nothing to draw
-        try (WeightsSource source = Checkpoints.open(weights)) {
-            model.loadStateDict(source.shapes(), source::load);
-            model.eval();
-            return place(model, device, precision);
-        } catch (IOException | RuntimeException e) {
-            model.close();
-            throw e;
+        try (WeightsSource source = Checkpoints.open(weights)) {  // the file is checked before the model is built
+            DicFace model = Init.undrawn(() -> new DicFace(config));  // every parameter is loaded below: nothing to draw
+            try {
+                model.loadStateDict(source.shapes(), source::load);
+                model.eval();
+                return place(model, device, precision);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.dicface.pipeline;
 
+import org.dicface.video.FrameSink;
 import org.dicface.video.FrameSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,8 +72,13 @@ public final class StreamingRestorer {
                     if (uncertainty != null && settings.uncertainty() != Settings.Uncertainty.NONE) {
                         uncertainty.accept(i, uncertaintyMap(alpha, w, size).to(Device.CPU, DType.FLOAT32));
                     }
-                    Tensor frameUsage = w.sum(new long[] {0, 1}, false).to(Device.CPU, DType.FLOAT64);
-                    usage = usage == null ? Scope.unowned(frameUsage::copy) : replace(usage, frameUsage);
+                    // summed where w is (the GPU, say) and copied to the CPU once, at the end
+                    Tensor frameUsage = w.sum(new long[] {0, 1}, false).to(DType.FLOAT64);
+                    Tensor sum = usage;
+                    usage = Scope.unowned(() -> sum == null ? frameUsage.copy() : sum.add(frameUsage));
+                    if (sum != null) {
+                        sum.close();
+                    }
                 }
                 cache.dropBefore(i + 1 - half);
                 if (!progress.frameDone(i + 1, total)) {
@@ -86,12 +92,6 @@ public final class StreamingRestorer {
                 usage.close();
             }
         }
-    }
-
-    private static Tensor replace(Tensor sum, Tensor add) {
-        Tensor next = Scope.unowned(() -> sum.add(add));
-        sum.close();
-        return next;
     }
 
     /** Per-cell concentration or entropy, upsampled (nearest) to the frame: [1, size, size]. */

@@ -165,7 +165,7 @@ public final class FuzzReaders {
         return "DEAD exit " + code + (code > 128 ? " (signal " + (code - 128) + ")" : "") + (reports.isEmpty() ? "" : ", " + reports);
     }
 
-    private void startChild() throws IOException {
+    private void startChild() throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "--enable-native-access=ALL-UNNAMED", "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log")));
@@ -193,6 +193,15 @@ public final class FuzzReaders {
         }, "fuzz-child-reader");
         reader.setDaemon(true);
         reader.start();
+        // a child that cannot read a valid seed is broken (classpath, native library): stop, do not count crashes
+        toChild.write(work.resolve("seed-small.safetensors") + "\n");
+        toChild.flush();
+        String answer = answers.poll(TIMEOUT_S, TimeUnit.SECONDS);
+        if (answer == null || !answer.startsWith("ACCEPTED")) {
+            stopChild();
+            throw new IllegalStateException("the fuzz child JVM does not work (" + answer + "); see "
+                    + work.resolve("child-stderr.log"));
+        }
     }
 
     private void stopChild() throws InterruptedException {

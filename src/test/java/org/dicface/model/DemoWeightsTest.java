@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 import org.dicface.metrics.ImageMetrics;
 import org.dicface.pipeline.CapturingSink;
-import org.dicface.pipeline.FrameSink;
+import org.dicface.video.FrameSink;
 import org.dicface.pipeline.Frames;
 import org.dicface.torch.Device;
 import org.dicface.torch.Generator;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.dicface.torch.Tensor;
+import org.dicface.video.FrameSink;
 
 /**
  * A sink for tests that keeps what it receives as Java arrays: a frame is lent for the call only, and a copy
