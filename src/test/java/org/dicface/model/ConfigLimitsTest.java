@@ -13,7 +13,6 @@ import org.dicface.io.CheckpointException;
 import org.dicface.io.SafeTensors;
 import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
-import org.dicface.torch.Torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,15 +30,14 @@ class ConfigLimitsTest {
 
     @Test
     void fieldsBeyondTheirLimitsAreRefusedBeforeAnythingIsBuilt() {
-        Torch.init();
-        long live = Torch.liveTensors();
+        org.dicface.torch.LiveHandles.Check handles = org.dicface.torch.LiveHandles.check();
         for (String[] c : new String[][] {{"nf", "4096"}, {"nf", "0"}, {"img_size", "1048576"}, {"res_blocks", "1000"},
             {"codebook_size", "2147483647"}, {"n_layers", "100000"}, {"n_head", "-8"}, {"dim_mlp", "2000000000"},
             {"frame_length", "0"}, {"codebook_dim", "65536"}}) {
             var e = assertThrows(IllegalArgumentException.class, () -> DicFaceConfig.fromJson(official(c[0], c[1])), c[0]);
             assertTrue(e.getMessage().contains(c[0]) && e.getMessage().contains("range"), e.getMessage());
         }
-        assertEquals(live, Torch.liveTensors(), "nothing was allocated");
+        assertEquals(0, handles.added(), "nothing was allocated");
     }
 
     @Test
@@ -75,10 +73,9 @@ class ConfigLimitsTest {
         try (Scope scope = Scope.open()) {
             SafeTensors.write(f, Map.of("x", Tensor.zeros(1)), Map.of("config", official("nf", "4096")));
         }
-        Torch.init();
-        long live = Torch.liveTensors();
+        org.dicface.torch.LiveHandles.Check handles = org.dicface.torch.LiveHandles.check();
         var e = assertThrows(CheckpointException.class, () -> ModelLoader.storedConfig(f));
         assertTrue(e.getMessage().contains("nf is 4096") && e.getMessage().contains(f.toString()), e.getMessage());
-        assertEquals(live, Torch.liveTensors());
+        assertEquals(0, handles.added(), "nothing was allocated");
     }
 }
