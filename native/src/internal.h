@@ -89,6 +89,17 @@ inline at::IntArrayRef int_list(const int64_t* values, int32_t n, const char* na
   return at::IntArrayRef(values, static_cast<size_t>(n));
 }
 
+// The byte size of a contiguous tensor of this shape, refusing negative sizes and any overflow of
+// int64 (sizes come from files: they are hostile until checked).
+inline int64_t checked_nbytes(at::IntArrayRef shape, int64_t itemsize, const char* name) {
+  int64_t n = itemsize;
+  for (int64_t d : shape) {
+    if (d < 0) throw std::invalid_argument(std::string(name) + ": negative size");
+    if (__builtin_mul_overflow(n, d, &n)) throw std::invalid_argument(std::string(name) + ": the byte size overflows int64");
+  }
+  return n;
+}
+
 at::ScalarType scalar_type(int32_t dtype);
 at::Device device(int32_t device_type, int32_t device_index);
 

@@ -252,15 +252,23 @@ dft_error* dft_as_strided(int32_t mode, dft_tensor** out, const dft_tensor* x, c
     const at::Tensor& t = need(x, "x");
     at::IntArrayRef size = int_list(shape, ndim, "shape");
     at::IntArrayRef stride = int_list(strides, ndim, "strides");
-    // as_strided trusts its arguments; check that every element lies inside the storage
+    // as_strided trusts its arguments (they come from files): check, with overflow-safe arithmetic, that
+    // every element lies inside the storage. An empty view may sit anywhere up to the storage's end.
+    int64_t storage_numel = static_cast<int64_t>(t.storage().nbytes() / t.element_size());
+    TORCH_CHECK(offset >= 0 && offset <= storage_numel, "as_strided: offset ", offset,
+                " lies outside the storage of ", storage_numel, " elements");
+    bool empty = false;
     int64_t last = offset;
     for (int32_t i = 0; i < ndim; i++) {
       TORCH_CHECK(size[i] >= 0 && stride[i] >= 0, "as_strided: negative size or stride");
-      if (size[i] == 0) last = -1;
-      if (last >= 0) last += (size[i] - 1) * stride[i];
+      if (size[i] == 0) empty = true;
     }
-    int64_t storage_numel = static_cast<int64_t>(t.storage().nbytes() / t.element_size());
-    TORCH_CHECK(offset >= 0 && last < storage_numel, "as_strided: view [offset ", offset, ", last element ", last,
+    for (int32_t i = 0; i < ndim && !empty; i++) {
+      int64_t step = 0;
+      TORCH_CHECK(!__builtin_mul_overflow(size[i] - 1, stride[i], &step) && !__builtin_add_overflow(last, step, &last),
+                  "as_strided: the view's extent overflows int64");
+    }
+    TORCH_CHECK(empty || last < storage_numel, "as_strided: view [offset ", offset, ", last element ", last,
                 "] lies outside the storage of ", storage_numel, " elements");
     return t.as_strided(size, stride, offset);
   });

@@ -65,26 +65,31 @@ void dft_tensor_free(dft_tensor* tensor) {
 dft_error* dft_empty(dft_tensor** out, const int64_t* shape, int32_t ndim, int32_t dtype, int32_t device_type,
                      int32_t device_index) {
   return op(DFT_MODE_NO_GRAD, out, [&] {
-    return at::empty(int_list(shape, ndim, "shape"),
-                     at::TensorOptions().dtype(scalar_type(dtype)).device(device(device_type, device_index)));
+    at::IntArrayRef size = int_list(shape, ndim, "shape");
+    checked_nbytes(size, at::elementSize(scalar_type(dtype)), "shape");
+    return at::empty(size, at::TensorOptions().dtype(scalar_type(dtype)).device(device(device_type, device_index)));
   });
 }
 
 dft_error* dft_full(dft_tensor** out, const int64_t* shape, int32_t ndim, double value, int32_t dtype,
                     int32_t device_type, int32_t device_index) {
   return op(DFT_MODE_NO_GRAD, out, [&] {
-    return at::full(int_list(shape, ndim, "shape"), value,
-                    at::TensorOptions().dtype(scalar_type(dtype)).device(device(device_type, device_index)));
+    at::IntArrayRef size = int_list(shape, ndim, "shape");
+    checked_nbytes(size, at::elementSize(scalar_type(dtype)), "shape");
+    return at::full(size, value, at::TensorOptions().dtype(scalar_type(dtype)).device(device(device_type, device_index)));
   });
 }
 
 dft_error* dft_from_host(dft_tensor** out, const void* data, int64_t nbytes, const int64_t* shape, int32_t ndim,
                          int32_t dtype) {
   return op(DFT_MODE_NO_GRAD, out, [&] {
-    at::Tensor t = at::empty(int_list(shape, ndim, "shape"), at::TensorOptions().dtype(scalar_type(dtype)));
-    int64_t expected = static_cast<int64_t>(t.nbytes());
-    TORCH_CHECK(nbytes == expected, "host buffer holds ", nbytes, " bytes but shape ", t.sizes(), " of ",
-                t.scalar_type(), " needs ", expected);
+    at::IntArrayRef size = int_list(shape, ndim, "shape");
+    at::ScalarType type = scalar_type(dtype);
+    // checked before allocating: a shape read from a file must not make libtorch allocate what is not there
+    int64_t expected = checked_nbytes(size, at::elementSize(type), "shape");
+    TORCH_CHECK(nbytes == expected, "host buffer holds ", nbytes, " bytes but shape ", size, " of ", type, " needs ",
+                expected);
+    at::Tensor t = at::empty(size, at::TensorOptions().dtype(type));
     TORCH_CHECK(expected == 0 || data != nullptr, "host buffer is NULL");
     if (expected > 0) std::memcpy(t.data_ptr(), data, static_cast<size_t>(expected));
     return t;

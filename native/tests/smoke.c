@@ -1,5 +1,6 @@
 /* Smoke test of the C API from plain C: values, an error path, autograd, ownership. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,6 +61,28 @@ int main(void) {
     CHECK(strstr(dft_error_message(e), "3D") != NULL || strlen(dft_error_message(e)) > 0, "message");
     printf("expected error: %s\n", dft_error_message(e));
     dft_error_free(e);
+  }
+
+  /* as_strided refuses views outside the storage, also where offset + extent overflows int64 */
+  {
+    int64_t one[1] = {1}, two[1] = {2}, big_stride[1] = {INT64_MAX / 2 + 1};
+    int64_t offsets[] = {INT64_MAX, INT64_MAX - 1, 9, -1};
+    for (size_t i = 0; i < sizeof offsets / sizeof offsets[0]; i++) {
+      dft_tensor* v = NULL;
+      dft_error* err = dft_as_strided(DFT_MODE_NO_GRAD, &v, x, one, one, 1, offsets[i]);
+      CHECK(err != NULL && v == NULL, "as_strided offset %lld must fail", (long long)offsets[i]);
+      dft_error_free(err);
+    }
+    dft_tensor* v = NULL;
+    dft_error* err = dft_as_strided(DFT_MODE_NO_GRAD, &v, x, two, big_stride, 1, 8);
+    CHECK(err != NULL && v == NULL, "as_strided with an overflowing extent must fail");
+    dft_error_free(err);
+    int64_t huge[2] = {INT64_MAX / 2, 4};
+    err = dft_empty(&v, huge, 2, DFT_FLOAT32, DFT_CPU, 0);
+    CHECK(err != NULL && v == NULL, "empty with an overflowing byte size must fail");
+    dft_error_free(err);
+    ok(dft_as_strided(DFT_MODE_NO_GRAD, &v, x, one, one, 1, 8));
+    dft_tensor_free(v);
   }
 
   dft_tensor* all[] = {x, w, conv, sq, sum, y, gx};

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.dicface.io.Checkpoints;
+import org.dicface.io.SafeTensors;
+import org.dicface.io.StrictJson;
 import org.dicface.io.WeightsSource;
 import org.dicface.model.DicFace;
 import org.dicface.model.DicFaceConfig;
@@ -37,6 +39,14 @@ final class InfoCommand implements Callable<Integer> {
             var stored = ModelLoader.storedConfig(checkpoint);
             if (stored.isPresent()) {
                 report(out, "the configuration stored in the file (image size " + stored.get().imgSize() + ")", stored.get(), w.shapes());
+            } else if (w.format() == Checkpoints.Format.SAFETENSORS) {
+                try (SafeTensors st = SafeTensors.open(checkpoint)) {
+                    String named = st.metadata().get("config");
+                    if (named != null) {
+                        out.println("config:     the metadata names \"" + StrictJson.shorten(named) + "\", not a configuration;"
+                                + " check against its config.json with --config");
+                    }
+                }
             }
             if (config != null) {
                 report(out, config.toString(), DicFaceConfig.read(config), w.shapes());

@@ -31,6 +31,12 @@ public final class Checkpoints {
         }
     }
 
+    /** Re-saving with a current PyTorch is the fix for every legacy torch.save file. */
+    static final String LEGACY = "it was saved in PyTorch's legacy format (before PyTorch 1.6, or with "
+            + "_use_new_zipfile_serialization=False). Load it in Python and re-save it with torch.save(obj, path) from "
+            + "PyTorch 1.6 or later (the zip format), or convert it to safetensors there";
+
+    /** The format by the file's first bytes: "PK" is a zip (torch.save), a pickle opcode a legacy torch.save. */
     public static Format format(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new CheckpointException(file + " does not exist or is not a file");
@@ -41,7 +47,13 @@ public final class Checkpoints {
                 throw new CheckpointException(file + " is too short to be a checkpoint");
             }
         }
-        return magic[0] == 'P' && magic[1] == 'K' ? Format.PYTORCH : Format.SAFETENSORS;
+        if (magic[0] == 'P' && magic[1] == 'K') {
+            return Format.PYTORCH;
+        }
+        if ((magic[0] & 0xff) == 0x80 && magic[1] >= 2 && magic[1] <= 5) {   // pickle PROTO 2..5
+            throw new CheckpointException(file + " cannot be read: " + LEGACY + ".");
+        }
+        return Format.SAFETENSORS;
     }
 
     private static final ThreadLocal<long[]> OPENED = ThreadLocal.withInitial(() -> new long[1]);
@@ -113,7 +125,7 @@ public final class Checkpoints {
         try {
             Path file = archive.file();
             if (!(archive.root() instanceof Map<?, ?> root)) {
-                throw new CheckpointException(file + " holds a " + archive.root().getClass().getSimpleName() + ", not a state dict");
+                throw new CheckpointException(file + " holds " + Unpickler.describe(archive.root()) + ", not a state dict");
             }
             String section = "";
             Map<?, ?> dict = root;
@@ -130,7 +142,7 @@ public final class Checkpoints {
             return new Source(shapes, name -> {
                 Unpickler.TensorRef ref = refs.get(name);
                 if (ref == null) {
-                    throw new CheckpointException(file + " holds no tensor '" + name + "'");
+                    throw new CheckpointException(file + " holds no tensor '" + StrictJson.shorten(name) + "'");
                 }
                 return archive.tensor(ref);
             }, Format.PYTORCH, section, archive::close);
@@ -145,7 +157,7 @@ public final class Checkpoints {
         boolean allPrefixed = !dict.isEmpty() && dict.keySet().stream().allMatch(k -> String.valueOf(k).startsWith("module."));
         for (var e : dict.entrySet()) {
             if (!(e.getValue() instanceof Unpickler.TensorRef ref)) {
-                throw new CheckpointException(file + ": entry '" + e.getKey() + "' is not a tensor; expected a state dict "
+                throw new CheckpointException(file + ": entry " + Unpickler.describe(e.getKey()) + " is not a tensor; expected a state dict "
                         + "(a mapping of parameter names to tensors), optionally under 'params_ema'");
             }
             String key = String.valueOf(e.getKey());

@@ -3,16 +3,21 @@ package org.dicface.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
+import org.dicface.torch.TorchException;
 
 /**
  * Reads PyTorch {@code torch.save} files (the zip format of PyTorch 1.6 and later): {@code <archive>/data.pkl}
@@ -21,7 +26,11 @@ import org.dicface.torch.Tensor;
  * twice in memory.
  */
 public final class PthReader {
-    private static final long MAX_PICKLE = 256L << 20;
+    private static final long MAX_PICKLE = 64L << 20;
+    /** Deflate's largest possible expansion is 1032:1. */
+    private static final long MAX_DEFLATE_RATIO = 1040;
+    /** Containers nest a few levels in a checkpoint; deeper is refused before it can exhaust the stack. */
+    private static final int MAX_DEPTH = 100;
 
     private PthReader() {
     }
@@ -54,23 +63,40 @@ public final class PthReader {
             try (Tensor storage = storage(ref.storage())) {
                 return Scope.unowned(() -> storage.asStrided(ref.shape(), ref.stride(), ref.offset()));
             } catch (IOException e) {
-                throw new CheckpointException(file + ": cannot read storage data/" + ref.storage().key() + ": " + e.getMessage(), e);
+                throw new CheckpointException(file + ": cannot read storage data/" + StrictJson.shorten(ref.storage().key()) + ": "
+                        + e.getMessage(), e);
+            } catch (TorchException e) {   // the record was checked; this is the native check agreeing
+                throw new CheckpointException(file + ": a tensor view does not fit its storage (" + e.getMessage() + ")", e);
             }
         }
 
+        /**
+         * A storage entry read straight into a new tensor. Its declared size must be exactly what the pickle
+         * says and plausible for its compressed size (so a tiny file cannot make us allocate gigabytes), it may
+         * not inflate beyond that size, and its CRC-32 must match (a flipped bit never loads as a weight).
+         */
         private Tensor storage(Unpickler.StorageRef ref) throws IOException {
             ZipEntry entry = zip.getEntry(prefix + "data/" + ref.key());
+            String name = "storage data/" + StrictJson.shorten(ref.key());
             if (entry == null) {
-                throw new CheckpointException(file + ": storage data/" + ref.key() + " is missing from the archive");
+                throw new CheckpointException(file + ": " + name + " is missing from the archive");
             }
-            long numel = entry.getSize() / ref.dtype().byteSize();
-            if (entry.getSize() < 0 || entry.getSize() % ref.dtype().byteSize() != 0 || numel < ref.numel()) {
-                throw new CheckpointException(file + ": storage data/" + ref.key() + " holds " + entry.getSize()
-                        + " bytes, not " + ref.numel() + " elements of " + ref.dtype());
+            long expected;
+            try {
+                expected = Math.multiplyExact(ref.numel(), (long) ref.dtype().byteSize());
+            } catch (ArithmeticException e) {
+                throw new CheckpointException(file + ": " + name + " claims " + ref.numel() + " elements, which overflows 64 bits");
             }
-            Tensor t = Scope.unowned(() -> Tensor.empty(ref.dtype(), org.dicface.torch.Device.CPU, numel));
-            try (InputStream in = zip.getInputStream(entry)) {
-                return t.readFrom(in);
+            checkDeclaredSize(file, entry, name);
+            if (entry.getSize() != expected) {
+                throw new CheckpointException(file + ": " + name + " holds " + entry.getSize() + " bytes, not "
+                        + ref.numel() + " elements of " + ref.dtype());
+            }
+            Tensor t = Scope.unowned(() -> Tensor.empty(ref.dtype(), org.dicface.torch.Device.CPU, ref.numel()));
+            try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(entry), new CRC32())) {
+                t.readFrom(in);
+                checkEnd(file, in, entry, name);
+                return t;
             } catch (IOException | RuntimeException e) {
                 t.close();
                 throw e;
@@ -89,28 +115,66 @@ public final class PthReader {
 
     /** Opens a checkpoint and interprets its pickle; no tensor data is read yet. */
     public static Archive open(Path file) throws IOException {
+        Checkpoints.format(file);  // refuses missing, empty and legacy (pre-zip) files with the fix
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
-            throw new CheckpointException(file + " is not a PyTorch zip checkpoint (" + e.getMessage() + "). Files "
-                    + "saved by PyTorch before 1.6 use a legacy format: load and re-save them with a current PyTorch, "
-                    + "or convert them to safetensors there.");
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(file + " is not a readable PyTorch zip checkpoint (" + e.getMessage() + ")", e);
         }
         try {
             String prefix = archivePrefix(zip, file);
             ZipEntry pkl = zip.getEntry(prefix + "data.pkl");
+            if (pkl == null) {
+                throw new CheckpointException(file + " is a zip file but not a PyTorch checkpoint: it has no <archive>/data.pkl");
+            }
+            checkDeclaredSize(file, pkl, "data.pkl");
             if (pkl.getSize() > MAX_PICKLE) {
                 throw new CheckpointException(file + ": data.pkl of " + pkl.getSize() + " bytes is implausibly large");
             }
             byte[] pickle;
-            try (InputStream in = zip.getInputStream(pkl)) {
-                pickle = in.readAllBytes();
+            try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(pkl), new CRC32())) {
+                pickle = in.readNBytes((int) pkl.getSize());
+                if (pickle.length != pkl.getSize()) {
+                    throw new CheckpointException(file + ": data.pkl ends after " + pickle.length + " of its "
+                            + pkl.getSize() + " bytes");
+                }
+                checkEnd(file, in, pkl, "data.pkl");
             }
             return new Archive(zip, prefix, file, Unpickler.load(pickle, file.toString()));
+        } catch (ZipException e) {
+            zip.close();
+            throw new CheckpointException(file + ": the zip archive is damaged (" + e.getMessage() + ")", e);
         } catch (IOException | RuntimeException e) {
             zip.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses an entry whose declared size cannot be true: a stored entry is its compressed bytes, a deflated one
+     * inflates at most about 1032-fold, and neither can be larger than the file holds.
+     */
+    private static void checkDeclaredSize(Path file, ZipEntry entry, String name) {
+        long size = entry.getSize();
+        long compressed = entry.getCompressedSize();
+        long fileSize = file.toFile().length();
+        boolean plausible = size >= 0 && compressed >= 0 && compressed <= fileSize
+                && (entry.getMethod() == ZipEntry.STORED ? size == compressed
+                        : size / MAX_DEFLATE_RATIO <= compressed);
+        if (!plausible) {
+            throw new CheckpointException(file + ": " + name + " declares " + size + " bytes from " + compressed
+                    + " stored bytes, which a zip archive of " + fileSize + " bytes cannot hold");
+        }
+    }
+
+    /** After an entry's declared bytes: nothing more may come, and the CRC-32 must match. */
+    private static void checkEnd(Path file, CheckedInputStream in, ZipEntry entry, String name) throws IOException {
+        if (in.read() >= 0) {
+            throw new CheckpointException(file + ": " + name + " holds more than its declared " + entry.getSize() + " bytes");
+        }
+        if (entry.getCrc() >= 0 && in.getChecksum().getValue() != entry.getCrc()) {
+            throw new CheckpointException(file + ": " + name + " is damaged (its CRC-32 does not match)");
         }
     }
 
@@ -119,6 +183,14 @@ public final class PthReader {
         try (Archive archive = open(file)) {
             return convert(archive.root(), archive);
         }
+    }
+
+    private static void closeTensors(Map<Object, Object> converted) {
+        converted.values().forEach(v -> {
+            if (v instanceof Tensor t) {
+                t.close();
+            }
+        });
     }
 
     private static String archivePrefix(ZipFile zip, Path file) {
@@ -132,24 +204,55 @@ public final class PthReader {
         throw new CheckpointException(file + " is a zip file but not a PyTorch checkpoint: it has no <archive>/data.pkl");
     }
 
+    /**
+     * The unpickled object with its tensors read. Each container is converted once (a shared one stays shared,
+     * so a graph of shared lists costs its size, not the number of its paths); cycles and nesting deeper than
+     * MAX_DEPTH are refused.
+     */
     private static Object convert(Object o, Archive archive) {
+        Map<Object, Object> done = new IdentityHashMap<>();
+        try {
+            return convert(o, archive, done, 0);
+        } catch (RuntimeException e) {
+            closeTensors(done);  // the tensors read before the failure
+            throw e;
+        }
+    }
+
+    private static Object convert(Object o, Archive archive, Map<Object, Object> done, int depth) {
+        if (!(o instanceof Unpickler.TensorRef || o instanceof Map || o instanceof List)) {
+            return o;
+        }
+        if (done.containsKey(o)) {
+            Object result = done.get(o);
+            if (result == null) {
+                throw new CheckpointException(archive.file() + ": the pickle holds a container that contains itself; "
+                        + "a checkpoint never does");
+            }
+            return result;
+        }
+        if (depth > MAX_DEPTH) {
+            throw new CheckpointException(archive.file() + ": the pickle nests containers more than " + MAX_DEPTH
+                    + " levels deep; a checkpoint never does");
+        }
+        done.put(o, null);  // in progress
+        Object result;
         if (o instanceof Unpickler.TensorRef ref) {
-            return archive.tensor(ref);
-        }
-        if (o instanceof Map<?, ?> map) {
-            Map<String, Object> result = new LinkedHashMap<>();
+            result = archive.tensor(ref);
+        } else if (o instanceof Map<?, ?> map) {
+            Map<String, Object> converted = new LinkedHashMap<>();
             for (var e : map.entrySet()) {
-                result.put(String.valueOf(e.getKey()), convert(e.getValue(), archive));
+                converted.put(String.valueOf(e.getKey()), convert(e.getValue(), archive, done, depth + 1));
             }
-            return result;
-        }
-        if (o instanceof List<?> list) {
-            List<Object> result = new java.util.ArrayList<>();
-            for (Object x : list) {
-                result.add(convert(x, archive));
+            result = converted;
+        } else {
+            List<Object> converted = new ArrayList<>();
+            for (Object x : (List<?>) o) {
+                converted.add(convert(x, archive, done, depth + 1));
             }
-            return result;
+            result = converted;
         }
-        return o;
+        done.put(o, result);
+        return result;
     }
 }

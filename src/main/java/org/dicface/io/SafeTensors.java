@@ -6,6 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -17,7 +19,6 @@ import java.util.Map;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import org.dicface.torch.DType;
 import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
@@ -26,13 +27,16 @@ import org.dicface.torch.Tensor;
  * The safetensors format (our own checkpoint format): an 8-byte little-endian header length, a JSON header
  * naming each tensor's dtype, shape and byte range, then the raw little-endian data.
  *
- * <p>Reading validates everything before any byte is used: header length within the file (and at most
- * 100 MB), known dtypes, shapes of non-negative sizes, byte ranges inside the data and not overlapping, and
- * shape x dtype size equal to the range. A malformed file gives a {@link CheckpointException}, never a
+ * <p>Reading follows the format as strictly as its reference implementation and validates everything before
+ * any byte is used: header length within the file (and at most 100 MB), a strict JSON header (valid UTF-8, no
+ * duplicate keys), known dtypes, exact non-negative integer shapes and offsets, shape x dtype size equal to
+ * the range, and ranges contiguous from 0 that cover the data exactly. A malformed file gives a {@link CheckpointException}, never a
  * crash or an out-of-memory. The file is memory-mapped, so only the tensors asked for are read.
  */
 public final class SafeTensors implements AutoCloseable {
-    private static final long MAX_HEADER = 100L << 20;
+    /** The reference implementation's limit on the header. */
+    private static final long MAX_HEADER = 100_000_000L;
+    private static final int MAX_DIMS = 64;
 
     /** One tensor's entry in the header. */
     public record Entry(String name, DType dtype, long[] shape, long begin, long end) {
@@ -61,18 +65,17 @@ public final class SafeTensors implements AutoCloseable {
                 throw new CheckpointException(file + " is not a safetensors file: only " + size + " bytes");
             }
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            channel.read(lengthBytes, 0);
+            readFully(channel, lengthBytes, 0);
             long headerLength = lengthBytes.getLong(0);
-            if (headerLength <= 0 || headerLength > size - 8 || headerLength > MAX_HEADER) {
+            if (headerLength < 2 || headerLength > size - 8 || headerLength > MAX_HEADER) {
                 throw new CheckpointException(file + " is not a valid safetensors file: header length " + headerLength
-                        + " does not fit a file of " + size + " bytes");
+                        + " does not fit a file of " + size + " bytes" + (headerLength > MAX_HEADER ? " (or the 100 MB limit)" : ""));
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLength);
-            channel.read(header, 8);
-            String json = new String(header.array(), StandardCharsets.UTF_8);
+            readFully(channel, header, 8);
             long dataStart = 8 + headerLength;
             Map<String, String> metadata = new LinkedHashMap<>();
-            Map<String, Entry> entries = parseHeader(file, json, size - dataStart, metadata);
+            Map<String, Entry> entries = parseHeader(file, header.array(), size - dataStart, metadata);
             MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, dataStart, size - dataStart, arena);
             return new SafeTensors(file, arena, data, entries, metadata);
         } catch (IOException | RuntimeException e) {
@@ -81,65 +84,132 @@ public final class SafeTensors implements AutoCloseable {
         }
     }
 
-    private static Map<String, Entry> parseHeader(Path file, String json, long dataSize, Map<String, String> metadata) {
+    private static void readFully(FileChannel channel, ByteBuffer target, long position) throws IOException {
+        while (target.hasRemaining()) {
+            if (channel.read(target, position + target.position()) < 0) {
+                throw new java.io.EOFException("the file ended early");
+            }
+        }
+    }
+
+    /**
+     * The header, checked as the reference implementation checks it: valid UTF-8, one strict JSON object
+     * (starting with '{'), string metadata, every tensor well formed, and the byte ranges contiguous from 0,
+     * covering the data exactly (so a wrong header length or a truncated file can never shift the data).
+     */
+    private static Map<String, Entry> parseHeader(Path file, byte[] bytes, long dataSize, Map<String, String> metadata) {
+        String json;
+        try {
+            json = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new CheckpointException(file + " is not a valid safetensors file: its header is not valid UTF-8");
+        }
         JsonObject root;
         try {
-            root = JsonParser.parseString(json).getAsJsonObject();
-        } catch (RuntimeException e) {
-            throw new CheckpointException(file + ": the safetensors header is not a JSON object (" + e.getMessage() + ")");
+            if (!json.startsWith("{")) {
+                throw new StrictJson.JsonException("it does not start with '{'");
+            }
+            root = StrictJson.parseObject(json);
+        } catch (StrictJson.JsonException e) {
+            throw new CheckpointException(file + " is not a valid safetensors file: its header is not a JSON object ("
+                    + e.getMessage() + ")");
         }
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (var e : root.entrySet()) {
             if (e.getKey().equals("__metadata__")) {
-                e.getValue().getAsJsonObject().entrySet().forEach(m -> metadata.put(m.getKey(), m.getValue().getAsString()));
-                continue;
+                metadata(file, e.getValue(), metadata);
+            } else {
+                entries.put(e.getKey(), entry(file, e.getKey(), e.getValue(), dataSize));
             }
-            entries.put(e.getKey(), entry(file, e.getKey(), e.getValue(), dataSize));
         }
         List<Entry> byOffset = new ArrayList<>(entries.values());
         byOffset.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
-        for (int i = 1; i < byOffset.size(); i++) {
-            Entry prev = byOffset.get(i - 1);
-            Entry cur = byOffset.get(i);
-            if (cur.begin() < prev.end()) {
-                throw new CheckpointException(file + ": tensors '" + prev.name() + "' and '" + cur.name()
-                        + "' overlap in the file");
+        long expected = 0;
+        Entry prev = null;
+        for (Entry cur : byOffset) {
+            if (cur.end() > dataSize) {
+                throw new CheckpointException(file + " is not a valid safetensors file: tensor '" + shorten(cur.name())
+                        + "' has byte range [" + cur.begin() + ", " + cur.end() + ") outside the " + dataSize + " data bytes");
             }
+            if (cur.begin() < expected) {
+                throw new CheckpointException(file + " is not a valid safetensors file: tensors '" + shorten(prev.name())
+                        + "' and '" + shorten(cur.name()) + "' overlap in the file");
+            }
+            if (cur.begin() > expected) {
+                throw new CheckpointException(file + " is not a valid safetensors file: a gap of " + (cur.begin() - expected)
+                        + " bytes before tensor '" + shorten(cur.name()) + "' (the byte ranges must follow each other)");
+            }
+            expected = cur.end();
+            prev = cur;
+        }
+        if (expected != dataSize) {
+            throw new CheckpointException(file + " is not a valid safetensors file: the tensors cover " + expected
+                    + " bytes, but the file holds " + dataSize + " data bytes after the header (truncated, extended, or a "
+                    + "wrong header length)");
         }
         return entries;
     }
 
-    private static Entry entry(Path file, String name, JsonElement value, long dataSize) {
+    private static void metadata(Path file, JsonElement value, Map<String, String> metadata) {
         try {
-            JsonObject o = value.getAsJsonObject();
-            DType dtype = dtype(o.get("dtype").getAsString());
-            var shapeJson = o.get("shape").getAsJsonArray();
+            for (var m : StrictJson.object(value, "__metadata__").entrySet()) {
+                metadata.put(m.getKey(), StrictJson.string(m.getValue(), "metadata '" + shorten(m.getKey()) + "'"));
+            }
+        } catch (StrictJson.JsonException e) {
+            throw new CheckpointException(file + " is not a valid safetensors file: " + e.getMessage());
+        }
+    }
+
+    private static Entry entry(Path file, String name, JsonElement value, long dataSize) {
+        String what = "tensor '" + shorten(name) + "'";
+        try {
+            JsonObject o = StrictJson.object(value, what);
+            DType dtype = dtype(StrictJson.string(o.get("dtype"), what + ": dtype"));
+            var shapeJson = StrictJson.array(o.get("shape"), what + ": shape");
+            if (shapeJson.size() > MAX_DIMS) {
+                throw new StrictJson.JsonException(what + " has " + shapeJson.size() + " dimensions");
+            }
             long[] shape = new long[shapeJson.size()];
             long numel = 1;
             for (int i = 0; i < shape.length; i++) {
-                shape[i] = shapeJson.get(i).getAsLong();
+                shape[i] = StrictJson.integer(shapeJson.get(i), Long.MIN_VALUE, Long.MAX_VALUE, what + ": a dimension");
                 if (shape[i] < 0) {
-                    throw new CheckpointException(file + ": tensor '" + name + "' has a negative dimension");
+                    throw new StrictJson.JsonException(what + " has a negative dimension");
                 }
-                numel = Math.multiplyExact(numel, shape[i]);
+                numel = multiply(numel, shape[i], what);
             }
-            var offsets = o.get("data_offsets").getAsJsonArray();
-            long begin = offsets.get(0).getAsLong();
-            long end = offsets.get(1).getAsLong();
-            if (offsets.size() != 2 || begin < 0 || end < begin || end > dataSize) {
-                throw new CheckpointException(file + ": tensor '" + name + "' has byte range [" + begin + ", " + end
-                        + ") outside the " + dataSize + " data bytes");
+            var offsets = StrictJson.array(o.get("data_offsets"), what + ": data_offsets");
+            if (offsets.size() != 2) {
+                throw new StrictJson.JsonException(what + ": data_offsets must hold two numbers, [begin, end)");
             }
-            if (Math.multiplyExact(numel, dtype.byteSize()) != end - begin) {
-                throw new CheckpointException(file + ": tensor '" + name + "' of shape " + java.util.Arrays.toString(shape)
-                        + " and " + dtype + " needs " + numel * dtype.byteSize() + " bytes, its range holds " + (end - begin));
+            long begin = StrictJson.integer(offsets.get(0), 0, Long.MAX_VALUE, what + ": begin offset");
+            long end = StrictJson.integer(offsets.get(1), 0, Long.MAX_VALUE, what + ": end offset");
+            if (end > dataSize) {
+                throw new StrictJson.JsonException(what + " has byte range [" + begin + ", " + end + ") outside the "
+                        + dataSize + " data bytes");
+            }
+            long bytes = multiply(numel, dtype.byteSize(), what);
+            if (end < begin || end - begin != bytes) {
+                throw new StrictJson.JsonException(what + " of shape " + java.util.Arrays.toString(shape) + " and " + dtype
+                        + " needs " + bytes + " bytes, its range holds " + (end - begin) + " ([" + begin + ", " + end + "))");
             }
             return new Entry(name, dtype, shape, begin, end);
-        } catch (CheckpointException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new CheckpointException(file + ": the header entry of tensor '" + name + "' is malformed (" + e + ")");
+        } catch (StrictJson.JsonException e) {
+            throw new CheckpointException(file + " is not a valid safetensors file: " + e.getMessage());
         }
+    }
+
+    private static long multiply(long a, long b, String what) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new StrictJson.JsonException(what + ": its size overflows 64 bits");
+        }
+    }
+
+    private static String shorten(String s) {
+        return StrictJson.shorten(s);
     }
 
     static DType dtype(String code) {
@@ -154,7 +224,7 @@ public final class SafeTensors implements AutoCloseable {
             case "I8" -> DType.INT8;
             case "U8" -> DType.UINT8;
             case "BOOL" -> DType.BOOL;
-            default -> throw new CheckpointException("unsupported safetensors dtype '" + code + "'");
+            default -> throw new StrictJson.JsonException("unsupported safetensors dtype '" + shorten(code) + "'");
         };
     }
 
@@ -190,7 +260,7 @@ public final class SafeTensors implements AutoCloseable {
     public Tensor load(String name) {
         Entry e = entries.get(name);
         if (e == null) {
-            throw new CheckpointException(file + " holds no tensor '" + name + "'");
+            throw new CheckpointException(file + " holds no tensor '" + shorten(name) + "'");
         }
         return Tensor.fromSegment(data.asSlice(e.begin(), e.end() - e.begin()), e.dtype(), e.shape());
     }
@@ -256,8 +326,7 @@ public final class SafeTensors implements AutoCloseable {
             channel.write(head);
             for (String name : names) {
                 try (Scope scope = Scope.open()) {
-                    Tensor t = tensors.get(name);
-                    channel.write(ByteBuffer.wrap(t.toBytes()));
+                    tensors.get(name).writeTo(channel);
                 }
             }
         });

@@ -3,6 +3,8 @@ package org.dicface.io;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,11 +16,13 @@ import java.util.Set;
 import org.dicface.torch.DType;
 
 /**
- * A restricted pickle reader for PyTorch state dicts (architecture decision 6). It interprets the pickle
+ * A restricted pickle reader for PyTorch state dicts. It interprets the pickle
  * opcodes into plain Java values and accepts only the globals a state dict needs:
  * {@code collections.OrderedDict}, {@code torch._utils._rebuild_tensor_v2}, {@code _rebuild_parameter} and
  * the {@code torch.*Storage} types. Any other global, and any opcode that would build an arbitrary object,
- * is refused with a clear error; nothing in the file is ever executed.
+ * is refused with a clear error; nothing in the file is ever executed. Work and memory are bounded (values
+ * built, stack, memo), dict keys must be plain values, and messages never print a whole value, so a small
+ * hostile pickle can neither hang nor exhaust the reader.
  *
  * <p>Values: dicts become {@code LinkedHashMap}, lists {@code ArrayList}, tuples {@link Tuple}, str
  * {@code String}, int {@code Long} (or BigInteger), float {@code Double}, None {@link #NONE}; tensors become
@@ -57,12 +61,19 @@ final class Unpickler {
             "ShortStorage", DType.INT16, "CharStorage", DType.INT8, "ByteStorage", DType.UINT8, "BoolStorage", DType.BOOL);
     private static final Set<String> CALLABLES = Set.of("collections.OrderedDict", "torch._utils._rebuild_tensor_v2",
             "torch._utils._rebuild_parameter");
-    private static final int MAX_MEMO = 10_000_000;
+    private static final int MAX_MEMO = 1_000_000;
+    /** Values pushed or put into containers: a state dict needs a few per tensor; this bounds memory and work. */
+    private static final long MAX_VALUES = 20_000_000;
+    private static final int MAX_STACK = 1_000_000;
+    private static final int MAX_LINE = 1_000;
+    private static final int MAX_DIMS = 64;
+    private static final int MESSAGE_LIMIT = 200;
 
     private final ByteBuffer in;
     private final String source;
     private final List<Object> stack = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
+    private long values;
 
     private Unpickler(byte[] pickle, String source) {
         this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
@@ -72,8 +83,11 @@ final class Unpickler {
     static Object load(byte[] pickle, String source) {
         try {
             return new Unpickler(pickle, source).run();
-        } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException | ClassCastException e) {
-            throw new CheckpointException(source + ": the pickle is malformed or truncated (" + e + ")", e);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new CheckpointException(source + ": the pickle is malformed or truncated (it ends early)", e);
+        } catch (IndexOutOfBoundsException | ClassCastException | IllegalArgumentException e) {
+            throw new CheckpointException(source + ": the pickle is malformed (an operation on a value of the wrong kind, "
+                    + "or on too few values)", e);
         }
     }
 
@@ -91,79 +105,176 @@ final class Unpickler {
                 case '.' -> {                                             // STOP
                     return pop();
                 }
-                case '(' -> stack.add(MARK);
-                case '}' -> stack.add(new LinkedHashMap<>());
-                case ']' -> stack.add(new ArrayList<>());
-                case ')' -> stack.add(new Tuple(List.of()));
-                case 't' -> stack.add(new Tuple(popMark()));
-                case 0x85 -> stack.add(new Tuple(List.of(pop())));
+                case '(' -> push(MARK);
+                case '}' -> push(new LinkedHashMap<>());
+                case ']' -> push(new ArrayList<>());
+                case ')' -> push(new Tuple(List.of()));
+                case 't' -> push(new Tuple(popMark()));
+                case 0x85 -> push(new Tuple(List.of(pop())));
                 case 0x86 -> {
                     Object b = pop();
                     Object a = pop();
-                    stack.add(new Tuple(List.of(a, b)));
+                    push(new Tuple(List.of(a, b)));
                 }
                 case 0x87 -> {
                     Object c = pop();
                     Object b = pop();
                     Object a = pop();
-                    stack.add(new Tuple(List.of(a, b, c)));
+                    push(new Tuple(List.of(a, b, c)));
                 }
                 case 'q' -> memoPut(in.get() & 0xff);
                 case 'r' -> memoPut(in.getInt() & 0xffffffffL);
                 case 0x94 -> memoPut(memo.size());                        // MEMOIZE
-                case 'h' -> stack.add(memoGet(in.get() & 0xff));
-                case 'j' -> stack.add(memoGet(in.getInt() & 0xffffffffL));
-                case 'J' -> stack.add((long) in.getInt());
-                case 'K' -> stack.add((long) (in.get() & 0xff));
-                case 'M' -> stack.add((long) (in.getShort() & 0xffff));
-                case 0x8a -> stack.add(long1(in.get() & 0xff));
-                case 'N' -> stack.add(NONE);
-                case 0x88 -> stack.add(Boolean.TRUE);
-                case 0x89 -> stack.add(Boolean.FALSE);
-                case 'G' -> stack.add(Double.longBitsToDouble(Long.reverseBytes(in.getLong())));  // big-endian
-                case 'X' -> stack.add(utf8(in.getInt()));
-                case 0x8c -> stack.add(utf8(in.get() & 0xff));
-                case 0x8d -> stack.add(utf8(Math.toIntExact(in.getLong())));
-                case 'U', 'C' -> stack.add(bytes(in.get() & 0xff));      // SHORT_BINSTRING, SHORT_BINBYTES
-                case 'T', 'B' -> stack.add(bytes(in.getInt()));          // BINSTRING, BINBYTES
-                case 'c' -> stack.add(global(line(), line()));
+                case 'h' -> push(memoGet(in.get() & 0xff));
+                case 'j' -> push(memoGet(in.getInt() & 0xffffffffL));
+                case 'J' -> push((long) in.getInt());
+                case 'K' -> push((long) (in.get() & 0xff));
+                case 'M' -> push((long) (in.getShort() & 0xffff));
+                case 0x8a -> push(long1(in.get() & 0xff));
+                case 'N' -> push(NONE);
+                case 0x88 -> push(Boolean.TRUE);
+                case 0x89 -> push(Boolean.FALSE);
+                case 'G' -> push(Double.longBitsToDouble(Long.reverseBytes(in.getLong())));  // big-endian
+                case 'X' -> push(utf8(length(in.getInt() & 0xffffffffL)));
+                case 0x8c -> push(utf8(in.get() & 0xff));
+                case 0x8d -> push(utf8(length(in.getLong())));
+                case 'U', 'C' -> push(bytes(in.get() & 0xff));      // SHORT_BINSTRING, SHORT_BINBYTES
+                case 'T', 'B' -> push(bytes(length(in.getInt() & 0xffffffffL)));          // BINSTRING, BINBYTES
+                case 'c' -> push(global(line(), line()));
                 case 0x93 -> {                                            // STACK_GLOBAL
-                    String name = (String) pop();
-                    String module = (String) pop();
-                    stack.add(global(module, name));
+                    String name = text(pop());
+                    String module = text(pop());
+                    push(global(module, name));
                 }
                 case 'R' -> {
                     Tuple args = (Tuple) pop();
                     Object callable = pop();
-                    stack.add(reduce(callable, args.items()));
+                    push(reduce(callable, args.items()));
                 }
                 case 'b' -> build(pop(), peek());
                 case 's' -> {
                     Object value = pop();
                     Object key = pop();
-                    dict(peek()).put(key, value);
+                    dict(peek()).put(key(key), value);
+                    count(1);
                 }
                 case 'u' -> {
                     List<Object> items = popMark();
                     Map<Object, Object> d = dict(peek());
-                    for (int i = 0; i + 1 < items.size(); i += 2) {
-                        d.put(items.get(i), items.get(i + 1));
+                    if (items.size() % 2 != 0) {
+                        throw malformed("SETITEMS with an odd number of items");
                     }
+                    for (int i = 0; i + 1 < items.size(); i += 2) {
+                        d.put(key(items.get(i)), items.get(i + 1));
+                    }
+                    count(items.size());
                 }
                 case 'a' -> {
                     Object value = pop();
                     list(peek()).add(value);
+                    count(1);
                 }
                 case 'e' -> {
                     List<Object> items = popMark();
                     list(peek()).addAll(items);
+                    count(items.size());
                 }
-                case 'Q' -> stack.add(persistent(pop()));
+                case 'Q' -> push(persistent(pop()));
                 case '0' -> pop();
                 case '1' -> popMark();
-                case '2' -> stack.add(peek());
+                case '2' -> push(peek());
                 default -> throw refuse(String.format("uses opcode 0x%02x, which builds arbitrary objects or is unknown here", op));
             }
+        }
+    }
+
+    private void push(Object o) {
+        if (stack.size() >= MAX_STACK) {
+            throw malformed("a stack deeper than " + MAX_STACK + " values");
+        }
+        count(1);
+        stack.add(o);
+    }
+
+    private void count(long n) {
+        values += n;
+        if (values > MAX_VALUES) {
+            throw refuse("builds more than " + MAX_VALUES + " values");
+        }
+    }
+
+    private CheckpointException malformed(String what) {
+        return new CheckpointException(source + ": the pickle is malformed (" + what + ")");
+    }
+
+    /** Dict keys must be plain values (a state dict has string keys): hashing a container could take forever. */
+    private Object key(Object k) {
+        if (k instanceof String || k instanceof Long || k instanceof Boolean || k instanceof Double || k == NONE
+                || k instanceof BigInteger) {
+            return k;
+        }
+        throw refuse("uses " + describe(k) + " as a dict key");
+    }
+
+    private String text(Object o) {
+        if (!(o instanceof String str)) {
+            throw malformed("a global named by " + describe(o));
+        }
+        return str;
+    }
+
+    private int length(long n) {
+        if (n < 0 || n > in.remaining()) {
+            throw new CheckpointException(source + ": the pickle is truncated (a string of " + n + " bytes)");
+        }
+        return (int) n;
+    }
+
+    /**
+     * A short description of a value for messages: bounded in length and work, whatever the value (pickles
+     * can build shared and cyclic graphs whose full text would be astronomically long).
+     */
+    static String describe(Object o) {
+        StringBuilder sb = new StringBuilder();
+        describe(o, sb, 0);
+        return sb.length() <= MESSAGE_LIMIT ? sb.toString() : sb.substring(0, MESSAGE_LIMIT) + "...";
+    }
+
+    private static void describe(Object o, StringBuilder sb, int depth) {
+        if (sb.length() > MESSAGE_LIMIT) {
+            return;
+        }
+        if (depth > 3) {
+            sb.append("...");
+            return;
+        }
+        switch (o) {
+            case String str -> sb.append('\'').append(str, 0, Math.min(str.length(), MESSAGE_LIMIT)).append('\'');
+            case Map<?, ?> m -> sb.append("a dict of ").append(m.size()).append(" items");
+            case List<?> l -> {
+                sb.append('[');
+                describeItems(l, sb, depth);
+                sb.append(']');
+            }
+            case Tuple t -> {
+                sb.append('(');
+                describeItems(t.items(), sb, depth);
+                sb.append(')');
+            }
+            case Global g -> sb.append(g.qualified());
+            case StorageRef r -> sb.append("a storage");
+            case TensorRef r -> sb.append("a tensor");
+            case byte[] b -> sb.append(b.length).append(" bytes");
+            default -> sb.append(String.valueOf(o), 0, Math.min(String.valueOf(o).length(), MESSAGE_LIMIT));
+        }
+    }
+
+    private static void describeItems(List<?> items, StringBuilder sb, int depth) {
+        for (int i = 0; i < items.size() && sb.length() <= MESSAGE_LIMIT; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            describe(items.get(i), sb, depth + 1);
         }
     }
 
@@ -190,6 +301,9 @@ final class Unpickler {
     }
 
     private void memoPut(long index) {
+        if (stack.isEmpty() || peek() == MARK) {
+            throw malformed("a memo entry without a value");
+        }
         if (memo.size() >= MAX_MEMO) {
             throw new CheckpointException(source + ": the pickle memo is implausibly large");
         }
@@ -215,8 +329,14 @@ final class Unpickler {
         return v.bitLength() < 64 ? (Object) v.longValue() : v;
     }
 
+    /** Strict UTF-8, as Python decodes pickled strings: a malformed name is an error, not a replacement. */
     private String utf8(int n) {
-        return new String(bytes(n), StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes(n))).toString();
+        } catch (CharacterCodingException e) {
+            throw malformed("a string that is not valid UTF-8");
+        }
     }
 
     private byte[] bytes(int n) {
@@ -231,6 +351,9 @@ final class Unpickler {
     private String line() {
         StringBuilder sb = new StringBuilder();
         for (byte b = in.get(); b != '\n'; b = in.get()) {
+            if (sb.length() >= MAX_LINE) {
+                throw malformed("a GLOBAL name longer than " + MAX_LINE + " characters");
+            }
             sb.append((char) (b & 0xff));
         }
         return sb.toString();
@@ -257,7 +380,7 @@ final class Unpickler {
 
     private Object reduce(Object callable, List<Object> args) {
         if (!(callable instanceof Global g) || !CALLABLES.contains(g.qualified())) {
-            throw refuse("calls " + callable);
+            throw refuse("calls " + describe(callable));
         }
         return switch (g.qualified()) {
             case "collections.OrderedDict" -> {
@@ -268,19 +391,77 @@ final class Unpickler {
             }
             case "torch._utils._rebuild_tensor_v2" -> {
                 if (args.size() < 4 || !(args.get(0) instanceof StorageRef s)) {
-                    throw new CheckpointException(source + ": malformed tensor record " + args);
+                    throw new CheckpointException(source + ": malformed tensor record " + describe(new Tuple(args)));
                 }
-                yield new TensorRef(s, (Long) args.get(1), longs(args.get(2)), longs(args.get(3)));
+                yield tensor(s, args.get(1), args.get(2), args.get(3));
             }
-            default -> args.get(0);   // _rebuild_parameter(data, requires_grad, hooks): the data
+            default -> {   // _rebuild_parameter(data, requires_grad, hooks): the data
+                if (args.isEmpty() || !(args.get(0) instanceof TensorRef t)) {
+                    throw new CheckpointException(source + ": malformed parameter record " + describe(new Tuple(args)));
+                }
+                yield t;
+            }
         };
     }
 
-    private static long[] longs(Object tuple) {
-        List<Object> items = ((Tuple) tuple).items();
-        long[] r = new long[items.size()];
+    /**
+     * A tensor view, checked against its storage with overflow-safe arithmetic (every number here comes from
+     * the file): sizes and strides non-negative, and every element inside the storage.
+     */
+    private TensorRef tensor(StorageRef storage, Object offsetValue, Object shapeValue, Object strideValue) {
+        long offset = nonNegative(offsetValue, "storage offset");
+        long[] shape = longs(shapeValue, "size");
+        long[] stride = longs(strideValue, "stride");
+        if (shape.length != stride.length) {
+            throw new CheckpointException(source + ": a tensor record has " + shape.length + " sizes but " + stride.length
+                    + " strides");
+        }
+        long last = offset;
+        boolean empty = false;
+        try {
+            long numel = 1;
+            for (long d : shape) {
+                numel = Math.multiplyExact(numel, d);
+            }
+            empty = numel == 0;
+            for (int i = 0; i < shape.length && !empty; i++) {
+                last = Math.addExact(last, Math.multiplyExact(shape[i] - 1, stride[i]));
+            }
+        } catch (ArithmeticException e) {
+            throw new CheckpointException(source + ": a tensor record's size overflows 64 bits");
+        }
+        long numel = 1;
+        for (long d : shape) {
+            numel *= d;  // cannot overflow: checked above
+        }
+        if (numel > Math.max(storage.numel(), 1)) {
+            throw new CheckpointException(source + ": a tensor of size " + java.util.Arrays.toString(shape) + " has more "
+                    + "elements than its storage of " + storage.numel() + " (an expanded view); weights never are");
+        }
+        if (empty ? offset > storage.numel() : last >= storage.numel()) {
+            throw new CheckpointException(source + ": a tensor of size " + java.util.Arrays.toString(shape) + ", stride "
+                    + java.util.Arrays.toString(stride) + " at offset " + offset + " lies outside its storage of "
+                    + storage.numel() + " elements");
+        }
+        return new TensorRef(storage, offset, shape, stride);
+    }
+
+    private long nonNegative(Object o, String what) {
+        if (!(o instanceof Long v) || v < 0) {
+            throw new CheckpointException(source + ": a tensor record has " + what + " " + describe(o)
+                    + ", not a non-negative 64-bit integer");
+        }
+        return v;
+    }
+
+    private long[] longs(Object tuple, String what) {
+        if (!(tuple instanceof Tuple t) || t.items().size() > MAX_DIMS) {
+            throw new CheckpointException(source + ": a tensor record's " + what + " is " + describe(tuple)
+                    + ", not a tuple of at most " + MAX_DIMS + " integers");
+        }
+        long[] r = new long[t.items().size()];
         for (int i = 0; i < r.length; i++) {
-            r[i] = (Long) items.get(i);
+            r[i] = nonNegative(t.items().get(i), what);
         }
         return r;
     }
@@ -288,7 +469,7 @@ final class Unpickler {
     /** BUILD: only the {@code _metadata} state of an OrderedDict state dict is accepted (and ignored). */
     private void build(Object state, Object target) {
         if (!(target instanceof Map) || !(state instanceof Map)) {
-            throw refuse("sets the state of " + (target instanceof Map ? "a dict" : String.valueOf(target)));
+            throw refuse("sets the state of " + describe(target));
         }
     }
 
@@ -296,12 +477,16 @@ final class Unpickler {
     private Object persistent(Object pid) {
         if (!(pid instanceof Tuple t) || t.items().size() < 5 || !"storage".equals(t.items().get(0))
                 || !(t.items().get(1) instanceof Global type) || !(t.items().get(2) instanceof String key)) {
-            throw refuse("names a persistent object that is not a tensor storage: " + pid);
+            throw refuse("names a persistent object that is not a tensor storage: " + describe(pid));
         }
         DType dtype = STORAGES.get(type.name());
         if (dtype == null) {
             throw refuse("names an unknown storage type " + type.qualified());
         }
-        return new StorageRef(key, dtype, (Long) t.items().get(4));
+        if (!(t.items().get(4) instanceof Long numel) || numel < 0) {
+            throw new CheckpointException(source + ": storage " + describe(key) + " has " + describe(t.items().get(4))
+                    + " elements");
+        }
+        return new StorageRef(key, dtype, numel);
     }
 }

@@ -61,7 +61,8 @@ public final class Codebook extends Module {
                 if (!java.util.Arrays.equals(c.shape(), embedding.weight.get().shape())) {
                     throw new IllegalArgumentException("the codebook in " + file + " is " + java.util.Arrays.toString(c.shape())
                             + " but this model takes " + java.util.Arrays.toString(embedding.weight.get().shape())
-                            + ": use a configuration with codebook_size " + c.size(0) + " and codebook_dim " + c.size(1));
+                            + (c.dim() == 2 ? ": use a configuration with codebook_size " + c.size(0) + " and codebook_dim " + c.size(1)
+                                    : ": a codebook is a matrix [entries, dim]"));
                 }
                 try (org.dicface.torch.GradMode.Guard g = org.dicface.torch.GradMode.NO_GRAD.enter()) {
                     embedding.weight.get().copyFrom(c);

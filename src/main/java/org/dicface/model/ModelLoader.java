@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import org.dicface.io.CheckpointException;
 import org.dicface.io.Checkpoints;
 import org.dicface.io.SafeTensors;
 import org.dicface.io.WeightsSource;
@@ -29,13 +30,26 @@ public final class ModelLoader {
         return storedConfig(weights).orElseGet(DicFaceConfig::official);
     }
 
-    /** The configuration stored in the metadata of safetensors weights, if there is one. */
+    /**
+     * The configuration stored in the metadata of safetensors weights, if there is one. Files of other tools may
+     * name a configuration there instead ("config": "dicface-tiny"): that is no configuration, and is ignored. A
+     * stored JSON configuration is checked like any input, against the limits, before anything is built.
+     */
     public static Optional<DicFaceConfig> storedConfig(Path weights) throws IOException {
         if (!weights.getFileName().toString().endsWith(".safetensors")) {
             return Optional.empty();
         }
         try (SafeTensors st = SafeTensors.open(weights)) {
-            return Optional.ofNullable(st.metadata().get("config")).map(DicFaceConfig::fromJson);
+            String json = st.metadata().get("config");
+            if (json == null || !json.strip().startsWith("{")) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(DicFaceConfig.fromJson(json));
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(weights + ": the configuration stored in its metadata is invalid: "
+                        + e.getMessage());
+            }
         }
     }
 
@@ -89,14 +103,16 @@ public final class ModelLoader {
     /** As {@link #load(DicFaceConfig, Path, Device)}, with the weights converted to {@code precision}. */
     public static DicFace load(DicFaceConfig config, Path weights, Device device, Precision precision) throws IOException {
         checkPlacement(device, precision);  // before reading what may be a gigabyte of weights
-        DicFace model = Init.undrawn(() -> new DicFace(config));  // every parameter is loaded below: nothing to draw
-        try (WeightsSource source = Checkpoints.open(weights)) {
-            model.loadStateDict(source.shapes(), source::load);
-            model.eval();
-            return place(model, device, precision);
-        } catch (IOException | RuntimeException e) {
-            model.close();
-            throw e;
+        try (WeightsSource source = Checkpoints.open(weights)) {  // the file is checked before the model is built
+            DicFace model = Init.undrawn(() -> new DicFace(config));  // every parameter is loaded below: nothing to draw
+            try {
+                model.loadStateDict(source.shapes(), source::load);
+                model.eval();
+                return place(model, device, precision);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
         }
     }
 }

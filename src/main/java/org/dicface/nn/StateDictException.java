@@ -31,7 +31,8 @@ public final class StateDictException extends RuntimeException {
             return;
         }
         sb.append("\n  ").append(keys.size()).append(' ').append(title).append(':');
-        keys.stream().limit(20).forEach(k -> sb.append("\n    ").append(k));
+        // names come from files: each is cut to a readable length
+        keys.stream().limit(20).forEach(k -> sb.append("\n    ").append(k.length() <= 200 ? k : k.substring(0, 197) + "..."));
         if (keys.size() > 20) {
             sb.append("\n    ... and ").append(keys.size() - 20).append(" more");
         }

@@ -21,6 +21,7 @@ final class EncoderCache implements AutoCloseable {
     private final Device device;
     private final Map<Integer, DicFace.Encoded> entries = new LinkedHashMap<>();
     private int encoded;
+    private int most;
 
     EncoderCache(DicFace model, FrameSource source, Device device) {
         this.model = model;
@@ -39,6 +40,7 @@ final class EncoderCache implements AutoCloseable {
             });
             entries.put(index, e);
             encoded++;
+            most = Math.max(most, entries.size());
         }
         return e;
     }
@@ -55,8 +57,9 @@ final class EncoderCache implements AutoCloseable {
         }
     }
 
-    int size() {
-        return entries.size();
+    /** The most frames held at once (frame_length at most: memory does not grow with the clip). */
+    int mostHeld() {
+        return most;
     }
 
     /** How many encoder passes ran (each frame exactly once in a forward run). */

@@ -117,13 +117,49 @@ final class HostData {
         }
     }
 
+    /** Chunk of the streamed copies: a ByteBuffer view is limited to 2 GiB, tensors are not. */
+    static final int CHUNK = 1 << 24;
+
     static void readInto(Tensor t, java.io.InputStream in) throws java.io.IOException {
-        long bytes = t.numel() * t.dtype().byteSize();
-        java.nio.ByteBuffer target = storage(t, bytes).asByteBuffer();
+        readInto(t, in, CHUNK);
+    }
+
+    /** Fills a contiguous CPU tensor from a stream, {@code chunk} bytes at a time, straight into its storage. */
+    static void readInto(Tensor t, java.io.InputStream in, int chunk) throws java.io.IOException {
+        long bytes = Math.multiplyExact(t.numel(), (long) t.dtype().byteSize());
+        MemorySegment target = storage(t, bytes);
         java.nio.channels.ReadableByteChannel channel = java.nio.channels.Channels.newChannel(in);
-        while (target.hasRemaining()) {
-            if (channel.read(target) < 0) {
-                throw new java.io.EOFException("the stream ended " + target.remaining() + " bytes before the tensor was full");
+        for (long done = 0; done < bytes; ) {
+            java.nio.ByteBuffer window = target.asSlice(done, Math.min(chunk, bytes - done)).asByteBuffer();
+            while (window.hasRemaining()) {
+                int n = channel.read(window);
+                if (n < 0) {
+                    throw new java.io.EOFException("the stream ended " + (bytes - done - window.position())
+                            + " bytes before the tensor was full");
+                }
+            }
+            done += window.capacity();
+        }
+    }
+
+    static void writeTo(Tensor t, java.nio.channels.WritableByteChannel out) throws java.io.IOException {
+        writeTo(t, out, CHUNK);
+    }
+
+    /** Writes a tensor's bytes (as a contiguous CPU tensor) to a channel, {@code chunk} bytes at a time. */
+    static void writeTo(Tensor t, java.nio.channels.WritableByteChannel out, int chunk) throws java.io.IOException {
+        long bytes = Math.multiplyExact(t.numel(), (long) t.dtype().byteSize());
+        if (bytes == 0) {
+            return;
+        }
+        try (GradMode.Guard g = GradMode.NO_GRAD.enter(); Tensor c = t.to(Device.CPU, t.dtype()); Tensor cc = c.contiguous()) {
+            MemorySegment source = storage(cc, bytes);
+            for (long done = 0; done < bytes; ) {
+                java.nio.ByteBuffer window = source.asSlice(done, Math.min(chunk, bytes - done)).asByteBuffer();
+                while (window.hasRemaining()) {
+                    out.write(window);
+                }
+                done += window.capacity();
             }
         }
     }

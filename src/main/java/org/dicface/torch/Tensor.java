@@ -184,6 +184,11 @@ public final class Tensor implements AutoCloseable {
         return this;
     }
 
+    /** Writes this tensor's bytes (little-endian, row-major) to {@code out}, in chunks, however large. */
+    public void writeTo(java.nio.channels.WritableByteChannel out) throws java.io.IOException {
+        HostData.writeTo(this, out);
+    }
+
     // ---- metadata ----
 
     public long[] shape() {

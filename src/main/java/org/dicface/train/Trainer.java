@@ -184,9 +184,23 @@ public final class Trainer implements AutoCloseable {
             }
             loadInto(model, prefixed(st, "params."));
             loadInto(ema, prefixed(st, "params_ema."));
-            adam.load(prefixed(st, "adam."), Long.parseLong(meta.get("adam_steps")));
-            step = Long.parseLong(meta.get("step"));
+            adam.load(prefixed(st, "adam."), count(file, meta, "adam_steps"));
+            step = count(file, meta, "step");
         }
+    }
+
+    /** A non-negative count from a checkpoint's metadata (hostile until checked). */
+    private static long count(Path file, Map<String, String> meta, String key) {
+        try {
+            long v = Long.parseLong(String.valueOf(meta.get(key)));
+            if (v >= 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new org.dicface.io.CheckpointException(file + ": its metadata '" + key + "' is not a step count; "
+                + "it is not a training checkpoint of this program");
     }
 
     /** Whether a checkpoint's stored task is this run's (older checkpoints store it upper-case). */

@@ -119,8 +119,31 @@ class CliTest extends ScopedTest {
         assertEquals(0, r.exit(), r.err());
         assertEquals("bf16", SafeTensors.open(bf16).metadata().get("precision"));
         assertEquals(org.dicface.torch.DType.FLOAT32, read(bf16).get("out").dtype(), "written as float32 whatever the precision");
-        double rel = Fixture.relativeError(read(bf16).get("alpha").toFloatArray(), ref.get("alpha").toFloatArray());
-        assertTrue(rel > 1e-4 && rel < 0.1, "bf16 alpha rel " + rel + ": off by bf16's digits, not by a wiring error");
+        // What bf16 guarantees, on any CPU: the features are bf16 numbers (8 significant bits), written exactly as
+        // float32. How far they land from the fp32 reference depends on the CPU's kernels (rel 0.16 for alpha where
+        // libtorch has no bf16 instructions to use, under 0.1 where it has), so that is no test of the wiring: the
+        // command must give exactly what the bf16 model gives in-process on this machine.
+        Map<String, Tensor> half = read(bf16);
+        for (String name : new String[] {"out", "enc_skip_64", "lq_feat", "tokens_out", "logits"}) {
+            assertEquals(0, notBf16(half.get(name).toFloatArray()), name + " holds values that are not bf16");
+        }
+        try (GradMode.Guard g = GradMode.INFERENCE.enter(); org.dicface.torch.Scope scope = org.dicface.torch.Scope.open();
+                DicFace model = org.dicface.model.ModelLoader.load(DicFaceConfig.read(Path.of(cfg)), Path.of(weights),
+                        org.dicface.torch.Device.CPU, org.dicface.model.Precision.BF16);
+                Generator random = new Generator(0)) {
+            DicFace.Result direct = model.forward(ref.get("input").to(model.dtype()), new Sampling.Mean(), random, 1.0, Probe.NONE);
+            assertArrayEquals(direct.alpha().to(org.dicface.torch.DType.FLOAT32).toFloatArray(), half.get("alpha").toFloatArray(), "alpha");
+            assertArrayEquals(direct.out().to(org.dicface.torch.DType.FLOAT32).toFloatArray(), half.get("out").toFloatArray(), "out");
+        }
+    }
+
+    /** How many values are not bf16 numbers (the low 16 bits of their float32 form not all zero). */
+    private static int notBf16(float[] values) {
+        int n = 0;
+        for (float v : values) {
+            n += (Float.floatToRawIntBits(v) & 0xffff) == 0 ? 0 : 1;
+        }
+        return n;
     }
 
     @Test

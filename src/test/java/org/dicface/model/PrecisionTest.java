@@ -54,7 +54,11 @@ class PrecisionTest {
 
     /**
      * bf16 (runs on the CPU): weights and features in bf16, concentrations and weights of the Dirichlet in
-     * fp32, and the restored held-out face within 0.1 dB of the fp32 model's, 40 dB from its pixels.
+     * fp32, and the restored held-out face close to the fp32 model's, both computed here on the same input.
+     * How close depends on the CPU's kernels: where libtorch has no bf16 instructions to use (AVX2 only), it
+     * measured 40.8 dB from the fp32 pixels and 0.04 dB from their PSNR (ATen's default and AVX2 kernels, 1 and 2
+     * threads); bf16 instructions only bring it closer. The bounds leave a factor of about 2 in error on that:
+     * 35 dB and 0.15 dB. A wiring error is far outside (fidelity 0 instead of 1: 12 dB from the fp32 pixels).
      */
     @Test
     void aBf16ModelKeepsTheDirichletInFp32AndRestoresLikeTheFp32One() throws Exception {
@@ -78,9 +82,9 @@ class PrecisionTest {
             }
             double psnrFull = DemoWeightsTest.meanPsnr(a, clean);
             double psnrHalf = DemoWeightsTest.meanPsnr(b, clean);
-            assertEquals(psnrFull, psnrHalf, 0.1, "PSNR against the clean clip, fp32 vs bf16");
+            assertEquals(psnrFull, psnrHalf, 0.15, "PSNR against the clean clip, fp32 vs bf16");
             double apart = DemoWeightsTest.meanPsnr(b, a);
-            assertTrue(apart > 40, "bf16 against fp32: " + apart + " dB");
+            assertTrue(apart > 35, "bf16 against fp32: " + apart + " dB");
             assertArrayEquals(new long[] {5, 3, 128, 128}, b.shape());
         }
     }

@@ -1,5 +1,6 @@
 package org.dicface.pipeline;
 
+import org.dicface.video.FrameSink;
 import org.dicface.video.FrameSource;
 import org.dicface.video.StackSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
