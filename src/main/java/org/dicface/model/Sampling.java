@@ -8,7 +8,7 @@ import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
 
 /**
- * How the codebook weights w of each latent cell are taken from its Dirichlet(alpha) (architecture
+ * How the codebook weights w of each latent cell are taken from its Dirichlet(alpha) (docs/ARCHITECTURE.md,
  * decision 8). The official code always samples, unseeded; here a sample is seeded and reproducible.
  * <ul>
  * <li>{@code sample}: one reparameterised draw (normalised Gamma draws; differentiable in alpha);</li>
