@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 import org.dicface.torch.Scope;
@@ -63,8 +62,8 @@ public final class PthReader {
             try (Tensor storage = storage(ref.storage())) {
                 return Scope.unowned(() -> storage.asStrided(ref.shape(), ref.stride(), ref.offset()));
             } catch (IOException e) {
-                throw new CheckpointException(file + ": cannot read storage data/" + StrictJson.shorten(ref.storage().key()) + ": "
-                        + e.getMessage(), e);
+                throw new CheckpointException(file + ": cannot read storage data/" + StrictJson.shorten(ref.storage().key())
+                        + " (the zip archive is damaged: " + (e.getMessage() == null ? "it ends early" : e.getMessage()) + ")", e);
             } catch (TorchException e) {   // the record was checked; this is the native check agreeing
                 throw new CheckpointException(file + ": a tensor view does not fit its storage (" + e.getMessage() + ")", e);
             }
@@ -136,16 +135,17 @@ public final class PthReader {
             try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(pkl), new CRC32())) {
                 pickle = in.readNBytes((int) pkl.getSize());
                 if (pickle.length != pkl.getSize()) {
-                    throw new CheckpointException(file + ": data.pkl ends after " + pickle.length + " of its "
-                            + pkl.getSize() + " bytes");
+                    throw new CheckpointException(file + ": the zip archive is damaged: data.pkl ends after " + pickle.length
+                            + " of its " + pkl.getSize() + " bytes");
                 }
                 checkEnd(file, in, pkl, "data.pkl");
             }
             return new Archive(zip, prefix, file, Unpickler.load(pickle, file.toString()));
-        } catch (ZipException e) {
+        } catch (IOException e) {   // a zip whose headers point past its end, or elsewhere they should not
             zip.close();
-            throw new CheckpointException(file + ": the zip archive is damaged (" + e.getMessage() + ")", e);
-        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(file + ": the zip archive is damaged (" + (e instanceof java.io.EOFException
+                    ? "an entry's data lies beyond the end of the file" : e.getMessage()) + ")", e);
+        } catch (RuntimeException e) {
             zip.close();
             throw e;
         }

@@ -13,7 +13,7 @@ import org.dicface.torch.Tensor;
 
 /**
  * The per-frame part of the network (encoder + MultiScaleFuse) computed once per frame and kept while a
- * window may still need it (architecture decision 7): a ring of at most frame_length entries.
+ * window may still need it (docs/ARCHITECTURE.md, decision 7): a ring of at most frame_length entries.
  */
 final class EncoderCache implements AutoCloseable {
     private final DicFace model;

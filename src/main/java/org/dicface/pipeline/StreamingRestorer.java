@@ -17,7 +17,7 @@ import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
 
 /**
- * Restores a clip frame by frame with the streaming scheme (architecture decision 7): output frame i comes
+ * Restores a clip frame by frame with the streaming scheme (docs/ARCHITECTURE.md, decision 7): output frame i comes
  * from the frame_length-frame group centred on i (indices clamped to the clip, so clips of any length from
  * one frame work); each frame is encoded once and cached; the transformer runs on the group, and the
  * Dirichlet head, the sampling, the latent and the generator run for frame i only. Memory does not grow

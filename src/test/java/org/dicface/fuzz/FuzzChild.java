@@ -7,10 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.dicface.io.CheckpointException;
 import org.dicface.io.Checkpoints;
@@ -63,7 +66,7 @@ public final class FuzzChild {
                     .map(c -> MODELS.computeIfAbsent(c, DicFace::new)).orElse(null);
             live = Torch.liveTensors();
             if (file.toString().endsWith(".pth")) {
-                close(PthReader.read(file));
+                close(PthReader.read(file), Collections.newSetFromMap(new IdentityHashMap<>()));
             }
             try (Checkpoints.Weights w = Checkpoints.load(file)) {
                 for (Tensor t : w.tensors().values()) {
@@ -93,13 +96,17 @@ public final class FuzzChild {
         return leaked > 0 ? outcome + " LEAK " + leaked : outcome;
     }
 
-    private static void close(Object o) {
+    /** Closes the tensors of what PthReader.read returned, visiting each shared container once. */
+    private static void close(Object o, Set<Object> seen) {
+        if (!seen.add(o)) {
+            return;
+        }
         if (o instanceof Tensor t) {
             t.close();
         } else if (o instanceof Map<?, ?> m) {
-            m.values().forEach(FuzzChild::close);
+            m.values().forEach(v -> close(v, seen));
         } else if (o instanceof List<?> l) {
-            l.forEach(FuzzChild::close);
+            l.forEach(v -> close(v, seen));
         }
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Atomic writes: the umask's mode, nothing under the final name on failure, stale temporaries of killed runs removed. */
-class AtomicFileTest {
+public class AtomicFileTest {
     @TempDir
     Path dir;
 
@@ -71,7 +71,7 @@ class AtomicFileTest {
     }
 
     /** The pid of a process that has ended. */
-    static long deadPid() throws Exception {
+    public static long deadPid() throws Exception {
         Process p = new ProcessBuilder("true").start();
         p.waitFor();
         long pid = p.pid();

@@ -203,6 +203,16 @@ class HostilePthTest {
     }
 
     @Test
+    void aLocalHeaderPointingPastTheEndIsADamagedArchive() throws IOException {
+        byte[] b = resource("state-dict.pth");
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0x04034b50, buf.getInt(0), "the seed starts with data.pkl's local header");
+        buf.putShort(28, (short) 0xffff);   // its extra field now runs past the end of the file
+        String m = refused(Files.write(dir.resolve("past-end.pth"), b));
+        assertTrue(m.contains("damaged"), m);
+    }
+
+    @Test
     void theLegacyFormatIsExplainedWithTheFix() throws IOException {
         Path legacy = Files.write(dir.resolve("legacy.pth"), resource("legacy.pth"));
         for (var read : List.<org.junit.jupiter.api.function.Executable>of(() -> Checkpoints.open(legacy).close(),

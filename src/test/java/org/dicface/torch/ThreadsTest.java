@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
- * The threading rule (architecture decision 4): errors and grad mode are in-band, so any thread may call
+ * The threading rule (docs/ARCHITECTURE.md, decision 4): errors and grad mode are in-band, so any thread may call
  * libtorch, virtual threads included, even when they move between carriers between calls.
  */
 @Isolated
