@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Model benchmark (issue 3): one 5-frame group of the official DicFace at 512x512 on the CPU with all cores:
+# Model benchmark: one 5-frame group of the official DicFace at 512x512 on the CPU with all cores:
 # encoder + MultiScaleFuse per frame, transformer per group, generator per frame, FLOPs from the config,
 # GFLOP/s against a reference conv2d, peak resident memory. Ends with one RESULT line.
 # Usage: scripts/bench-model.sh [official|config.json] [cpu|cuda] [fp32|fp16|bf16]

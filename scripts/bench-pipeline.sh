@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Pipeline benchmark (issue 4): (1) official size, 512x512, CPU: seconds per output frame of the streaming
+# Pipeline benchmark: (1) official size, 512x512, CPU: seconds per output frame of the streaming
 # scheme against the official script's scheme (whole network on max_length = 10 and 5 frames per output
 # frame) through the same model; (2) peak resident memory restoring 50- and 500-frame clips with the small
 # (fixture-sized) configuration, in separate JVMs. Ends with one RESULT line.

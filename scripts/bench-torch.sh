@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Op benchmark of the torch layer (issue 2): conv2d, matmul, group_norm and bmm through our Java API and
+# Op benchmark of the torch layer: conv2d, matmul, group_norm and bmm through our Java API and
 # through Debian's python3-torch (the same libtorch), with and without the caching CPU allocator; then the
 # leak check (create -> op -> free cycles, resident memory before and after). Ends with one RESULT line.
 # Usage: scripts/bench-torch.sh   (env: ITERATIONS=30, CYCLES=100000, THREADS=<cores>)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Training speed on the CPU (issue 5): seconds per step and peak memory of the official recipe (restore task,
+# Training speed on the CPU: seconds per step and peak memory of the official recipe (restore task,
 # degradations included), for the fixture-sized configuration (2 clips x 5 frames, as official) and the
 # official one (1 clip x 5 frames: two do not fit a 24 GB machine). Ends with one RESULT line per run.
 # Usage: scripts/bench-train.sh [small-config.json]

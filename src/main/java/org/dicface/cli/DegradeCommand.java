@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 
 import ij.ImagePlus;
 import ij.ImageStack;
-import org.dicface.pipeline.ClipFiles;
+import org.dicface.video.ClipFiles;
 import org.dicface.torch.GradMode;
 import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;

@@ -8,7 +8,7 @@ import ij.io.FileSaver;
 import org.dicface.io.AtomicFile;
 import org.dicface.metrics.ClipEvaluation;
 import org.dicface.metrics.ImageMetrics;
-import org.dicface.pipeline.ClipFiles;
+import org.dicface.video.ClipFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -4,7 +4,7 @@ import org.dicface.io.Task;
 import java.nio.file.Path;
 
 import ij.ImagePlus;
-import org.dicface.pipeline.ClipFiles;
+import org.dicface.video.ClipFiles;
 import org.dicface.pipeline.ClipRestoration;
 import org.dicface.pipeline.Masks;
 import picocli.CommandLine.Command;

@@ -15,6 +15,7 @@ import org.dicface.model.DicFaceConfig;
 import org.dicface.model.ModelLoader;
 import org.dicface.pipeline.Batch;
 import org.dicface.pipeline.ClipRestoration;
+import org.dicface.pipeline.Outputs;
 import org.dicface.pipeline.RunOptions;
 import org.dicface.pipeline.Settings;
 import org.dicface.torch.Device;
@@ -37,7 +38,9 @@ abstract class TaskCommand implements Callable<Integer> {
             + " official one), official, or a config.json (default: ${DEFAULT-VALUE})")
     String config;
 
-    @Option(names = {"-o", "--output-dir"}, required = true, description = "folder for the results (<name>-<task>.tif)")
+    @Option(names = {"-o", "--output-dir"}, required = true, description = "folder for the results: <name>-<task>.tif"
+            + " (.mp4 for a video, a PNG folder for a folder), <name>-<task>-codebook.csv, <name>-<task>-uncertainty.tif,"
+            + " summary.json")
     Path outputDir;
 
     @picocli.CommandLine.Mixin
@@ -49,8 +52,13 @@ abstract class TaskCommand implements Callable<Integer> {
     @Option(names = "--uncertainty", defaultValue = RunOptions.UNCERTAINTY, description = "also write a map: none, concentration, entropy")
     String uncertainty;
 
-    @Option(names = "--resume", description = "skip inputs whose output exists")
+    @Option(names = "--resume", description = "skip inputs whose outputs are there and complete (read back with the"
+            + " input's frame count); redo the others")
     boolean resume;
+
+    @Option(names = "--overwrite", description = "replace outputs of an earlier run (an input is never replaced; without"
+            + " this or --resume an existing output stops the batch before it starts)")
+    boolean overwrite;
 
     abstract Task task();
 
@@ -64,14 +72,21 @@ abstract class TaskCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RunOptions run = options.parse(uncertainty);
         checkOptions();
+        if (resume && overwrite) {
+            throw new IllegalArgumentException("--resume and --overwrite exclude each other: pick one");
+        }
+        Outputs.Existing existing = resume ? Outputs.Existing.RESUME : overwrite ? Outputs.Existing.REPLACE : Outputs.Existing.REFUSE;
+        Settings settings = run.settings();
+        boolean maps = settings.uncertainty() != Settings.Uncertainty.NONE;
+        // before the model is loaded: a clash or an unwritable folder is found in a second, not after hours
+        Outputs.plan(inputs, outputDir, task(), maps, existing);
+        AtomicFile.checkWritable(outputDir);
         DicFaceConfig modelConfig = ModelLoader.config(config, weights);
         run.checkFor(modelConfig);  // before any work: nothing is restored with options the model refuses
-        Settings settings = run.settings();
         Device dev = run.device();
         List<Batch.Outcome> outcomes;
         try (DicFace model = ModelLoader.load(modelConfig, weights, dev, run.precision())) {
-            outcomes = Batch.run(model, dev, settings, inputs, outputDir, task(), this::job, resume,
-                    settings.uncertainty() != Settings.Uncertainty.NONE, new ConsoleProgress());
+            outcomes = Batch.run(model, dev, settings, inputs, outputDir, task(), this::job, existing, maps, new ConsoleProgress());
         }
         long failed = outcomes.stream().filter(o -> o.status().equals("failed") || o.status().equals("cancelled")).count();
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -85,12 +100,13 @@ abstract class TaskCommand implements Callable<Integer> {
         summary.put("failed", failed);
         summary.put("outcomes", outcomes);
         String json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(summary);
-        AtomicFile.writeString(outputDir.resolve("summary.json"), json);
+        Path summaryFile = Outputs.summary(outputDir);
+        AtomicFile.writeString(summaryFile, json);
         for (Batch.Outcome o : outcomes) {
             System.out.println(o.status() + "  " + o.input() + (o.output() != null ? "  ->  " + o.output() : "")
-                    + (o.error() != null ? "  (" + o.error() + ")" : ""));
+                    + (o.error() != null ? "  (" + o.error() + ")" : "") + (o.note() != null ? "  [" + o.note() + "]" : ""));
         }
-        System.out.println("summary: " + outputDir.resolve("summary.json"));
+        System.out.println("summary: " + summaryFile);
         return failed == 0 ? 0 : 3;
     }
 

@@ -52,6 +52,11 @@ abstract class FaceCommand extends CancelableCommand {
     @Parameter(label = "Uncertainty map", choices = {"none", "concentration", "entropy"})
     String uncertainty = RunOptions.UNCERTAINTY;
 
+    @Parameter(label = "Write the result to (for long clips)", required = false, persist = false, style = "save",
+            description = "empty: the result is an image in memory; a .tif file: frames are written there as they are "
+                    + "restored and the result opens from it as a virtual stack (a clip of any length)")
+    File result_file;
+
     @Parameter(type = ItemIO.OUTPUT)
     ImagePlus result;
 
@@ -82,17 +87,63 @@ abstract class FaceCommand extends CancelableCommand {
         Precision prec = run.precision();
         Settings settings = run.settings();
         ClipRestoration.Job job = job();
+        Path file = result_file == null || result_file.getPath().isEmpty() ? null : resultFile(result_file.toPath());
         ClipRestoration.Result r = LoadedModel.use(config, w, dev, prec, model -> {
             settings.checkFor(model.config());  // before any frame is restored
-            ClipRestoration.Result done = ClipRestoration.run(model, dev, settings, image, job, this::progress);
+            ClipRestoration.Result done = file == null ? ClipRestoration.run(model, dev, settings, image, job, this::progress)
+                    : toFile(model, dev, settings, job, file);
             finished(done, model);
             return done;
         });
         result = r.output();
         uncertainty_map = r.uncertainty();
+        String note = org.dicface.video.StackFrames.depthNote(image);
+        if (note != null) {
+            report("DicFace " + task() + ": " + note);
+        }
         report(String.format(Locale.ROOT, "DicFace %s: %s, %d frames, weights %s, sampling %s, seed %d, fidelity %.2f, "
                 + "device %s, %s, %.2f s per frame", task(), image.getTitle(), r.summary().frames(), w, settings.sampling().name(),
                 seed, fidelity, dev, prec, r.summary().secondsPerFrame()));
+    }
+
+    /** Checks a result file before the model is loaded: a TIFF, not the input's own file, in a folder that takes files. */
+    private Path resultFile(Path chosen) throws IOException {
+        Path file = chosen.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.tiff?") ? chosen
+                : chosen.resolveSibling(chosen.getFileName() + ".tif");
+        ij.io.FileInfo source = image.getOriginalFileInfo();
+        if (source != null && source.directory != null && source.fileName != null) {
+            Path input = Path.of(source.directory, source.fileName).toAbsolutePath().normalize();
+            for (Path out : new Path[] {file, org.dicface.pipeline.Outputs.uncertaintyFor(file)}) {
+                if (out.toAbsolutePath().normalize().equals(input)) {
+                    throw new IllegalArgumentException(out + " is the clip's own file: choose another file for the result");
+                }
+            }
+        }
+        org.dicface.io.AtomicFile.checkWritable(file.toAbsolutePath().getParent());
+        return file;
+    }
+
+    /** Streams the result (and the uncertainty map) to TIFF files and opens them as virtual stacks. */
+    private ClipRestoration.Result toFile(org.dicface.model.DicFace model, Device dev, Settings settings, ClipRestoration.Job job,
+            Path file) {
+        Path maps = settings.uncertainty() == Settings.Uncertainty.NONE ? null : org.dicface.pipeline.Outputs.uncertaintyFor(file);
+        double fps = org.dicface.video.VideoFiles.frameRate(image);
+        try (org.dicface.video.TiffWriter out = new org.dicface.video.TiffWriter(file, fps);
+             org.dicface.video.TiffWriter unc = maps == null ? null : new org.dicface.video.TiffWriter(maps, fps)) {
+            var summary = ClipRestoration.run(model, dev, settings, image, job, org.dicface.video.FrameSink.rgb(out),
+                    unc == null ? null : org.dicface.video.FrameSink.maps(unc), this::progress);
+            out.commit();
+            if (unc != null) {
+                unc.commit();
+            }
+            ImagePlus restored = ij.IJ.openVirtual(file.toString());
+            restored.setTitle(ClipRestoration.outputTitle(image, job));
+            restored.setCalibration(image.getCalibration().copy());
+            ImagePlus map = maps == null ? null : ij.IJ.openVirtual(maps.toString());
+            return new ClipRestoration.Result(restored, map, summary);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
     }
 
     private boolean progress(int done, int total) {

@@ -206,7 +206,7 @@ public record DicFaceConfig(int imgSize, int nf, List<Integer> chMult, int resBl
         }
     }
 
-    /** The released DicFace (spec §2.1): 116,187,075 parameters in 632 tensors. */
+    /** The released DicFace, one configuration for its three checkpoints: 116,187,075 parameters in 632 tensors. */
     public static DicFaceConfig official() {
         return standard(512, 64, List.of(1, 2, 2, 4, 4, 8), 2, List.of(16), 1024, 256, 512, 8, 9, 1024, 5,
                 List.of(32, 64, 128, 256));

@@ -8,7 +8,7 @@ import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
 
 /**
- * How the codebook weights w of each latent cell are taken from its Dirichlet(alpha) (architecture
+ * How the codebook weights w of each latent cell are taken from its Dirichlet(alpha) (docs/ARCHITECTURE.md,
  * decision 8). The official code always samples, unseeded; here a sample is seeded and reproducible.
  * <ul>
  * <li>{@code sample}: one reparameterised draw (normalised Gamma draws; differentiable in alpha);</li>
@@ -75,14 +75,12 @@ public sealed interface Sampling {
             try (Scope scope = Scope.open()) {
                 Tensor sum = draw(alpha, generator);
                 for (int i = 1; i < samples; i++) {
-                    try (Scope step = Scope.open()) {  // each draw freed at once: memory stays that of two draws
-                        Tensor d = draw(alpha, generator);
-                        if (alpha.requiresGrad()) {
-                            sum = step.keep(sum.add(d));  // differentiable: the graph holds the draws anyway
-                        } else {
-                            sum.addInPlace(d, 1);
-                        }
+                    Tensor next;
+                    try (Scope step = Scope.open()) {  // each draw freed at once: memory stays that of a few draws
+                        next = step.keep(sum.add(draw(alpha, generator)));
                     }
+                    sum.close();  // (out of place: an inference tensor cannot be updated in place)
+                    sum = next;
                 }
                 return scope.keep(sum.div(samples));
             }

@@ -1,7 +1,7 @@
 package org.dicface.pipeline;
 
-import org.dicface.io.Task;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,16 +9,29 @@ import java.util.List;
 import java.util.function.Function;
 
 import ij.ImagePlus;
+import org.dicface.io.AtomicFile;
+import org.dicface.io.Task;
 import org.dicface.model.DicFace;
 import org.dicface.torch.Device;
+import org.dicface.video.ClipFiles;
+import org.dicface.video.ClipWriter;
+import org.dicface.video.FrameSink;
+import org.dicface.video.StackFrames;
+import org.dicface.video.StackSource;
+import org.dicface.video.TiffWriter;
+import org.dicface.video.VideoFiles;
 
 /**
- * Restores many clips with one model: each input is opened, restored and written atomically; a failure is
- * recorded and the batch goes on; with resume, inputs whose output exists are skipped.
+ * Restores many clips with one model. Outputs are named and checked by {@link Outputs#plan} before any work;
+ * each input is read frame by frame and its results stream to their files (nothing is held whole), which
+ * reach their names only once complete; a failure is recorded and the batch goes on; with
+ * {@link Outputs.Existing#RESUME}, inputs whose outputs are complete (read back with the input's frame
+ * count) are skipped and the others redone.
  */
 public final class Batch {
-    /** One input's outcome. */
-    public record Outcome(String input, String output, String status, String error, int frames, double secondsPerFrame) {
+    /** One input's outcome; {@code note}: what the user should know about it (a depth conversion, say), or null. */
+    public record Outcome(String input, String output, String status, String error, int frames, double secondsPerFrame,
+            String note) {
     }
 
     /** Reports progress per input and frame. */
@@ -33,39 +46,82 @@ public final class Batch {
 
     /**
      * @param jobFor the task job for an opened input (masks, say, depend on its size)
+     * @throws IllegalArgumentException before any work, when the outputs cannot be written as planned
      */
     public static List<Outcome> run(DicFace model, Device device, Settings settings, List<Path> inputs, Path outputDir,
-            Task task, Function<ImagePlus, ClipRestoration.Job> jobFor, boolean resume, boolean writeUncertainty,
-            Listener listener) throws IOException {
-        Files.createDirectories(outputDir);
+            Task task, Function<ImagePlus, ClipRestoration.Job> jobFor, Outputs.Existing existing,
+            boolean writeUncertainty, Listener listener) throws IOException {
+        List<Outputs> plan = Outputs.plan(inputs, outputDir, task, writeUncertainty, existing);
+        AtomicFile.checkWritable(outputDir);
         List<Outcome> outcomes = new ArrayList<>();
-        for (int n = 0; n < inputs.size(); n++) {
-            Path input = inputs.get(n);
-            Path output = ClipFiles.outputFor(input, outputDir, task);
-            if (resume && Files.exists(output)) {
-                outcomes.add(new Outcome(input.toString(), output.toString(), "skipped", null, 0, 0));
-                continue;
+        for (int n = 0; n < plan.size(); n++) {
+            Outputs o = plan.get(n);
+            Path input = o.input();
+            String note = null;
+            if (existing == Outputs.Existing.RESUME && o.files().stream().anyMatch(Files::exists)) {
+                if (complete(o)) {
+                    outcomes.add(new Outcome(input.toString(), o.clip().toString(), "skipped", null, 0, 0, null));
+                    continue;
+                }
+                note = "redone: the earlier output was incomplete";
             }
             listener.started(input, n, inputs.size());
+            ImagePlus clip = null;
             try {
-                ImagePlus clip = ClipFiles.open(input);
-                ClipRestoration.Result r = ClipRestoration.run(model, device, settings, clip, jobFor.apply(clip),
+                clip = ClipFiles.open(input, true);
+                String depth = StackFrames.depthNote(clip);
+                note = note == null ? depth : depth == null ? note : note + "; " + depth;
+                StreamingRestorer.Summary s = restore(model, device, settings, clip, jobFor.apply(clip), o,
                         (done, total) -> listener.frameDone(input, done, total));
-                ClipFiles.save(r.output(), output);
-                Path usage = outputDir.resolve(output.getFileName().toString().replaceFirst("\\.(tif|mp4)$", "") + "-codebook.csv");
-                org.dicface.io.AtomicFile.writeString(usage, r.summary().codebookUsage().toCsv());
-                if (writeUncertainty && r.uncertainty() != null) {
-                    ClipFiles.saveTiff(r.uncertainty(), outputDir.resolve(output.getFileName().toString().replace(".tif", "-uncertainty.tif")));
-                }
-                outcomes.add(new Outcome(input.toString(), output.toString(), "done", null, r.summary().frames(),
-                        r.summary().secondsPerFrame()));
+                outcomes.add(new Outcome(input.toString(), o.clip().toString(), "done", null, s.frames(), s.secondsPerFrame(), note));
             } catch (CancelledException e) {
-                outcomes.add(new Outcome(input.toString(), null, "cancelled", e.getMessage(), 0, 0));
+                outcomes.add(new Outcome(input.toString(), null, "cancelled", e.getMessage(), 0, 0, note));
                 break;
             } catch (IOException | RuntimeException e) {
-                outcomes.add(new Outcome(input.toString(), null, "failed", e.getMessage() == null ? e.toString() : e.getMessage(), 0, 0));
+                Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+                outcomes.add(new Outcome(input.toString(), null, "failed",
+                        cause.getMessage() == null ? cause.toString() : cause.getMessage(), 0, 0, note));
+            } finally {
+                if (clip != null) {
+                    VideoFiles.release(clip);
+                }
             }
         }
         return outcomes;
+    }
+
+    /** One clip through the model into its output files, each written as it comes and committed at the end. */
+    private static StreamingRestorer.Summary restore(DicFace model, Device device, Settings settings, ImagePlus clip,
+            ClipRestoration.Job job, Outputs o, Progress progress) throws IOException {
+        String source = clip.getProp(VideoFiles.SOURCE_PROPERTY);
+        ClipWriter.Options options = new ClipWriter.Options(new StackSource(clip).frameCount(), VideoFiles.frameRate(clip),
+                source == null ? null : Path.of(source));
+        boolean maps = o.uncertainty() != null && settings.uncertainty() != Settings.Uncertainty.NONE;
+        try (ClipWriter out = ClipFiles.writer(o.clip(), options);
+             ClipWriter unc = maps ? new TiffWriter(o.uncertainty(), options.frameRate()) : null) {
+            StreamingRestorer.Summary s = ClipRestoration.run(model, device, settings, clip, job, FrameSink.rgb(out),
+                    unc == null ? null : FrameSink.maps(unc), progress);
+            out.commit();
+            if (unc != null) {
+                unc.commit();
+            }
+            AtomicFile.writeString(o.codebook(), s.codebookUsage().toCsv());
+            return s;
+        }
+    }
+
+    /** Whether every output of an input is there and holds the input's frames. */
+    static boolean complete(Outputs o) {
+        try {
+            if (!Files.isRegularFile(o.codebook()) || Files.size(o.codebook()) == 0) {
+                return false;
+            }
+            ImagePlus input = ClipFiles.open(o.input(), true);
+            int frames = new StackSource(input).frameCount();
+            VideoFiles.release(input);
+            return ClipFiles.countFrames(o.clip()) == frames && (o.uncertainty() == null || ClipFiles.countFrames(o.uncertainty()) == frames);
+        } catch (IOException | RuntimeException e) {
+            return false;  // an input that cannot be read is not skipped: restoring it says why
+        }
     }
 }

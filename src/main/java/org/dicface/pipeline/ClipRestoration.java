@@ -1,6 +1,7 @@
 package org.dicface.pipeline;
 
 import org.dicface.io.Task;
+import org.dicface.video.FrameSink;
 import org.dicface.video.FrameSource;
 import org.dicface.video.StackSource;
 import java.awt.Rectangle;
@@ -96,53 +97,19 @@ public final class ClipRestoration {
     public record Result(ImagePlus output, ImagePlus uncertainty, StreamingRestorer.Summary summary) {
     }
 
+    /** Restores a clip into new images held in memory (for short clips; long ones go to {@link #run(DicFace,
+     * Device, Settings, ImagePlus, Job, FrameSink, FrameSink, Progress) sinks}). */
     public static Result run(DicFace model, Device device, Settings settings, ImagePlus input, Job job, Progress progress) {
-        FrameSource source = new StackSource(input);
-        int w = source.width();
-        int h = source.height();
-        int size = model.config().imgSize();
-        boolean fullSize = job.keepSize() || job.region() != null || job.task() == Task.INPAINT || job.keepLuminance();
-        StackSink frames = fullSize ? StackSink.rgb(w, h) : StackSink.rgb(size, size);
-        StackSink maps = fullSize ? StackSink.maps(w, h) : StackSink.maps(size, size);
-        FrameSink uncertainty = fullSize ? Frames.resized(maps, w, h) : maps;
-
-        FrameSource prepared;
-        FrameSink sink;
-        switch (job.task()) {
-            case RESTORE -> {
-                if (job.region() != null) {
-                    Rectangle r = job.region();
-                    prepared = Frames.resized(Frames.cropped(source, r), size);
-                    sink = Frames.resized(Frames.pasted(frames, source, r, job.feather()), r.width, r.height);
-                    uncertainty = Frames.resized(Frames.pasted(maps, zeros(source), r, job.feather()), r.width, r.height);
-                } else {
-                    prepared = Frames.resized(source, size);
-                    sink = fullSize ? Frames.resized(frames, w, h) : frames;
-                }
-            }
-            case INPAINT -> {
-                prepared = Frames.resized(Frames.painted(source, job.masks()), size);
-                sink = Frames.resized(Frames.composited(frames, source, job.masks()), w, h);
-            }
-            case COLORIZE -> {
-                FrameSource gray = Frames.grayed(source);
-                prepared = Frames.resized(gray, size);
-                FrameSink out = job.keepLuminance() ? Frames.keepingLuminance(frames, gray) : frames;
-                sink = fullSize ? Frames.resized(out, w, h) : out;
-            }
-            default -> throw new IllegalStateException();
-        }
-        if (job.colorFix()) {
-            sink = Frames.keepingColorMeans(sink, prepared);  // model-sized output against the model-sized input
-        }
-        StreamingRestorer.Summary summary = new StreamingRestorer(model, device, settings).run(prepared, sink, uncertainty, progress);
-        ImagePlus output = frames.image(input.getShortTitle() + "-" + job.task().id());
+        StackSink frames = new StackSink(false);
+        StackSink maps = settings.uncertainty() == Settings.Uncertainty.NONE ? null : new StackSink(true);
+        StreamingRestorer.Summary summary = run(model, device, settings, input, job, frames, maps, progress);
+        ImagePlus output = frames.image(outputTitle(input, job));
         output.setCalibration(input.getCalibration().copy());
         String video = input.getProp(org.dicface.video.VideoFiles.SOURCE_PROPERTY);
         if (video != null) {
             output.setProp(org.dicface.video.VideoFiles.SOURCE_PROPERTY, video);  // so its sound goes with it
         }
-        ImagePlus map = settings.uncertainty() == Settings.Uncertainty.NONE ? null
+        ImagePlus map = maps == null ? null
                 : maps.image(input.getShortTitle() + "-" + settings.uncertainty().name().toLowerCase(java.util.Locale.ROOT));
         if (map != null) {
             map.setCalibration(input.getCalibration().copy());
@@ -150,28 +117,74 @@ public final class ClipRestoration {
         return new Result(output, map, summary);
     }
 
+    /** The title of a restored clip: the input's with the task appended. */
+    public static String outputTitle(ImagePlus input, Job job) {
+        return input.getShortTitle() + "-" + job.task().id();
+    }
+
+    /**
+     * Restores a clip frame by frame into sinks (a file writer, say), holding no more than a window of
+     * frames: {@code output} receives each restored frame at the output size (the input's, or the model's
+     * without keepSize), {@code uncertainty} (may be null) each map when the settings ask for one. Each
+     * input frame is converted from ImageJ's pixels once.
+     */
+    public static StreamingRestorer.Summary run(DicFace model, Device device, Settings settings, ImagePlus input, Job job,
+            FrameSink output, FrameSink uncertaintyOut, Progress progress) {
+        StackSource stack = new StackSource(input);
+        int w = stack.width();
+        int h = stack.height();
+        int size = model.config().imgSize();
+        int window = model.config().frameLength() + 1;  // the frames a sink may still ask for again
+        boolean fullSize = job.keepSize() || job.region() != null || job.task() == Task.INPAINT || job.keepLuminance();
+        FrameSink frames = output;
+        FrameSink maps = uncertaintyOut == null ? (i, f) -> { } : uncertaintyOut;
+        FrameSink uncertainty = fullSize ? Frames.resized(maps, w, h) : maps;
+        boolean rereads = job.region() != null || job.task() == Task.INPAINT || job.keepLuminance();
+        try (Frames.Memo source = Frames.memo(stack, rereads ? window : 1)) {
+            FrameSource prepared;
+            FrameSink sink;
+            Frames.Memo gray = null;
+            switch (job.task()) {
+                case RESTORE -> {
+                    if (job.region() != null) {
+                        Rectangle r = job.region();
+                        prepared = Frames.resized(Frames.cropped(source, r), size);
+                        sink = Frames.resized(Frames.pasted(frames, source, r, job.feather()), r.width, r.height);
+                        uncertainty = Frames.resized(Frames.pasted(maps, zeros(source), r, job.feather()), r.width, r.height);
+                    } else {
+                        prepared = Frames.resized(source, size);
+                        sink = fullSize ? Frames.resized(frames, w, h) : frames;
+                    }
+                }
+                case INPAINT -> {
+                    prepared = Frames.resized(Frames.painted(source, job.masks()), size);
+                    sink = Frames.resized(Frames.composited(frames, source, job.masks()), w, h);
+                }
+                case COLORIZE -> {
+                    gray = Frames.memo(Frames.grayed(source), job.keepLuminance() ? window : 1);
+                    prepared = Frames.resized(gray, size);
+                    FrameSink out = job.keepLuminance() ? Frames.keepingLuminance(frames, gray) : frames;
+                    sink = fullSize ? Frames.resized(out, w, h) : out;
+                }
+                default -> throw new IllegalStateException();
+            }
+            try (Frames.Memo modelSized = Frames.memo(prepared, job.colorFix() ? window : 1)) {
+                if (job.colorFix()) {
+                    sink = Frames.keepingColorMeans(sink, modelSized);  // model-sized output against the model-sized input
+                }
+                return new StreamingRestorer(model, device, settings).run(modelSized, sink,
+                        uncertaintyOut == null ? null : uncertainty, progress);
+            } finally {
+                if (gray != null) {
+                    gray.close();
+                }
+            }
+        }
+    }
+
     /** One-channel zero frames of the source's size: the background an uncertainty map of a region is pasted on. */
     private static FrameSource zeros(FrameSource source) {
-        return new FrameSource() {
-            @Override
-            public int frameCount() {
-                return source.frameCount();
-            }
-
-            @Override
-            public int width() {
-                return source.width();
-            }
-
-            @Override
-            public int height() {
-                return source.height();
-            }
-
-            @Override
-            public org.dicface.torch.Tensor frame(int index) {
-                return org.dicface.torch.Tensor.zeros(1, source.height(), source.width());
-            }
-        };
+        return FrameSource.of(source.frameCount(), source.width(), source.height(),
+                i -> org.dicface.torch.Tensor.zeros(1, source.height(), source.width()));
     }
 }

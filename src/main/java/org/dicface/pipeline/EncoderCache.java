@@ -13,7 +13,7 @@ import org.dicface.torch.Tensor;
 
 /**
  * The per-frame part of the network (encoder + MultiScaleFuse) computed once per frame and kept while a
- * window may still need it (architecture decision 7): a ring of at most frame_length entries.
+ * window may still need it (docs/ARCHITECTURE.md, decision 7): a ring of at most frame_length entries.
  */
 final class EncoderCache implements AutoCloseable {
     private final DicFace model;
@@ -21,6 +21,7 @@ final class EncoderCache implements AutoCloseable {
     private final Device device;
     private final Map<Integer, DicFace.Encoded> entries = new LinkedHashMap<>();
     private int encoded;
+    private int most;
 
     EncoderCache(DicFace model, FrameSource source, Device device) {
         this.model = model;
@@ -39,6 +40,7 @@ final class EncoderCache implements AutoCloseable {
             });
             entries.put(index, e);
             encoded++;
+            most = Math.max(most, entries.size());
         }
         return e;
     }
@@ -55,8 +57,9 @@ final class EncoderCache implements AutoCloseable {
         }
     }
 
-    int size() {
-        return entries.size();
+    /** The most frames held at once (frame_length at most: memory does not grow with the clip). */
+    int mostHeld() {
+        return most;
     }
 
     /** How many encoder passes ran (each frame exactly once in a forward run). */

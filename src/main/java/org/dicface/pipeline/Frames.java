@@ -1,5 +1,6 @@
 package org.dicface.pipeline;
 
+import org.dicface.video.FrameSink;
 import org.dicface.video.FrameSource;
 import java.awt.Rectangle;
 import java.util.List;
@@ -19,22 +20,92 @@ public final class Frames {
 
     /** Bilinear resize of a [3, H, W] frame (as cv2.resize INTER_LINEAR, which the official script uses). */
     static Tensor resize(Tensor frame, int width, int height) {
-        if (frame.size(1) == height && frame.size(2) == width) {
-            return frame.copy();
-        }
         return frame.unsqueeze(0).upsampleBilinear(height, width, false).reshape(frame.size(0), height, width);
     }
 
+    /** Frames resized to {@code size} square; the source itself when they already are. */
     public static FrameSource resized(FrameSource source, int size) {
+        if (source.width() == size && source.height() == size) {
+            return source;
+        }
         return new Transformed(source, size, size, (i, f) -> resize(f, size, size));
     }
 
+    /** Frames resized to {@code width x height} on their way to {@code target}; passed as they are when they already fit. */
     public static FrameSink resized(FrameSink target, int width, int height) {
         return (i, f) -> {
+            if (f.size(1) == height && f.size(2) == width) {
+                target.accept(i, f);
+                return;
+            }
             try (Scope scope = Scope.open()) {
                 target.accept(i, resize(f, width, height));
             }
         };
+    }
+
+    /**
+     * A source that keeps the last {@code capacity} frames it gave, so that a frame read by the network
+     * and again by a sink (the original frame a region is pasted into, say) is converted from ImageJ's
+     * pixels once. Close it to free what it holds.
+     */
+    public static Memo memo(FrameSource source, int capacity) {
+        return new Memo(source, capacity);
+    }
+
+    /** See {@link #memo}. */
+    public static final class Memo implements FrameSource, AutoCloseable {
+        private final FrameSource source;
+        private final int capacity;
+        private final java.util.LinkedHashMap<Integer, Tensor> kept = new java.util.LinkedHashMap<>();
+        private int conversions;
+
+        private Memo(FrameSource source, int capacity) {
+            this.source = source;
+            this.capacity = Math.max(1, capacity);
+        }
+
+        @Override
+        public int frameCount() {
+            return source.frameCount();
+        }
+
+        @Override
+        public int width() {
+            return source.width();
+        }
+
+        @Override
+        public int height() {
+            return source.height();
+        }
+
+        @Override
+        public Tensor frame(int index) {
+            Tensor t = kept.get(index);
+            if (t == null) {
+                t = Scope.unowned(() -> source.frame(index));
+                conversions++;
+                kept.put(index, t);
+                if (kept.size() > capacity) {
+                    var eldest = kept.entrySet().iterator();
+                    eldest.next().getValue().close();
+                    eldest.remove();
+                }
+            }
+            return t.view(t.shape());  // a new handle on the kept frame: the caller may close it
+        }
+
+        /** How many frames were read from the source (each once while it is kept). */
+        public int conversions() {
+            return conversions;
+        }
+
+        @Override
+        public void close() {
+            kept.values().forEach(Tensor::close);
+            kept.clear();
+        }
     }
 
     public static FrameSource cropped(FrameSource source, Rectangle r) {

@@ -1,5 +1,6 @@
 package org.dicface.pipeline;
 
+import org.dicface.video.FrameSink;
 import org.dicface.video.FrameSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
 
 /**
- * Restores a clip frame by frame with the streaming scheme (architecture decision 7): output frame i comes
+ * Restores a clip frame by frame with the streaming scheme (docs/ARCHITECTURE.md, decision 7): output frame i comes
  * from the frame_length-frame group centred on i (indices clamped to the clip, so clips of any length from
  * one frame work); each frame is encoded once and cached; the transformer runs on the group, and the
  * Dirichlet head, the sampling, the latent and the generator run for frame i only. Memory does not grow
@@ -27,8 +28,8 @@ public final class StreamingRestorer {
     private final Device device;
     private final Settings settings;
 
-    /** What a run produced besides the frames. */
-    public record Summary(int frames, int encoderPasses, double secondsPerFrame, CodebookUsage codebookUsage) {
+    /** What a run produced besides the frames; {@code mostCachedFrames}: encoded frames held at once, at most. */
+    public record Summary(int frames, int encoderPasses, int mostCachedFrames, double secondsPerFrame, CodebookUsage codebookUsage) {
     }
 
     public StreamingRestorer(DicFace model, Device device, Settings settings) {
@@ -71,8 +72,13 @@ public final class StreamingRestorer {
                     if (uncertainty != null && settings.uncertainty() != Settings.Uncertainty.NONE) {
                         uncertainty.accept(i, uncertaintyMap(alpha, w, size).to(Device.CPU, DType.FLOAT32));
                     }
-                    Tensor frameUsage = w.sum(new long[] {0, 1}, false).to(Device.CPU, DType.FLOAT64);
-                    usage = usage == null ? Scope.unowned(frameUsage::copy) : replace(usage, frameUsage);
+                    // summed where w is (the GPU, say) and copied to the CPU once, at the end
+                    Tensor frameUsage = w.sum(new long[] {0, 1}, false).to(DType.FLOAT64);
+                    Tensor sum = usage;
+                    usage = Scope.unowned(() -> sum == null ? frameUsage.copy() : sum.add(frameUsage));
+                    if (sum != null) {
+                        sum.close();
+                    }
                 }
                 cache.dropBefore(i + 1 - half);
                 if (!progress.frameDone(i + 1, total)) {
@@ -80,18 +86,12 @@ public final class StreamingRestorer {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Summary(total, cache.encodedFrames(), seconds / total, CodebookUsage.of(usage));
+            return new Summary(total, cache.encodedFrames(), cache.mostHeld(), seconds / total, CodebookUsage.of(usage));
         } finally {
             if (usage != null) {
                 usage.close();
             }
         }
-    }
-
-    private static Tensor replace(Tensor sum, Tensor add) {
-        Tensor next = Scope.unowned(() -> sum.add(add));
-        sum.close();
-        return next;
     }
 
     /** Per-cell concentration or entropy, upsampled (nearest) to the frame: [1, size, size]. */

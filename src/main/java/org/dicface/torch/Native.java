@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The one place where downcalls are checked.
  *
- * <p>Threads and errors (architecture decision 4): errors come back in-band, as the return value of each
+ * <p>Threads and errors (docs/ARCHITECTURE.md, decision 4): errors come back in-band, as the return value of each
  * call, and the grad mode travels with each call, so no native state is tied to an OS thread. Any thread,
  * virtual threads included, may call into libtorch, and a virtual thread that moves to another carrier
  * between two calls loses nothing. Out-parameters live in a confined arena per call.

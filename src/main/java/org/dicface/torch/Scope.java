@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Deterministic ownership of tensors (architecture decision 3).
+ * Deterministic ownership of tensors (docs/ARCHITECTURE.md, decision 3).
  *
  * <p>Every tensor created on this thread while a scope is open belongs to the innermost open scope, and is
  * freed when that scope closes. {@link #keep} hands a result to the enclosing scope (or, at the outermost

@@ -10,8 +10,8 @@ import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
 
 /**
- * The degraded input of a training clip, per task, as the official datasets make it (spec §5); seeded, so the
- * same seed gives the same input. Frames are [T, 3, H, W] in [0, 1].
+ * The degraded input of a training clip, per task, as the official datasets make it (docs/ARCHITECTURE.md,
+ * "Training recipe"); seeded, so the same seed gives the same input. Frames are [T, 3, H, W] in [0, 1].
  * <ul>
  * <li>restore: one blur kernel per clip; x4 downsampling (one interpolation per clip); Gaussian noise per
  * frame (sigma in [0, 10]/255, gray with p 0.5); H.264 at CRF 18-24; upsampling back;</li>

@@ -21,7 +21,8 @@ import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
 
 /**
- * Trains DicFace with the official recipe (spec §5): per step, {@code clipsPerStep} degraded 5-frame windows;
+ * Trains DicFace with the official recipe (docs/ARCHITECTURE.md, "Training recipe"): per step,
+ * {@code clipsPerStep} degraded 5-frame windows;
  * the loss L1 + w_KL x Dirichlet KL to Dir(0.1) (one reparameterised sample per cell; fidelity 1; encoder
  * skips detached; transformer dropout 0.1); Adam (0.9, 0.99) with the cosine schedule; EMA 0.997 of the weights, which inference uses.
  * With LPIPS weights ({@link #perceptual}) the loss adds LPIPS (weight 1, the official call); without them the

@@ -15,7 +15,7 @@ import org.dicface.model.DicFace;
 import org.dicface.model.DicFaceConfig;
 import org.dicface.model.ModelLoader;
 import org.dicface.nn.Init;
-import org.dicface.pipeline.ClipFiles;
+import org.dicface.video.ClipFiles;
 import org.dicface.model.Precision;
 import org.dicface.torch.DType;
 import org.dicface.torch.Device;

@@ -19,6 +19,7 @@ public final class TrainingRun {
 
     /** @return true when all steps ran, false when stopped early */
     public static boolean run(Trainer trainer, long steps, long saveEvery, Path checkpoint, Listener listener) throws IOException {
+        org.dicface.io.AtomicFile.removeStale(checkpoint);  // the half-written checkpoint of a run that was killed
         long start = System.nanoTime();
         long first = trainer.step();
         while (trainer.step() < steps) {

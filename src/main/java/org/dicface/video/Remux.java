@@ -116,6 +116,9 @@ final class Remux {
                 }
             }
             check(av_write_trailer(oc), "finish " + out);
+            int closed = avio_closep(oc.pb());
+            oc.pb(null);
+            check(closed, "finish " + out);  // the last buffered bytes are written here
         } finally {
             av_packet_free(pv);
             av_packet_free(pa);

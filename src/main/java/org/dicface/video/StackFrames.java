@@ -49,6 +49,23 @@ public final class StackFrames {
         }
     }
 
+    /**
+     * What converting an image to the network's frames does to it that the user should know, or null: 16- and
+     * 32-bit images are scaled from their display range, and the output is 8-bit RGB.
+     */
+    public static String depthNote(ij.ImagePlus image) {
+        int depth = image.getBitDepth();
+        if (depth != 16 && depth != 32) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "%d-bit input: its display range [%s, %s] was mapped to 0-255 and the "
+                + "output is 8-bit RGB", depth, trim(image.getDisplayRangeMin()), trim(image.getDisplayRangeMax()));
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
     /** A frame [3, H, W] in [-1, 1] as an 8-bit RGB image. */
     public static ColorProcessor toRgb(Tensor frame) {
         long[] s = frame.shape();

@@ -10,13 +10,7 @@ import ij.ImageStack;
 import ij.measure.Calibration;
 import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.FrameRecorder;
-import org.dicface.io.AtomicFile;
 
 /**
  * Video files as ImageJ stacks (JavaCV/FFmpeg). Opening keeps the frame rate in the calibration and the
@@ -41,9 +35,6 @@ public final class VideoFiles {
 
     /** Opens a video: in memory, or as a virtual stack when it is long or {@code virtual} is asked for. */
     public static ImagePlus open(Path file, boolean virtual) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + " does not exist");
-        }
         VideoStack stack = new VideoStack(file);
         ImageStack frames = stack;
         long bytes = 4L * stack.getWidth() * stack.getHeight() * stack.getSize();
@@ -61,7 +52,7 @@ public final class VideoFiles {
     }
 
     /** The frame rate to save at: the calibration's, else 1 / frame interval, else 25. */
-    static double frameRate(ImagePlus imp) {
+    public static double frameRate(ImagePlus imp) {
         Calibration cal = imp.getCalibration();
         if (cal.fps > 0) {
             return cal.fps;
@@ -81,65 +72,25 @@ public final class VideoFiles {
         if (audio == null && imp.getProp(SOURCE_PROPERTY) != null) {
             audio = Path.of(imp.getProp(SOURCE_PROPERTY));
         }
-        boolean withAudio = audio != null && Files.exists(audio) && hasAudio(audio);
-        Path audioSource = audio;
-        AtomicFile.writeVia(out, tmp -> {
-            if (!withAudio) {
-                encode(imp, tmp);
-                return;
+        int frames = Math.max(imp.getNFrames(), imp.getNSlices());
+        try (VideoWriter w = new VideoWriter(out, frameRate(imp), audio != null && Files.exists(audio) ? audio : null)) {
+            for (int t = 0; t < frames; t++) {
+                int index = imp.getNFrames() > 1 ? imp.getStackIndex(1, 1, t + 1) : imp.getStackIndex(1, t + 1, 1);
+                w.write(imp.getStack().getProcessor(index));
             }
-            Path video = Files.createTempFile(tmp.getParent(), ".dicface-video", ".mp4");
-            try {
-                encode(imp, video);
-                Remux.videoWithAudio(video, audioSource, tmp);
-            } finally {
-                Files.deleteIfExists(video);
-            }
-        });
+            w.commit();
+        }
+    }
+
+    /** Frees the decoder behind a stack opened from a video (virtual stacks keep one open); others are left alone. */
+    public static void release(ImagePlus imp) {
+        if (imp.getStack() instanceof VideoStack v) {
+            v.close();
+        }
     }
 
     static boolean hasAudio(Path video) throws IOException {
-        Ffmpeg.init();
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
-            g.start();
-            return g.hasAudio() && g.getAudioChannels() > 0;
-        }
-    }
-
-    private static void encode(ImagePlus imp, Path file) throws IOException {
-        Ffmpeg.init();
-        int w = imp.getWidth() & ~1;   // yuv420p needs even sizes
-        int h = imp.getHeight() & ~1;
-        double fps = frameRate(imp);
-        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), w, h, 0)) {
-            rec.setFormat("mp4");
-            rec.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-            rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-            rec.setFrameRate(fps);
-            // openh264 (the H.264 encoder of this FFmpeg build) has no CRF: a generous bit rate keeps detail
-            rec.setVideoBitrate((int) Math.min(50_000_000, Math.max(2_000_000, 0.3 * w * h * fps)));
-            rec.start();
-            ImageStack stack = imp.getStack();
-            int frames = Math.max(imp.getNFrames(), imp.getNSlices());
-            ByteBuffer bgr = ByteBuffer.allocateDirect(w * h * 3);
-            for (int t = 0; t < frames; t++) {
-                int index = imp.getNFrames() > 1 ? imp.getStackIndex(1, 1, t + 1) : imp.getStackIndex(1, t + 1, 1);
-                ColorProcessor cp = stack.getProcessor(index).convertToColorProcessor();
-                int[] px = (int[]) cp.getPixels();
-                bgr.clear();
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        int c = px[y * imp.getWidth() + x];
-                        bgr.put((byte) c).put((byte) (c >> 8)).put((byte) (c >> 16));
-                    }
-                }
-                bgr.flip();
-                rec.recordImage(w, h, Frame.DEPTH_UBYTE, 3, w * 3, avutil.AV_PIX_FMT_BGR24, bgr);
-            }
-            rec.stop();
-        } catch (FrameRecorder.Exception e) {
-            throw new IOException("could not encode " + file + ": " + e.getMessage(), e);
-        }
+        return VideoProbe.probe(video).audio();
     }
 
     /** A BGR24 JavaCV frame as an ImageJ RGB image. */

@@ -13,10 +13,12 @@ import org.bytedeco.javacv.FrameGrabber;
 
 /**
  * A video as a virtual stack: frames are decoded when asked for; reading in order decodes each frame once,
- * a jump seeks. The frame count is the container's estimate until the end has been decoded.
+ * a jump seeks. The size, frame rate and exact frame count come from {@link VideoProbe}, which also refuses
+ * files that are no usable video with a message saying why.
  */
 public final class VideoStack extends VirtualStack {
     private final Path file;
+    private final VideoProbe.Info info;
     private final FFmpegFrameGrabber grabber;
     private final double frameRate;
     private int frames;
@@ -27,19 +29,21 @@ public final class VideoStack extends VirtualStack {
     VideoStack(Path file) throws IOException {
         super(0, 0, null, null);
         this.file = file;
-        Ffmpeg.init();
+        this.info = VideoProbe.probe(file);
         this.grabber = new FFmpegFrameGrabber(file.toFile());
         try {
             grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
             grabber.start();
         } catch (FrameGrabber.Exception e) {
-            throw new IOException(file + " is not a video FFmpeg can read: " + e.getMessage(), e);
+            throw new IOException(file + " cannot be decoded (" + info.codec() + " video): it is damaged", e);
         }
-        if (grabber.getImageWidth() <= 0) {
-            throw new IOException(file + " has no video stream");
-        }
-        this.frameRate = grabber.getVideoFrameRate() > 0 ? grabber.getVideoFrameRate() : 25;
-        this.frames = Math.max(1, grabber.getLengthInVideoFrames());
+        this.frameRate = grabber.getVideoFrameRate() > 0 ? grabber.getVideoFrameRate() : info.frameRate();
+        this.frames = info.frames();
+    }
+
+    /** What the probe found. */
+    VideoProbe.Info info() {
+        return info;
     }
 
     double frameRate() {
@@ -83,16 +87,24 @@ public final class VideoStack extends VirtualStack {
                 next = index;
             }
             Frame f = grabber.grabImage();
-            if (f == null) {  // past the real end: the estimate was high
-                frames = Math.max(1, index);
-                return last != null ? last.duplicate() : new ij.process.ColorProcessor(getWidth(), getHeight());
+            if (f == null) {
+                throw new IllegalStateException(file + " breaks off at frame " + n + " of " + frames + ": it is damaged");
             }
             next = index + 1;
             last = VideoFiles.toProcessor(f);
             lastIndex = index;
             return last.duplicate();
         } catch (FrameGrabber.Exception e) {
-            throw new IllegalStateException("cannot decode frame " + n + " of " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException(file + " is damaged: frame " + n + " of " + frames + " cannot be decoded", e);
+        }
+    }
+
+    /** Frees the decoder; the stack cannot be read afterwards. */
+    public synchronized void close() {
+        try {
+            grabber.close();
+        } catch (FrameGrabber.Exception ignored) {
+            // nothing more to free
         }
     }
 
@@ -106,11 +118,12 @@ public final class VideoStack extends VirtualStack {
             }
             grabber.close();
         } catch (FrameGrabber.Exception e) {
-            throw new IOException("cannot decode " + file + ": " + e.getMessage(), e);
+            throw new IOException(file + " is damaged: frame " + (stack.getSize() + 1) + " cannot be decoded", e);
         }
         if (stack.getSize() == 0) {
             throw new IOException(file + " has no decodable video frames");
         }
+        frames = stack.getSize();
         return stack;
     }
 }

@@ -8,7 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.dicface.metrics.ImageMetrics;
-import org.dicface.pipeline.FrameSink;
+import org.dicface.pipeline.CapturingSink;
+import org.dicface.video.FrameSink;
 import org.dicface.pipeline.Frames;
 import org.dicface.torch.Device;
 import org.dicface.torch.Generator;
@@ -77,14 +78,14 @@ public class DemoWeightsTest extends ScopedTest {
                 return input.narrow(0, index, 1).reshape(input.shape()[1], input.shape()[2], input.shape()[3]);
             }
         };
+        CapturingSink captured = new CapturingSink();
+        FrameSink sink = Frames.keepingColorMeans(captured, source);
         java.util.List<Tensor> out = new java.util.ArrayList<>();
-        FrameSink sink = Frames.keepingColorMeans((i, f) -> out.add(org.dicface.torch.Scope.unowned(() -> f.unsqueeze(0))), source);
         for (int i = 0; i < restored.size(0); i++) {
             sink.accept(i, restored.narrow(0, i, 1).reshape(input.shape()[1], input.shape()[2], input.shape()[3]));
+            out.add(captured.frame(i).unsqueeze(0));
         }
-        Tensor all = Tensor.cat(out, 0).clamp(0, 1);
-        out.forEach(Tensor::close);
-        return all;
+        return Tensor.cat(out, 0).clamp(0, 1);
     }
 
     /** Mean PSNR over frames [t, 3, H, W] in [0, 1] (8-bit rounded, RGB, crop 4, as the evaluation). */

@@ -57,9 +57,10 @@ class SamplingTest extends ScopedTest {
             assertEquals(1, s, 1e-5);
         }
         try (Generator g = new Generator(4)) {
-            float[] mc = Sampling.parse("mc:4000").weights(alpha, g).toFloatArray();
+            float[] mc = Sampling.parse("mc:1000").weights(alpha, g).toFloatArray();  // the most mc:K takes
             float[] mean = Sampling.parse("mean").weights(alpha, null).toFloatArray();
-            assertArrayEquals(mean, mc, 0.01f, "the Monte-Carlo average tends to the mean");
+            // one draw's spread is up to 0.19 here (alpha sum 4); 1000 draws average to within 0.006: 5 of those
+            assertArrayEquals(mean, mc, 0.03f, "the Monte-Carlo average tends to the mean");
             assertFalse(Arrays.equals(sample.weights(alpha, g).toFloatArray(), sample.weights(alpha, g).toFloatArray()));
         }
         assertThrows(IllegalArgumentException.class, () -> sample.weights(alpha, null));

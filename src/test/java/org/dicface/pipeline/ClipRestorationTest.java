@@ -1,5 +1,6 @@
 package org.dicface.pipeline;
 
+import org.dicface.video.FrameSink;
 import org.dicface.video.FrameSource;
 import org.dicface.video.StackSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,7 +26,9 @@ import org.dicface.model.Fixture;
 import org.dicface.model.ModelLoader;
 import org.dicface.model.Sampling;
 import org.dicface.torch.Device;
+import org.dicface.torch.Generator;
 import org.dicface.torch.ScopedTest;
+import org.dicface.torch.Tensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,16 +108,20 @@ public class ClipRestorationTest extends ScopedTest {
     @Test
     void theColorFixGivesEachFrameTheInputsChannelMeansAndKeepsTheDetail() {
         FrameSource input = new StackSource(rgbClip(64, 48, 2));
-        org.dicface.torch.Tensor[] got = new org.dicface.torch.Tensor[1];
-        FrameSink fixed = Frames.keepingColorMeans((i, f) -> got[0] = org.dicface.torch.Scope.unowned(f::copy), input);
-        org.dicface.torch.Tensor restored = org.dicface.torch.Tensor.uniform(-1, 0.2, new org.dicface.torch.Generator(4), 3, 48, 64);
+        CapturingSink captured = new CapturingSink();
+        FrameSink fixed = Frames.keepingColorMeans(captured, input);
+        Tensor restored;
+        try (Generator random = new Generator(4)) {
+            restored = Tensor.uniform(-1, 0.2, random, 3, 48, 64);
+        }
         fixed.accept(1, restored);
+        assertEquals(1, captured.index(0));
+        Tensor got = captured.frame(0);
         long[] plane = {1, 2};
-        assertArrayEquals(input.frame(1).mean(plane, false).toFloatArray(), got[0].mean(plane, false).toFloatArray(), 1e-5f);
+        assertArrayEquals(input.frame(1).mean(plane, false).toFloatArray(), got.mean(plane, false).toFloatArray(), 1e-5f);
         float[] detailBefore = restored.sub(restored.mean(plane, true)).toFloatArray();
-        float[] detailAfter = got[0].sub(got[0].mean(plane, true)).toFloatArray();
+        float[] detailAfter = got.sub(got.mean(plane, true)).toFloatArray();
         assertArrayEquals(detailBefore, detailAfter, 1e-5f, "only the means move");
-        got[0].close();
     }
 
     @Test
@@ -234,14 +241,31 @@ public class ClipRestorationTest extends ScopedTest {
 
     @Test
     void keepingLuminanceReplacesOnlyTheLuma() {
-        org.dicface.torch.Tensor input = org.dicface.torch.Tensor.uniform(-1, 1, new org.dicface.torch.Generator(1), 3, 4, 5);
-        org.dicface.torch.Tensor restored = org.dicface.torch.Tensor.uniform(-1, 1, new org.dicface.torch.Generator(2), 3, 4, 5);
-        FrameSource original = StreamingRestorerTest.sourceOf(input);
-        org.dicface.torch.Tensor[] got = new org.dicface.torch.Tensor[1];
-        Frames.keepingLuminance((i, f) -> got[0] = org.dicface.torch.Scope.unowned(f::copy), original).accept(0, restored);
-        assertArrayEquals(Frames.luma(input).toFloatArray(), Frames.luma(got[0]).toFloatArray(), 1e-6f, "the input's luma");
-        // the colour (each channel minus the luma) is the model's
-        assertArrayEquals(restored.sub(Frames.luma(restored)).toFloatArray(), got[0].sub(Frames.luma(got[0])).toFloatArray(), 1e-6f);
+        Tensor input;
+        Tensor restored;
+        try (Generator r1 = new Generator(1); Generator r2 = new Generator(2)) {
+            input = Tensor.uniform(-1, 1, r1, 3, 4, 5);
+            restored = Tensor.uniform(-1, 1, r2, 3, 4, 5);
+        }
+        CapturingSink captured = new CapturingSink();
+        Frames.keepingLuminance(captured, StreamingRestorerTest.sourceOf(input)).accept(0, restored);
+        float[] in = input.toFloatArray();
+        float[] model = restored.toFloatArray();
+        float[] got = captured.frame(0).toFloatArray();
+        int n = 4 * 5;
+        for (int p = 0; p < n; p++) {
+            double lumaIn = bt601(in, p, n);
+            double lumaModel = bt601(model, p, n);
+            assertEquals(lumaIn, bt601(got, p, n), 1e-5, "the input's luma at " + p);
+            for (int c = 0; c < 3; c++) {  // the colour (each channel minus the luma) is the model's
+                assertEquals(model[c * n + p] - lumaModel, got[c * n + p] - lumaIn, 1e-5, "channel " + c + " at " + p);
+            }
+        }
+    }
+
+    /** ITU-R BT.601 luma of pixel p of a [3, H, W] frame of n pixels a plane, in plain Java. */
+    private static double bt601(float[] frame, int p, int n) {
+        return 0.299 * frame[p] + 0.587 * frame[n + p] + 0.114 * frame[2 * n + p];
     }
 
     @Test
@@ -281,8 +305,31 @@ public class ClipRestorationTest extends ScopedTest {
         twoChannels.setDimensions(2, 1, 2);
         e = assertThrows(IllegalArgumentException.class, () -> new StackSource(twoChannels));
         assertTrue(e.getMessage().contains("has 2 channels"), e.getMessage());
-        ImagePlus threeChannels = new ImagePlus("c3", rgbClip(32, 32, 1).getStack());
-        assertNotNull(threeChannels);
+        // three 8-bit channels are R, G, B: the clip reads exactly as the RGB clip its planes were split from
+        ImagePlus rgb = rgbClip(32, 32, 2);
+        ImageStack planes = new ImageStack(32, 32);
+        for (int t = 1; t <= 2; t++) {
+            int[] px = pixels(rgb, t);
+            for (int shift : new int[] {16, 8, 0}) {
+                byte[] plane = new byte[px.length];
+                for (int i = 0; i < px.length; i++) {
+                    plane[i] = (byte) (px[i] >> shift);
+                }
+                planes.addSlice(new ByteProcessor(32, 32, plane));
+            }
+        }
+        ImagePlus threeChannels = new ImagePlus("c3", planes);
+        threeChannels.setDimensions(3, 1, 2);
+        StackSource fromChannels = new StackSource(threeChannels);
+        StackSource fromRgb = new StackSource(rgb);
+        assertEquals(2, fromChannels.frameCount());
+        for (int t = 0; t < 2; t++) {
+            assertArrayEquals(fromRgb.frame(t).toFloatArray(), fromChannels.frame(t).toFloatArray(), "frame " + t);
+        }
+        ImagePlus rgbWithChannels = new ImagePlus("rgb3", rgbClip(32, 32, 3).getStack());
+        rgbWithChannels.setDimensions(3, 1, 1);
+        e = assertThrows(IllegalArgumentException.class, () -> new StackSource(rgbWithChannels));
+        assertTrue(e.getMessage().contains("is RGB with 3 channels; flatten it first"), e.getMessage());
         ImagePlus zOnly = new ImagePlus("z", s);
         zOnly.setDimensions(1, 4, 1);
         assertEquals(4, new StackSource(zOnly).frameCount(), "z is the time axis when there is no time axis");

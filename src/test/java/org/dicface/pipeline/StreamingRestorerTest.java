@@ -156,17 +156,21 @@ class StreamingRestorerTest extends ScopedTest {
 
     @Test
     void eachFrameIsEncodedOnceAndTheCacheStaysSmall() {
-        int[] cached = {0};
-        StreamingRestorer.Summary s = new StreamingRestorer(model, Device.CPU, mean()).run(source(clip), (i, f) -> { }, null,
-                (done, total) -> true);
-        assertEquals(7, s.encoderPasses());
-        assertEquals(7, s.frames());
-        assertEquals(64, s.codebookUsage().share().length);
-        assertEquals(1, Arrays.stream(s.codebookUsage().share()).sum(), 1e-9);
-        long live = org.dicface.torch.Torch.liveTensors();
+        int groupSize = model.config().frameLength();
+        List<Tensor> longClip = new ArrayList<>(clip);
+        longClip.addAll(clip);  // 14 frames: long enough for the cache to grow if it were not trimmed
+        for (List<Tensor> frames : List.of(clip, longClip)) {
+            StreamingRestorer.Summary s = new StreamingRestorer(model, Device.CPU, mean()).run(source(frames), (i, f) -> { }, null,
+                    (done, total) -> true);
+            assertEquals(frames.size(), s.frames());
+            assertEquals(frames.size(), s.encoderPasses(), "each frame encoded once");
+            assertEquals(groupSize, s.mostCachedFrames(), frames.size() + " frames: one group of encoded frames held at most");
+            assertEquals(64, s.codebookUsage().share().length);
+            assertEquals(1, Arrays.stream(s.codebookUsage().share()).sum(), 1e-9);
+        }
+        org.dicface.torch.LiveHandles.Check handles = org.dicface.torch.LiveHandles.check();
         run(clip, mean());
-        assertEquals(live, org.dicface.torch.Torch.liveTensors(), "no handle outlives a run");
-        assertEquals(0, cached[0]);
+        handles.assertNothingLeft("no handle outlives a run");
     }
 
     @Test

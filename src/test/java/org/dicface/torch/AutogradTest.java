@@ -4,7 +4,6 @@ import static org.dicface.torch.Assertions2.assertTorchError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -171,6 +170,9 @@ class AutogradTest extends ScopedTest {
         // an inference tensor may be read but never saved for backward
         assertArrayEquals(new float[] {2, 4}, inference.toFloatArray());
         assertTorchError(() -> x.mul(inference).sum().backward(), "Inference tensors cannot be saved for backward");
-        assertNotNull(x.detach());
+        Tensor detached = x.detach();  // same values, outside the graph
+        assertFalse(detached.requiresGrad());
+        assertArrayEquals(new float[] {1, 2}, detached.toFloatArray());
+        assertTrue(x.requiresGrad(), "the original stays in the graph");
     }
 }

@@ -2,7 +2,6 @@ package org.dicface.torch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,20 +16,20 @@ class OwnershipTest {
 
     @Test
     void scopeFreesEverythingCreatedInIt() {
-        long before = Torch.liveTensors();
+        LiveHandles.Check handles = LiveHandles.check();
         try (Scope scope = Scope.open()) {
             Tensor a = Tensor.ones(4);
             a.add(1).mul(a).exp();
             a.split(new long[] {1, 3}, 0);
-            assertEquals(before + 6, Torch.liveTensors());
+            assertEquals(6, handles.added());
             assertEquals(6, scope.size());
         }
-        assertEquals(before, Torch.liveTensors());
+        handles.assertNothingLeft("after the scope");
     }
 
     @Test
     void keepHandsTheResultToTheEnclosingScopeOrTheCaller() {
-        long before = Torch.liveTensors();
+        LiveHandles.Check handles = LiveHandles.check();
         Tensor survivor;
         try (Scope outer = Scope.open()) {
             Tensor kept;
@@ -39,15 +38,24 @@ class OwnershipTest {
                 kept = inner.keep(tmp.add(1));
             }
             assertFalse(kept.isClosed());
-            assertEquals(before + 1, Torch.liveTensors());
+            assertEquals(1, handles.added());
             assertEquals(9, kept.sum().item());  // the sum belongs to outer too
             survivor = outer.keep(kept);
         }
         assertFalse(survivor.isClosed());
-        assertEquals(before + 1, Torch.liveTensors());
+        assertEquals(1, handles.added());
         survivor.close();
         assertTrue(survivor.isClosed());
-        assertEquals(before, Torch.liveTensors());
+        handles.assertNothingLeft("after closing the survivor");
+    }
+
+    private static Throwable catching(Runnable r) {
+        try {
+            r.run();
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
     }
 
     @Test
@@ -58,10 +66,13 @@ class OwnershipTest {
         var e = assertThrows(IllegalStateException.class, () -> t.add(1));
         assertTrue(e.getMessage().contains("closed"));
         assertEquals("Tensor[closed]", t.toString());
+        LiveHandles.Check handles = LiveHandles.check();
         try (Scope scope = Scope.open()) {
             Tensor u = Tensor.ones(2);
             u.close();  // closed early: the scope must not free it twice
+            assertEquals(0, handles.added());
         }
+        handles.assertNothingLeft("a handle freed twice would count below the start");
     }
 
     @Test
@@ -70,44 +81,41 @@ class OwnershipTest {
         Scope inner = Scope.open();
         assertThrows(IllegalStateException.class, outer::close);
         inner.close();
-        Thread other = new Thread(() -> assertThrows(IllegalStateException.class, outer::close));
+        Throwable[] onOther = new Throwable[1];
+        Thread other = new Thread(() -> onOther[0] = catching(outer::close));
         other.start();
         other.join();
+        assertTrue(onOther[0] instanceof IllegalStateException, "closing on another thread: " + onOther[0]);
         outer.close();
         assertThrows(IllegalStateException.class, () -> outer.keep(Tensor.ones(1)));
     }
 
     @Test
     void keepAllKeepsAList() {
-        long before = Torch.liveTensors();
+        LiveHandles.Check handles = LiveHandles.check();
         List<Tensor> parts;
         try (Scope scope = Scope.open()) {
             parts = scope.keepAll(Tensor.ones(4).split(new long[] {2, 2}, 0));
         }
-        assertEquals(before + 2, Torch.liveTensors());
+        assertEquals(2, handles.added());
         parts.forEach(Tensor::close);
-        assertEquals(before, Torch.liveTensors());
+        handles.assertNothingLeft("after closing the parts");
     }
 
     @Test
-    void cleanerFreesForgottenTensors() throws InterruptedException {
-        long before = Torch.liveTensors();
-        long cleanedBefore = Tensor.freedByCleaner();
+    void cleanerFreesForgottenTensors() {
+        LiveHandles.Check handles = LiveHandles.check();
         for (int i = 0; i < 200; i++) {
             Tensor.ones(16);  // never closed, no scope: unreachable at once
         }
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (Torch.liveTensors() > before && System.nanoTime() < deadline) {
-            System.gc();
-            Thread.sleep(20);
-        }
-        assertEquals(before, Torch.liveTensors(), "the Cleaner freed every forgotten tensor");
-        assertTrue(Tensor.freedByCleaner() - cleanedBefore >= 200);
+        assertEquals(200, handles.added());
+        assertEquals(handles.live(), LiveHandles.settled(), "the Cleaner freed every forgotten tensor");
+        assertEquals(200, Tensor.freedByCleaner() - handles.cleaned(), "and counted them");
     }
 
     @Test
     void thousandsOfWindowsLeaveNoHandleBehind() {
-        long before = Torch.liveTensors();
+        LiveHandles.Check handles = LiveHandles.check();
         Tensor weight = Tensor.normal(0, 0.1, null, 8, 4, 3, 3);
         try (GradMode.Guard g = GradMode.INFERENCE.enter()) {
             for (int i = 0; i < 5000; i++) {
@@ -118,22 +126,29 @@ class OwnershipTest {
             }
         }
         weight.close();
-        assertEquals(before, Torch.liveTensors());
+        handles.assertNothingLeft("after 5000 windows");
     }
 
     @Test
     void gradientHandlesAreOwnedLikeAnyOther() {
-        long before = Torch.liveTensors();
+        LiveHandles.Check handles = LiveHandles.check();
+        Tensor g2;
         try (Scope scope = Scope.open()) {
             Tensor x = Tensor.ones(2).requiresGrad(true);
             x.mul(3).sum().backward();
+            int owned = scope.size();
+            long alive = handles.added();
             Tensor g1 = x.grad();
-            Tensor g2 = x.grad();
+            g2 = x.grad();
+            assertEquals(owned + 2, scope.size(), "each grad() is a new handle, owned by the open scope");
+            assertEquals(alive + 2, handles.added());
             assertEquals(3, g1.toFloatArray()[1]);
             g1.close();  // freeing one handle leaves the gradient and the other handle intact
+            assertEquals(alive + 1, handles.added());
             assertEquals(3, g2.toFloatArray()[0]);
-            assertSame(scope, scope);
+            assertEquals(3, x.grad().toFloatArray()[1], "the gradient itself is still there");
         }
-        assertEquals(before, Torch.liveTensors());
+        assertTrue(g2.isClosed(), "the scope closed the other handle");
+        handles.assertNothingLeft("after the scope");
     }
 }

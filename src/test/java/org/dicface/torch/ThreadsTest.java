@@ -1,6 +1,7 @@
 package org.dicface.torch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -9,12 +10,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
- * The threading rule (architecture decision 4): errors and grad mode are in-band, so any thread may call
+ * The threading rule (docs/ARCHITECTURE.md, decision 4): errors and grad mode are in-band, so any thread may call
  * libtorch, virtual threads included, even when they move between carriers between calls.
  */
 @Isolated
@@ -63,10 +65,11 @@ class ThreadsTest {
         Tensor x = Tensor.ones(3).requiresGrad(true);
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 200; i++) {
                 final GradMode mode = i % 2 == 0 ? GradMode.NO_GRAD : GradMode.GRAD;
-                executor.submit(() -> {
+                futures.add(executor.submit(() -> {
                     start.await();
                     try (GradMode.Guard g = mode.enter(); Scope s = Scope.open()) {
                         for (int k = 0; k < 20; k++) {
@@ -78,9 +81,12 @@ class ThreadsTest {
                         }
                     }
                     return null;
-                });
+                }));
             }
             start.countDown();
+            for (Future<?> f : futures) {
+                f.get();  // a task that threw fails the test
+            }
         }
         x.close();
         assertTrue(problems.isEmpty(), problems.stream().limit(5).toList().toString());
@@ -91,6 +97,7 @@ class ThreadsTest {
         int cores = Runtime.getRuntime().availableProcessors();
         assertEquals(Integer.getInteger("dicface.threads", cores), Torch.numThreads(), "default: the cores available");
         int[] seen = new int[2];
+        Throwable[] failure = new Throwable[1];
         CountDownLatch ranOnce = new CountDownLatch(1);
         CountDownLatch changed = new CountDownLatch(1);
         Thread worker = new Thread(() -> {
@@ -101,17 +108,19 @@ class ThreadsTest {
                 changed.await();
                 Tensor.ones(2).add(1);
                 seen[1] = Torch.numThreads();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (Throwable e) {
+                failure[0] = e;
+                ranOnce.countDown();  // the test goes on, and fails below instead of waiting forever
             }
         });
         worker.start();
-        ranOnce.await();
+        assertTrue(ranOnce.await(60, TimeUnit.SECONDS), "the worker ran");
         int original = Torch.numThreads();
         try {
             Torch.setNumThreads(original + 1);
             changed.countDown();
             worker.join();
+            assertNull(failure[0], () -> "the worker threw " + failure[0]);
             assertEquals(original, seen[0]);
             assertEquals(original + 1, seen[1], "a count set on another thread reaches this one");
         } finally {
@@ -126,21 +135,24 @@ class ThreadsTest {
         Tensor x = Tensor.normal(0, 1, null, 1, 3, 16, 16);
         float[] expected = x.conv2d(w, null, 1, 1).toFloatArray();
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            threads.add(Thread.ofPlatform().start(() -> {
-                for (int i = 0; i < 50; i++) {
-                    try (Scope s = Scope.open()) {
-                        float[] got = x.conv2d(w, null, 1, 1).toFloatArray();
-                        if (!java.util.Arrays.equals(expected, got)) {
-                            problems.add("different result");
+        try (var executor = Executors.newFixedThreadPool(4)) {  // platform threads
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(executor.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        try (Scope s = Scope.open()) {
+                            float[] got = x.conv2d(w, null, 1, 1).toFloatArray();
+                            if (!java.util.Arrays.equals(expected, got)) {
+                                problems.add("different result");
+                            }
                         }
                     }
-                }
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();  // a thread that threw fails the test
+            }
         }
         w.close();
         x.close();
