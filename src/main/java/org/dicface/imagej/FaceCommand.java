@@ -52,10 +52,10 @@ abstract class FaceCommand extends CancelableCommand {
     @Parameter(label = "Uncertainty map", choices = {"none", "concentration", "entropy"})
     String uncertainty = RunOptions.UNCERTAINTY;
 
-    @Parameter(label = "Write the result to (for long clips)", required = false, persist = false, style = "save",
+    @Parameter(label = "Write the result to (for long clips)", required = false, persist = false,
             description = "empty: the result is an image in memory; a .tif file: frames are written there as they are "
                     + "restored and the result opens from it as a virtual stack (a clip of any length)")
-    File result_file;
+    String result_file = "";
 
     @Parameter(type = ItemIO.OUTPUT)
     ImagePlus result;
@@ -87,7 +87,7 @@ abstract class FaceCommand extends CancelableCommand {
         Precision prec = run.precision();
         Settings settings = run.settings();
         ClipRestoration.Job job = job();
-        Path file = result_file == null || result_file.getPath().isEmpty() ? null : resultFile(result_file.toPath());
+        Path file = result_file == null || result_file.isBlank() ? null : resultFile(Path.of(result_file.trim()));
         ClipRestoration.Result r = LoadedModel.use(config, w, dev, prec, model -> {
             settings.checkFor(model.config());  // before any frame is restored
             ClipRestoration.Result done = file == null ? ClipRestoration.run(model, dev, settings, image, job, this::progress)
