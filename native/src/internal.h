@@ -94,7 +94,7 @@ inline at::IntArrayRef int_list(const int64_t* values, int32_t n, const char* na
 inline int64_t checked_nbytes(at::IntArrayRef shape, int64_t itemsize, const char* name) {
   int64_t n = itemsize;
   for (int64_t d : shape) {
-    if (d < 0) throw std::invalid_argument(std::string(name) + ": negative size");
+    if (d < 0) throw std::invalid_argument(std::string(name) + ": negative dimension " + std::to_string(d));
     if (__builtin_mul_overflow(n, d, &n)) throw std::invalid_argument(std::string(name) + ": the byte size overflows int64");
   }
   return n;

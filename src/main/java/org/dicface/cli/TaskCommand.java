@@ -78,11 +78,12 @@ abstract class TaskCommand implements Callable<Integer> {
         Outputs.Existing existing = resume ? Outputs.Existing.RESUME : overwrite ? Outputs.Existing.REPLACE : Outputs.Existing.REFUSE;
         Settings settings = run.settings();
         boolean maps = settings.uncertainty() != Settings.Uncertainty.NONE;
-        // before the model is loaded: a clash or an unwritable folder is found in a second, not after hours
+        // before any work, and before anything is created: options the model refuses, then a clash or an
+        // unwritable folder, are found in a second, not after hours
+        DicFaceConfig modelConfig = ModelLoader.config(config, weights);
+        run.checkFor(modelConfig);
         Outputs.plan(inputs, outputDir, task(), maps, existing);
         AtomicFile.checkWritable(outputDir);
-        DicFaceConfig modelConfig = ModelLoader.config(config, weights);
-        run.checkFor(modelConfig);  // before any work: nothing is restored with options the model refuses
         Device dev = run.device();
         List<Batch.Outcome> outcomes;
         try (DicFace model = ModelLoader.load(modelConfig, weights, dev, run.precision())) {

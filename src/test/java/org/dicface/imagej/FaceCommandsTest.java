@@ -53,6 +53,7 @@ class FaceCommandsTest extends ScopedTest {
         inputs.put("uncertainty", "none");  // values persist between runs, as in Fiji: set every one a test relies on
         if (command == RestoreFaces.class) {
             inputs.put("use_selection", false);
+            inputs.put("feather", 16);
         }
         if (command == ColorizeFaces.class) {
             inputs.put("keep_luminance", false);
