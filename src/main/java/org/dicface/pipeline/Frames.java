@@ -4,6 +4,7 @@ import org.dicface.video.FrameSink;
 import org.dicface.video.FrameSource;
 import java.awt.Rectangle;
 import java.util.List;
+import java.util.function.BiFunction;
 
 import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
@@ -23,12 +24,24 @@ public final class Frames {
         return frame.unsqueeze(0).upsampleBilinear(height, width, false).reshape(frame.size(0), height, width);
     }
 
+    /**
+     * A source whose frames are those of {@code inner} passed through {@code transform} (frame index, frame), at the
+     * given size; the inner frame is freed once transformed.
+     */
+    static FrameSource transformed(FrameSource inner, int width, int height, BiFunction<Integer, Tensor, Tensor> transform) {
+        return FrameSource.of(inner.frameCount(), width, height, i -> {
+            try (Scope scope = Scope.open()) {
+                return scope.keep(transform.apply(i, inner.frame(i)));
+            }
+        });
+    }
+
     /** Frames resized to {@code size} square; the source itself when they already are. */
     public static FrameSource resized(FrameSource source, int size) {
         if (source.width() == size && source.height() == size) {
             return source;
         }
-        return new Transformed(source, size, size, (i, f) -> resize(f, size, size));
+        return transformed(source, size, size, (i, f) -> resize(f, size, size));
     }
 
     /** Frames resized to {@code width x height} on their way to {@code target}; passed as they are when they already fit. */
@@ -113,7 +126,7 @@ public final class Frames {
             throw new IllegalArgumentException("the region " + r + " does not lie inside the " + source.width() + "x"
                     + source.height() + " frames");
         }
-        return new Transformed(source, r.width, r.height, (i, f) -> f.narrow(1, r.y, r.height).narrow(2, r.x, r.width).contiguous());
+        return transformed(source, r.width, r.height, (i, f) -> f.narrow(1, r.y, r.height).narrow(2, r.x, r.width).contiguous());
     }
 
     /**
@@ -147,7 +160,7 @@ public final class Frames {
 
     /** Masked pixels painted white (+1), as the inpainting model was trained. */
     public static FrameSource painted(FrameSource source, Masks masks) {
-        return new Transformed(source, source.width(), source.height(), (i, f) -> {
+        return transformed(source, source.width(), source.height(), (i, f) -> {
             Tensor m = masks.mask(i);
             return f.mul(m.rsub(1)).add(m);
         });
@@ -171,7 +184,7 @@ public final class Frames {
 
     /** BT.601 gray replicated to three channels: the colorization model's input. */
     public static FrameSource grayed(FrameSource source) {
-        return new Transformed(source, source.width(), source.height(),
+        return transformed(source, source.width(), source.height(),
                 (i, f) -> luma(f).expand(3, source.height(), source.width()).contiguous());
     }
 

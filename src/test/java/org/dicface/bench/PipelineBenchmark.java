@@ -42,27 +42,7 @@ public final class PipelineBenchmark {
 
     /** Generated frames, made on demand so the source itself holds no memory. */
     static FrameSource generated(int frames, int size) {
-        return new FrameSource() {
-            @Override
-            public int frameCount() {
-                return frames;
-            }
-
-            @Override
-            public int width() {
-                return size;
-            }
-
-            @Override
-            public int height() {
-                return size;
-            }
-
-            @Override
-            public Tensor frame(int index) {
-                return Tensor.uniform(-1, 1, new Generator(index), 3, size, size);
-            }
-        };
+        return FrameSource.of(frames, size, size, i -> Tensor.uniform(-1, 1, new Generator(i), 3, size, size));
     }
 
     public static void main(String[] args) throws IOException {

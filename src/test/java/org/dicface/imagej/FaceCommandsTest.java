@@ -6,64 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import ij.ImagePlus;
 import ij.gui.OvalRoi;
 import ij.gui.Roi;
 import org.dicface.model.Fixture;
 import org.dicface.pipeline.ClipRestorationTest;
-import org.dicface.torch.ScopedTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
 
 /** The Fiji commands run headless through a SciJava context, as Fiji's macro and headless modes run them. */
-class FaceCommandsTest extends ScopedTest {
-    static Context context;
-    static CommandService commands;
-    @TempDir
-    static Path home;
-
-    @BeforeAll
-    static void start() {
-        System.setProperty("dicface.home", home.toString());
-        context = new Context();
-        commands = context.service(CommandService.class);
-    }
-
-    @AfterAll
-    static void stop() {
-        context.dispose();
-        System.clearProperty("dicface.home");
-    }
-
-    static CommandModule run(Class<? extends org.scijava.command.Command> command, Object... extra) throws Exception {
-        Map<String, Object> inputs = new LinkedHashMap<>();
-        inputs.put("weights", Fixture.file("weights.safetensors").toFile());
-        inputs.put("config", Fixture.file("config.json").toString());
-        inputs.put("sampling", "mean");
-        inputs.put("device", "cpu");
-        inputs.put("uncertainty", "none");  // values persist between runs, as in Fiji: set every one a test relies on
-        if (command == RestoreFaces.class) {
-            inputs.put("use_selection", false);
-            inputs.put("feather", 16);
-        }
-        if (command == ColorizeFaces.class) {
-            inputs.put("keep_luminance", false);
-        }
-        for (int i = 0; i < extra.length; i += 2) {
-            inputs.put((String) extra[i], extra[i + 1]);
-        }
-        return commands.run(command, true, inputs).get();
-    }
-
+class FaceCommandsTest extends CommandHarness {
     /** The menu: every plugins.config entry names a command, through the Java check, with the command's label. */
     @Test
     void theCommandsAreInTheDicFaceMenu() throws Exception {

@@ -4,58 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import org.dicface.model.Fixture;
 import org.dicface.pipeline.ClipRestorationTest;
 import org.dicface.pipeline.RunOptions;
 import org.dicface.torch.Device;
-import org.dicface.torch.ScopedTest;
 import org.dicface.train.TrainingJob;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.scijava.Context;
 import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
 
 /** The Fiji commands share the CLI's option parsing and defaults: the same refusals, the same training defaults. */
-class FijiOptionsTest extends ScopedTest {
-    static Context context;
-    static CommandService commands;
-    @TempDir
-    static Path home;
-
-    @BeforeAll
-    static void start() {
-        System.setProperty("dicface.home", home.toString());
-        context = new Context();
-        commands = context.service(CommandService.class);
-    }
-
-    @AfterAll
-    static void stop() {
-        context.dispose();
-        System.clearProperty("dicface.home");
-    }
-
+class FijiOptionsTest extends CommandHarness {
     private static String refusal(String key, Object value) throws Exception {
-        Map<String, Object> inputs = new LinkedHashMap<>();
-        inputs.put("image", ClipRestorationTest.rgbClip(32, 32, 2));
-        inputs.put("weights", Fixture.file("weights.safetensors").toFile());
-        inputs.put("config", Fixture.file("config.json").toString());
-        inputs.put("sampling", "mean");
-        inputs.put("seed", 0L);
-        inputs.put("fidelity", 1.0);
-        inputs.put("device", "cpu");
-        inputs.put("precision", "fp32");
-        inputs.put("uncertainty", "none");
-        inputs.put("use_selection", false);
-        inputs.put(key, value);
-        CommandModule m = commands.run(RestoreFaces.class, true, inputs).get();
+        CommandModule m = run(RestoreFaces.class, "image", ClipRestorationTest.rgbClip(32, 32, 2), key, value);
         assertNull(m.getOutput("result"), "nothing restored for " + key + "=" + value);
         return m.getCancelReason();
     }

@@ -61,23 +61,9 @@ public class DemoWeightsTest extends ScopedTest {
 
     /** The restore pipeline's colour fix on [t, 3, H, W] frames in [0, 1]. */
     private static Tensor colorFixed(Tensor restored, Tensor input) {
-        FrameSource source = new FrameSource() {
-            public int frameCount() {
-                return (int) input.size(0);
-            }
-
-            public int width() {
-                return (int) input.size(3);
-            }
-
-            public int height() {
-                return (int) input.size(2);
-            }
-
-            public Tensor frame(int index) {
-                return input.narrow(0, index, 1).reshape(input.shape()[1], input.shape()[2], input.shape()[3]);
-            }
-        };
+        long[] shape = input.shape();
+        FrameSource source = FrameSource.of((int) shape[0], (int) shape[3], (int) shape[2],
+                i -> input.narrow(0, i, 1).reshape(shape[1], shape[2], shape[3]));
         CapturingSink captured = new CapturingSink();
         FrameSink sink = Frames.keepingColorMeans(captured, source);
         java.util.List<Tensor> out = new java.util.ArrayList<>();

@@ -62,52 +62,12 @@ class StreamingRestorerTest extends ScopedTest {
     }
 
     static FrameSource source(List<Tensor> frames) {
-        return new FrameSource() {
-            @Override
-            public int frameCount() {
-                return frames.size();
-            }
-
-            @Override
-            public int width() {
-                return 128;
-            }
-
-            @Override
-            public int height() {
-                return 128;
-            }
-
-            @Override
-            public Tensor frame(int index) {
-                return frames.get(index).copy();
-            }
-        };
+        return FrameSource.of(frames.size(), 128, 128, i -> frames.get(i).copy());
     }
 
     /** A one-frame source of any size. */
     static FrameSource sourceOf(Tensor frame) {
-        return new FrameSource() {
-            @Override
-            public int frameCount() {
-                return 1;
-            }
-
-            @Override
-            public int width() {
-                return (int) frame.size(2);
-            }
-
-            @Override
-            public int height() {
-                return (int) frame.size(1);
-            }
-
-            @Override
-            public Tensor frame(int index) {
-                return frame.copy();
-            }
-        };
+        return FrameSource.of(1, (int) frame.size(2), (int) frame.size(1), i -> frame.copy());
     }
 
     static List<float[]> run(List<Tensor> frames, Settings settings) {
