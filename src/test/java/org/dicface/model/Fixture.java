@@ -29,6 +29,11 @@ public final class Fixture {
         return STATE_DICT_TSV;
     }
 
+    /** The fixture's model (its config.json and weights) on the CPU; the caller closes it. */
+    public static DicFace model() throws java.io.IOException {
+        return ModelLoader.load(DicFaceConfig.read(file("config.json")), file("weights.safetensors"), org.dicface.torch.Device.CPU);
+    }
+
     /** Relative error as the fixture README defines it: max |mine - ref| / max |ref|. */
     public static double relativeError(float[] mine, float[] ref) {
         double maxDiff = 0;

@@ -21,9 +21,7 @@ import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ShortProcessor;
 import org.dicface.model.DicFace;
-import org.dicface.model.DicFaceConfig;
 import org.dicface.model.Fixture;
-import org.dicface.model.ModelLoader;
 import org.dicface.model.Sampling;
 import org.dicface.torch.Device;
 import org.dicface.torch.Generator;
@@ -40,7 +38,7 @@ public class ClipRestorationTest extends ScopedTest {
 
     @BeforeAll
     static void load() throws IOException {
-        model = ModelLoader.load(DicFaceConfig.read(Fixture.file("config.json")), Fixture.file("weights.safetensors"), Device.CPU);
+        model = Fixture.model();
     }
 
     @AfterAll

@@ -14,9 +14,7 @@ import ij.ImageStack;
 import ij.VirtualStack;
 import ij.process.ImageProcessor;
 import org.dicface.model.DicFace;
-import org.dicface.model.DicFaceConfig;
 import org.dicface.model.Fixture;
-import org.dicface.model.ModelLoader;
 import org.dicface.model.Sampling;
 import org.dicface.torch.Device;
 import org.dicface.torch.ScopedTest;
@@ -42,7 +40,7 @@ class FrameFlowTest extends ScopedTest {
 
     @BeforeAll
     static void load() throws IOException {
-        model = ModelLoader.load(DicFaceConfig.read(Fixture.file("config.json")), Fixture.file("weights.safetensors"), Device.CPU);
+        model = Fixture.model();
     }
 
     @AfterAll
