@@ -31,6 +31,16 @@ public interface ClipWriter extends AutoCloseable {
         }
     }
 
+    /**
+     * What {@link #commit} checks before the final name: the finished file (under its temporary name) reads back
+     * with exactly the frames written.
+     */
+    static void checkReadBack(int readable, int written) throws IOException {
+        if (readable != written) {
+            throw new IOException(readable + " of " + written + " frames read back");
+        }
+    }
+
     /** A write error in plain words: a full disk is named as such, FFmpeg's error codes become their meaning. */
     static IOException failure(Path file, String what, Exception cause) {
         String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();

@@ -36,9 +36,10 @@ public final class SequenceWriter implements ClipWriter {
 
     @Override
     public void commit() throws IOException {
-        int readable = ClipFiles.countFrames(pending.path());
-        if (readable != frames) {
-            throw ClipWriter.failure(pending.target(), "write", new IOException(readable + " of " + frames + " frames read back"));
+        try {
+            ClipWriter.checkReadBack(ClipFiles.countFrames(pending.path()), frames);
+        } catch (IOException e) {
+            throw ClipWriter.failure(pending.target(), "write", e);
         }
         pending.commit();
     }

@@ -137,10 +137,7 @@ public final class TiffWriter implements ClipWriter {
             }
             channel.force(true);
             channel.close();
-            int readable = ClipFiles.countFrames(pending.path());
-            if (readable != frames) {
-                throw new IOException(readable + " of " + frames + " frames read back");
-            }
+            ClipWriter.checkReadBack(ClipFiles.countFrames(pending.path()), frames);
             pending.commit();
         } catch (IOException e) {
             throw ClipWriter.failure(pending.target(), "write", e);

@@ -100,10 +100,7 @@ public final class VideoWriter implements ClipWriter {
                     Remux.videoWithAudio(video.path(), audioFrom, pending.path());
                 }
             }
-            int readable = VideoProbe.probe(pending.path()).frames();
-            if (readable != frames) {
-                throw new IOException(readable + " of " + frames + " frames read back");
-            }
+            ClipWriter.checkReadBack(VideoProbe.probe(pending.path()).frames(), frames);
         } catch (IOException e) {
             throw ClipWriter.failure(pending.target(), "write", e);
         }

@@ -173,6 +173,29 @@ class ClipWritersTest {
         }
     }
 
+    @Test
+    void aClipThatDoesNotReadBackWholeNeverReachesItsName() throws IOException {
+        Path folder = dir.resolve("lost-restore");
+        try (ClipWriter w = ClipFiles.writer(folder, ClipWriter.Options.of(3))) {
+            for (int i = 0; i < 3; i++) {
+                w.write(frame(24, 20, 16, i));
+            }
+            // a frame lost between writing and the commit (another process, a failing disk)
+            Path written;
+            try (var entries = Files.list(dir)) {
+                written = entries.filter(p -> p.getFileName().toString().startsWith(".lost-restore")).findFirst().orElseThrow();
+            }
+            try (var frames = Files.list(written)) {
+                Files.delete(frames.sorted().toList().get(1));
+            }
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, w::commit);
+            assertTrue(e.getMessage().contains("2 of 3 frames read back"), e.getMessage());
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList(), "nothing under the final name, no temporary left");
+        }
+    }
+
     /** Runs {@link WriteProbe} in a JVM whose files may not grow past {@code kib} KiB: a disk that fills up. */
     private String writeUnderLimit(Path out, int kib, int frames, int w, int h) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
