@@ -19,7 +19,7 @@ final class ColorizeCommand extends TaskCommand {
 
     @Override
     void checkOptions() {
-        job(null);  // the job does not depend on the clip
+        job(null).withFaces(faces);  // the job does not depend on the clip
     }
 
     @Override

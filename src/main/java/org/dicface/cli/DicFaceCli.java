@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 /** The {@code dicface} command line (launched by scripts/dicface). Subcommands stay thin: they call the model and io layers. */
 @Command(name = "dicface", mixinStandardHelpOptions = true, version = "DicFace for Fiji 0.1.0",
         description = "DicFace video face restoration: checkpoints and the model.",
-        subcommands = {InfoCommand.class, ConvertCommand.class, ForwardCommand.class, RestoreCommand.class,
+        subcommands = {InfoCommand.class, ConvertCommand.class, ForwardCommand.class, FacesCommand.class, RestoreCommand.class,
                 InpaintCommand.class, ColorizeCommand.class, SampleClipCommand.class, DegradeCommand.class,
                 EvaluateCommand.class,
                 TrainCommand.class})

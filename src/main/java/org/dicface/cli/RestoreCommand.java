@@ -48,7 +48,7 @@ final class RestoreCommand extends TaskCommand {
 
     @Override
     void checkOptions() {
-        job(null);  // the job does not depend on the clip
+        job(null).withFaces(faces);  // the job does not depend on the clip
     }
 
     @Override

@@ -46,6 +46,9 @@ abstract class TaskCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SamplingOptions options;
 
+    @picocli.CommandLine.Mixin
+    FaceOptions faceOptions;
+
     @Option(names = "--model-size", description = "keep the model's size (512) instead of the input's")
     boolean modelSize;
 
@@ -60,17 +63,24 @@ abstract class TaskCommand implements Callable<Integer> {
             + " this or --resume an existing output stops the batch before it starts)")
     boolean overwrite;
 
+    /** The face options as parsed, before {@link #checkOptions}. */
+    org.dicface.pipeline.Faces faces;
+
     abstract Task task();
 
     abstract ClipRestoration.Job job(ImagePlus clip);
 
-    /** Refuses this command's own options before any work (each input's job is built only when it is opened). */
+    /**
+     * Refuses this command's own options, and face options they exclude, before any work (each input's job is built
+     * only when it is opened).
+     */
     void checkOptions() {
     }
 
     @Override
     public Integer call() throws Exception {
         RunOptions run = options.parse(uncertainty);
+        faces = faceOptions.parse();
         checkOptions();
         if (resume && overwrite) {
             throw new IllegalArgumentException("--resume and --overwrite exclude each other: pick one");
@@ -87,7 +97,8 @@ abstract class TaskCommand implements Callable<Integer> {
         Device dev = run.device();
         List<Batch.Outcome> outcomes;
         try (DicFace model = ModelLoader.load(modelConfig, weights, dev, run.precision())) {
-            outcomes = Batch.run(model, dev, settings, inputs, outputDir, task(), this::job, existing, maps, new ConsoleProgress());
+            outcomes = Batch.run(model, dev, settings, inputs, outputDir, task(), clip -> job(clip).withFaces(faces), existing, maps,
+                    new ConsoleProgress());
         }
         long failed = outcomes.stream().filter(o -> o.status().equals("failed") || o.status().equals("cancelled")).count();
         Map<String, Object> summary = new LinkedHashMap<>();

@@ -22,6 +22,37 @@ public record CodebookUsage(double[] share, int entriesFor90, double entropyBits
             Tensor total = w.reshape(-1, n).to(DType.FLOAT64).sum(new long[] {0}, false);
             share = total.div(total.sum()).toDoubleArray();
         }
+        return ofShares(share);
+    }
+
+    /**
+     * The usage of several runs together (the faces of one video, say), each weighted by its frames: every frame
+     * has the same number of latent cells, each carrying weight 1. No runs, or no frames: an unused codebook of
+     * {@code entries} entries.
+     */
+    public static CodebookUsage combined(java.util.List<CodebookUsage> parts, java.util.List<Integer> frames, int entries) {
+        double[] share = new double[entries];
+        long total = 0;
+        for (int k = 0; k < parts.size(); k++) {
+            double[] part = parts.get(k).share();
+            if (part.length != entries) {
+                throw new IllegalArgumentException("a codebook of " + part.length + " entries, not " + entries);
+            }
+            for (int i = 0; i < entries; i++) {
+                share[i] += part[i] * frames.get(k);
+            }
+            total += frames.get(k);
+        }
+        if (total == 0) {
+            return new CodebookUsage(share, 0, 0);
+        }
+        for (int i = 0; i < entries; i++) {
+            share[i] /= total;
+        }
+        return ofShares(share);
+    }
+
+    private static CodebookUsage ofShares(double[] share) {
         double[] sorted = share.clone();
         java.util.Arrays.sort(sorted);
         double acc = 0;

@@ -30,10 +30,13 @@ public final class ClipRestoration {
      * @param keepLuminance colorize only: keep the input's luminance, take only the colour from the model
      * @param feather       width in pixels of the blend at the region's edge
      * @param colorFix      restore only: shift each output frame's red, green and blue means to the input frame's
-     *                      (not official; see {@link Frames#keepingColorMeans})
+     *                      (not official; see {@link Frames#keepingColorMeans}); with faces found, each face's
+     *                      crop to its aligned input's
+     * @param faces         which faces are restored: every face of an ordinary video, found, tracked and pasted
+     *                      back, or the whole frames as aligned crops ({@link FaceMode})
      */
     public record Job(Task task, Rectangle region, Masks masks, boolean keepSize, boolean keepLuminance, int feather,
-            boolean colorFix) {
+            boolean colorFix, Faces faces) {
         public static final int DEFAULT_FEATHER = 16;
 
         public Job {
@@ -50,6 +53,11 @@ public final class ClipRestoration {
             if (feather < 0) {
                 throw new IllegalArgumentException("the feather must be 0 or more pixels, got " + feather);
             }
+            java.util.Objects.requireNonNull(faces, "faces");
+            if (region != null && faces.mode() != FaceMode.AUTO && faces.mode() != FaceMode.ALIGNED) {
+                throw new IllegalArgumentException("a face region restores that rectangle as it is; faces " + faces.mode().id()
+                        + " finds the faces itself: give one or the other");
+            }
             if (colorFix && task != Task.RESTORE) {
                 throw new IllegalArgumentException("the colour fix takes the input's colour balance, which only restoration"
                         + " keeps (inpainting paints its holes white, colorization starts from gray): leave it off for " + task);
@@ -58,38 +66,47 @@ public final class ClipRestoration {
 
         /** Restoration of whole frames at the input's size. */
         public static Job restore() {
-            return new Job(Task.RESTORE, null, null, true, false, DEFAULT_FEATHER, false);
+            return new Job(Task.RESTORE, null, null, true, false, DEFAULT_FEATHER, false, Faces.AUTO);
         }
 
         /** Inpainting of the masked pixels (always at the input's size: the rest of each frame is the input's). */
         public static Job inpaint(Masks masks) {
-            return new Job(Task.INPAINT, null, masks, true, false, DEFAULT_FEATHER, false);
+            return new Job(Task.INPAINT, null, masks, true, false, DEFAULT_FEATHER, false, Faces.AUTO);
         }
 
         /** Colorization at the input's size, the model's luminance. */
         public static Job colorize() {
-            return new Job(Task.COLORIZE, null, null, true, false, DEFAULT_FEATHER, false);
+            return new Job(Task.COLORIZE, null, null, true, false, DEFAULT_FEATHER, false, Faces.AUTO);
         }
 
         /** Restores only this region of each frame (null: whole frames). */
         public Job withRegion(Rectangle value) {
-            return new Job(task, value, masks, keepSize, keepLuminance, feather, colorFix);
+            return new Job(task, value, masks, keepSize, keepLuminance, feather, colorFix, faces);
         }
 
         public Job withKeepSize(boolean value) {
-            return new Job(task, region, masks, value, keepLuminance, feather, colorFix);
+            return new Job(task, region, masks, value, keepLuminance, feather, colorFix, faces);
         }
 
         public Job withKeepLuminance(boolean value) {
-            return new Job(task, region, masks, keepSize, value, feather, colorFix);
+            return new Job(task, region, masks, keepSize, value, feather, colorFix, faces);
         }
 
         public Job withFeather(int value) {
-            return new Job(task, region, masks, keepSize, keepLuminance, value, colorFix);
+            return new Job(task, region, masks, keepSize, keepLuminance, value, colorFix, faces);
         }
 
         public Job withColorFix(boolean value) {
-            return new Job(task, region, masks, keepSize, keepLuminance, feather, value);
+            return new Job(task, region, masks, keepSize, keepLuminance, feather, value, faces);
+        }
+
+        public Job withFaces(Faces value) {
+            return new Job(task, region, masks, keepSize, keepLuminance, feather, colorFix, value);
+        }
+
+        /** {@link #withFaces} with only the mode changed. */
+        public Job withFaces(FaceMode value) {
+            return withFaces(faces.withMode(value));
         }
     }
 
@@ -134,6 +151,15 @@ public final class ClipRestoration {
         int w = stack.width();
         int h = stack.height();
         int size = model.config().imgSize();
+        FaceMode mode = job.faces().mode().resolve(w, h, size, job.region() != null);
+        if (mode != FaceMode.ALIGNED) {
+            if (uncertaintyOut != null && settings.uncertainty() != Settings.Uncertainty.NONE) {
+                throw new IllegalArgumentException("the uncertainty map is made for aligned clips: restore with faces"
+                        + " aligned, or leave the map out");
+            }
+            return inTheWild(model, device, settings, stack, org.dicface.video.VideoFiles.frameRate(input), job, mode,
+                    output, progress);
+        }
         int window = model.config().frameLength() + 1;  // the frames a sink may still ask for again
         boolean fullSize = job.keepSize() || job.region() != null || job.task() == Task.INPAINT || job.keepLuminance();
         FrameSink frames = output;
@@ -180,6 +206,27 @@ public final class ClipRestoration {
                 }
             }
         }
+    }
+
+    /** Faces found (or given) and tracked in a first pass, restored and pasted back in a second. */
+    private static StreamingRestorer.Summary inTheWild(DicFace model, Device device, Settings settings, FrameSource video,
+            double fps, Job job, FaceMode mode, FrameSink output, Progress progress) {
+        int frames = video.frameCount();
+        org.dicface.face.FaceTracks tracks = job.faces().tracks();
+        if (tracks == null) {
+            try (org.dicface.face.FaceFinder finder = org.dicface.face.FaceFinder.open(device)) {
+                // the two passes share one progress: finding is the first half, restoring the second
+                tracks = FaceAnalysis.run(video, finder::find, job.faces().options(), fps,
+                        (done, total) -> progress.frameDone(done, 2 * total));
+            }
+        }
+        if (mode == FaceMode.LARGEST) {
+            tracks = FaceAnalysis.largest(tracks);
+        }
+        int offset = job.faces().tracks() == null ? frames : 0;
+        int total = offset + frames;
+        return FaceRestoration.run(model, device, settings, video, tracks, job, output,
+                (done, all) -> progress.frameDone(offset + done, total));
     }
 
     /** One-channel zero frames of the source's size: the background an uncertainty map of a region is pasted on. */

@@ -195,13 +195,19 @@ public final class Frames {
      * frame's channel means, so the degraded input's are the clean face's).
      */
     public static FrameSink keepingColorMeans(FrameSink target, FrameSource original) {
-        long[] plane = {1, 2};
         return (i, restored) -> {
             try (Scope scope = Scope.open()) {
-                Tensor shift = original.frame(i).mean(plane, true).sub(restored.mean(plane, true));
-                target.accept(i, restored.add(shift));
+                target.accept(i, withColorMeansOf(restored, original.frame(i)));
             }
         };
+    }
+
+    /** {@code restored} with each channel shifted to {@code original}'s mean (see {@link #keepingColorMeans}). */
+    static Tensor withColorMeansOf(Tensor restored, Tensor original) {
+        long[] plane = {1, 2};
+        try (Scope scope = Scope.open()) {
+            return scope.keep(restored.add(original.mean(plane, true).sub(restored.mean(plane, true))));
+        }
     }
 
     /** Keeps the input's luminance and takes only the colour from the model: out = restored - Y(restored) + Y(input). */

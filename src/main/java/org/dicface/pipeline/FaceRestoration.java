@@ -1,0 +1,144 @@
+package org.dicface.pipeline;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.dicface.face.FaceTemplate;
+import org.dicface.face.FaceTracks;
+import org.dicface.face.PasteBack;
+import org.dicface.face.Similarity;
+import org.dicface.face.Track;
+import org.dicface.face.TrackedFace;
+import org.dicface.face.Warp;
+import org.dicface.io.Task;
+import org.dicface.model.CodebookUsage;
+import org.dicface.model.DicFace;
+import org.dicface.torch.Device;
+import org.dicface.torch.Scope;
+import org.dicface.torch.Tensor;
+import org.dicface.video.FrameSink;
+import org.dicface.video.FrameSource;
+
+/**
+ * Restores the faces of an ordinary video in place (docs/ARCHITECTURE.md, "Faces in ordinary video"): each track
+ * becomes a clip of crops aligned to the template, restored by its own stream with its temporal window inside the
+ * track (clamped at the track's ends); all tracks advance together, one video frame at a time, so each frame is
+ * read once and memory does not grow with the video; the restored faces are pasted back into the frame at the
+ * input's size, and outside every face mask the output is the input.
+ */
+public final class FaceRestoration {
+    private FaceRestoration() {
+    }
+
+    /**
+     * @param video  the input frames (RGB [3, H, W] in [-1, 1])
+     * @param tracks the faces to restore, for this video (its size and frame count)
+     * @param output receives every frame of the video, in order, at the input's size
+     */
+    public static StreamingRestorer.Summary run(DicFace model, Device device, Settings settings, FrameSource video,
+            FaceTracks tracks, ClipRestoration.Job job, FrameSink output, Progress progress) {
+        check(video, tracks);
+        int size = model.config().imgSize();
+        int frames = video.frameCount();
+        int ahead = model.config().frameLength() / 2;
+        long start = System.nanoTime();
+        StreamingRestorer restorer = new StreamingRestorer(model, device, settings);
+        List<Track> order = new ArrayList<>(tracks.tracks());
+        order.sort(Comparator.comparingInt(Track::firstFrame));
+        Map<Track, StreamingRestorer.Stream> active = new LinkedHashMap<>();
+        List<CodebookUsage> usages = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        int encoderPasses = 0;
+        int mostCached = 0;
+        // each frame is read once: the streams look `ahead` frames forward, the paste-back at the current one
+        try (Frames.Memo original = Frames.memo(video, ahead + 2);
+             Frames.Memo prepared = Frames.memo(prepared(original, job), ahead + 2)) {
+            FrameSink sink = job.task() == Task.INPAINT ? Frames.composited(output, original, job.masks()) : output;
+            if (job.keepLuminance()) {
+                sink = Frames.keepingLuminance(sink, original);
+            }
+            int next = 0;
+            try {
+                for (int f = 0; f < frames; f++) {
+                    while (next < order.size() && order.get(next).firstFrame() == f) {
+                        Track t = order.get(next++);
+                        active.put(t, restorer.open(aligned(prepared, t, size), false));
+                    }
+                    try (Scope scope = Scope.open()) {
+                        List<PasteBack.PlacedFace> faces = new ArrayList<>();
+                        for (Map.Entry<Track, StreamingRestorer.Stream> e : active.entrySet()) {
+                            TrackedFace face = e.getKey().at(f);
+                            Similarity toCrop = FaceTemplate.alignment(face.landmarks5(), size);
+                            Tensor crop = e.getValue().next().frame();
+                            if (job.colorFix()) {
+                                crop = Frames.withColorMeansOf(crop, Warp.align(prepared.frame(f), toCrop, size));
+                            }
+                            faces.add(PasteBack.PlacedFace.of(crop, toCrop, face.landmarks68()));
+                        }
+                        Tensor base = prepared.frame(f);
+                        // a gray video gets gray faces back when restored; colorization's faces keep their colour
+                        sink.accept(f, faces.isEmpty() ? base : PasteBack.composite(base, faces,
+                                job.task() != Task.COLORIZE && PasteBack.isGray(base)));
+                    }
+                    var ended = active.entrySet().iterator();
+                    while (ended.hasNext()) {
+                        var e = ended.next();
+                        if (e.getKey().endFrame() == f + 1) {
+                            StreamingRestorer.Summary s = e.getValue().summary();
+                            usages.add(s.codebookUsage());
+                            counts.add(s.frames());
+                            encoderPasses += s.encoderPasses();
+                            mostCached = Math.max(mostCached, s.mostCachedFrames());
+                            e.getValue().close();
+                            ended.remove();
+                        }
+                    }
+                    if (!progress.frameDone(f + 1, frames)) {
+                        throw new CancelledException(f + 1, frames);
+                    }
+                }
+            } finally {
+                active.values().forEach(StreamingRestorer.Stream::close);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new StreamingRestorer.Summary(frames, encoderPasses, mostCached, seconds / frames,
+                CodebookUsage.combined(usages, counts, model.config().codebookSize()));
+    }
+
+    /** The frames the faces are cut from: as they are, painted white in the holes, or gray. */
+    private static FrameSource prepared(FrameSource original, ClipRestoration.Job job) {
+        return switch (job.task()) {
+            case RESTORE -> original;
+            case INPAINT -> Frames.painted(original, job.masks());
+            case COLORIZE -> Frames.grayed(original);
+        };
+    }
+
+    /** A track's crops, aligned with its smoothed points: crop j is the track's frame firstFrame + j. */
+    private static FrameSource aligned(FrameSource frames, Track track, int size) {
+        return FrameSource.of(track.frames().size(), size, size, j -> {
+            TrackedFace face = track.frames().get(j);
+            try (Scope scope = Scope.open()) {
+                return scope.keep(Warp.align(frames.frame(face.frame()), FaceTemplate.alignment(face.landmarks5(), size), size));
+            }
+        });
+    }
+
+    private static void check(FrameSource video, FaceTracks tracks) {
+        if (tracks.width() != video.width() || tracks.height() != video.height() || tracks.frames() != video.frameCount()) {
+            throw new IllegalArgumentException("the face tracks are for a " + tracks.width() + "x" + tracks.height() + ", "
+                    + tracks.frames() + "-frame video, this one is " + video.width() + "x" + video.height() + " with "
+                    + video.frameCount() + " frames: find its faces again (dicface faces)");
+        }
+        for (Track t : tracks.tracks()) {
+            if (t.firstFrame() < 0 || t.endFrame() > video.frameCount()) {
+                throw new IllegalArgumentException("face track " + t.id() + " runs from frame " + t.firstFrame() + " to "
+                        + (t.endFrame() - 1) + ", outside the video's " + video.frameCount() + " frames");
+            }
+        }
+    }
+}
