@@ -49,6 +49,19 @@ abstract class FaceCommand extends CancelableCommand {
             description = "fp32 exact; tf32, fp16, bf16 faster on a GPU (fp16: CUDA only)")
     String precision = RunOptions.PRECISION;
 
+    @Parameter(label = "Faces", choices = {"auto", "all", "largest", "aligned"},
+            description = "all: every face of an ordinary video, found, tracked and restored in place; largest: the largest"
+                    + " face of each shot; aligned: the frames are aligned face crops; auto: aligned for square frames of the"
+                    + " model's size, else all")
+    String faces = "auto";
+
+    @Parameter(label = "Smallest face (pixels)", min = "0", description = "faces whose box is smaller are left as they are")
+    double min_face = org.dicface.face.TrackerOptions.DEFAULT.minFaceSize();
+
+    @Parameter(label = "Face tracks (optional)", required = false, persist = false,
+            description = "a tracks.json from Detect Faces or dicface faces, used instead of finding the faces again")
+    File tracks_file;
+
     @Parameter(label = "Uncertainty map", choices = {"none", "concentration", "entropy"})
     String uncertainty = RunOptions.UNCERTAINTY;
 
@@ -86,7 +99,8 @@ abstract class FaceCommand extends CancelableCommand {
         Device dev = run.device();
         Precision prec = run.precision();
         Settings settings = run.settings();
-        ClipRestoration.Job job = job();
+        ClipRestoration.Job job = job().withFaces(org.dicface.pipeline.Faces.parse(faces, min_face,
+                tracks_file == null ? null : org.dicface.face.TracksJson.read(tracks_file.toPath())));
         Path file = result_file == null || result_file.isBlank() ? null : resultFile(Path.of(result_file.trim()));
         ClipRestoration.Result r = LoadedModel.use(config, w, dev, prec, model -> {
             settings.checkFor(model.config());  // before any frame is restored

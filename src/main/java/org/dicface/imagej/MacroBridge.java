@@ -33,7 +33,8 @@ public final class MacroBridge {
     static final Map<String, Class<? extends Command>> COMMANDS = Map.of(
             "restore", RestoreFaces.class, "inpaint", InpaintFaces.class, "colorize", ColorizeFaces.class,
             "codebook", CodebookInspector.class, "models", ModelManager.class, "open-video", OpenVideo.class,
-            "save-video", SaveAsVideo.class, "evaluate", EvaluateClip.class, "train", TrainDicFace.class);
+            "save-video", SaveAsVideo.class, "evaluate", EvaluateClip.class, "train", TrainDicFace.class,
+            "detect-faces", DetectFaces.class);
     private static Context context;
 
     private MacroBridge() {
