@@ -11,8 +11,8 @@ package org.dicface.face;
  *                      {@code history} frames, so that sustained fast motion (a whip pan, flashing lights), which
  *                      raises every frame's distance, does not cut at each frame
  * @param history       how many past frames that mean covers
- * @param thumbnailWidth frames are compared as block means about this many pixels wide (kept small: the test
- *                      costs well under a millisecond a frame, and noise and grain average out)
+ * @param thumbnailWidth frames are compared as block means about this many pixels wide: noise and grain
+ *                      average out, and the test costs one pass over the frame (scripts/bench-tracking)
  */
 public record ShotCutOptions(double threshold, double ratio, int history, int thumbnailWidth) {
     public static final ShotCutOptions DEFAULT = new ShotCutOptions(0.2, 3, 8, 64);

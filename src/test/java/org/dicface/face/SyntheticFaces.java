@@ -134,12 +134,31 @@ public final class SyntheticFaces {
      * change (the shake left after the true motion is taken out), both in pixels.
      */
     public static Accuracy accuracy(double[][] points, List<Pose> truth) {
+        return accuracy(points, truth, false);
+    }
+
+    /** The same for the 5 alignment points made from the 68 (what the alignment uses). */
+    public static Accuracy alignmentAccuracy(double[][] points, List<Pose> truth) {
+        return accuracy(points, truth, true);
+    }
+
+    private static Accuracy accuracy(double[][] points68, List<Pose> truth, boolean five) {
+        double[][] points = points68;
+        if (five) {
+            points = new double[points68.length][];
+            for (int t = 0; t < points.length; t++) {
+                points[t] = new Landmarks(points68[t]).alignmentPoints().xy();
+            }
+        }
         double err = 0;
         double jit = 0;
         int count = points[0].length / 2;
         double[] prev = null;
         for (int t = 0; t < points.length; t++) {
             double[] g = truth.get(t).points();
+            if (five) {
+                g = new Landmarks(g).alignmentPoints().xy();
+            }
             double[] e = new double[g.length];
             for (int i = 0; i < g.length; i++) {
                 e[i] = points[t][i] - g[i];
