@@ -11,15 +11,15 @@ import org.dicface.torch.Tensor;
  * Finds shot cuts frame by frame, holding only the previous frame's histograms (memory flat in video length).
  * Each frame ([3, H, W] RGB in [-1, 1]) is reduced to block means about {@link ShotCutOptions#thumbnailWidth()}
  * wide and described by three histograms: luminance after removing its mean and dividing by its standard
- * deviation (so a change of brightness or contrast, flicker, a fade in light, moves nothing), and the two
- * chroma channels. Histograms ignore where things are, so camera motion changes them little; a cut replaces
+ * deviation, and the two chroma channels divided by their joint RMS (so a change of brightness, contrast or
+ * exposure, flicker, a fade in light, moves nothing). Histograms ignore where things are, so camera motion changes them little; a cut replaces
  * the content and changes them a lot. The distance of consecutive frames is the weighted total-variation
  * distance of the histograms (luminance half, each chroma a quarter), in [0, 1].
  */
 public final class ShotCuts {
     private static final int BINS = 16;
     private static final double LUMA_RANGE = 2.5;
-    private static final double CHROMA_RANGE = 0.5;
+    private static final double CHROMA_RANGE = 3;
 
     private final ShotCutOptions options;
     private final Deque<Double> recent = new ArrayDeque<>();
@@ -55,18 +55,14 @@ public final class ShotCuts {
             mean += r / recent.size();
         }
         boolean cut = d >= options.threshold() && d >= options.ratio() * mean;
-        if (cut) {
-            recent.clear();
-        } else {
-            recent.addLast(d);
-            if (recent.size() > options.history()) {
-                recent.removeFirst();
-            }
+        recent.addLast(d);
+        if (recent.size() > options.history()) {
+            recent.removeFirst();
         }
         return cut;
     }
 
-    /** The distance between the last two frames given (0 after the first). */
+    /** The distance between the last two frames given (0 after the first one). */
     public double lastDistance() {
         return lastDistance;
     }
@@ -113,13 +109,22 @@ public final class ShotCuts {
         for (int i = 0; i < n; i++) {
             var += (y[i] - mean) * (y[i] - mean) / n;
         }
-        // a floor, so that a flat frame's noise is not blown up into a histogram
+        double[] cb = new double[n];
+        double[] cr = new double[n];
+        double chroma = 0;
+        for (int i = 0; i < n; i++) {
+            cb[i] = 0.564 * (p[2 * n + i] - y[i]);
+            cr[i] = 0.713 * (p[i] - y[i]);
+            chroma += (cb[i] * cb[i] + cr[i] * cr[i]) / n;
+        }
+        // floors, so that the noise of a flat or gray frame is not blown up into a histogram
         double std = Math.max(Math.sqrt(var), 0.02);
+        double saturation = Math.max(Math.sqrt(chroma), 0.02);
         double[][] h = new double[3][BINS];
         for (int i = 0; i < n; i++) {
             add(h[0], (y[i] - mean) / std, LUMA_RANGE, 1.0 / n);
-            add(h[1], 0.564 * (p[2 * n + i] - y[i]), CHROMA_RANGE, 1.0 / n);
-            add(h[2], 0.713 * (p[i] - y[i]), CHROMA_RANGE, 1.0 / n);
+            add(h[1], cb[i] / saturation, CHROMA_RANGE, 1.0 / n);
+            add(h[2], cr[i] / saturation, CHROMA_RANGE, 1.0 / n);
         }
         return h;
     }

@@ -5,54 +5,25 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Faces with known motion for the tracking tests and the benchmark: a 68-point face shape (iBUG order) moved
- * by a known similarity per frame, with the mouth opening and closing, and detections made from it with
+ * Faces with known motion for the tracking tests and the benchmark: a 68-point face (iBUG order) moved by a
+ * known similarity per frame, with the mouth opening and closing, and detections made from it with
  * Gaussian landmark noise.
  */
 public final class SyntheticFaces {
     private SyntheticFaces() {
     }
 
-    /** A 68-point face in a unit box centred at 0 (x right, y down), roughly the iBUG 300-W layout. */
+    /**
+     * A 68-point face in a unit box centred at 0 (x right, y down): {@link SyntheticFace}'s face on the 512
+     * template, the box 300 template pixels wide about (256, 300).
+     */
     public static double[] unitShape() {
-        double[] p = new double[2 * 68];
-        for (int i = 0; i <= 16; i++) { // jaw: chin at point 8
-            double a = Math.PI * (1 - i / 16.0);
-            set(p, i, 0.45 * Math.cos(a), 0.05 + 0.42 * Math.sin(a) * (i == 0 || i == 16 ? 0.2 : 1));
-        }
-        for (int i = 0; i < 5; i++) { // brows
-            set(p, 17 + i, -0.36 + 0.065 * i, -0.22 - 0.03 * Math.sin(Math.PI * i / 4));
-            set(p, 22 + i, 0.10 + 0.065 * i, -0.22 - 0.03 * Math.sin(Math.PI * i / 4));
-        }
-        for (int i = 0; i < 4; i++) { // nose bridge, tip at 30
-            set(p, 27 + i, 0, -0.12 + 0.06 * i);
-        }
-        for (int i = 0; i < 5; i++) { // nostrils
-            set(p, 31 + i, -0.08 + 0.04 * i, 0.1 + 0.01 * Math.abs(i - 2));
-        }
-        eye(p, 36, -0.19);
-        eye(p, 42, 0.19);
-        for (int i = 0; i < 12; i++) { // outer lip, corners 48 and 54
-            double a = Math.PI - 2 * Math.PI * i / 12;
-            set(p, 48 + i, 0.16 * Math.cos(a), 0.25 - 0.06 * Math.sin(a));
-        }
-        for (int i = 0; i < 8; i++) { // inner lip
-            double a = Math.PI - 2 * Math.PI * i / 8;
-            set(p, 60 + i, 0.11 * Math.cos(a), 0.25 - 0.025 * Math.sin(a));
+        double[] p = SyntheticFace.crop512().xy();
+        for (int i = 0; i < 68; i++) {
+            p[2 * i] = (p[2 * i] - 256) / 300;
+            p[2 * i + 1] = (p[2 * i + 1] - 300) / 300;
         }
         return p;
-    }
-
-    private static void eye(double[] p, int from, double cx) {
-        for (int i = 0; i < 6; i++) {
-            double a = Math.PI - 2 * Math.PI * i / 6;
-            set(p, from + i, cx + 0.07 * Math.cos(a), -0.1 - 0.03 * Math.sin(a));
-        }
-    }
-
-    private static void set(double[] p, int i, double x, double y) {
-        p[2 * i] = x;
-        p[2 * i + 1] = y;
     }
 
     /** A face's pose in one frame: centre, size (of the unit box, pixels), rotation (radians), mouth opening. */
@@ -134,12 +105,31 @@ public final class SyntheticFaces {
      * change (the shake left after the true motion is taken out), both in pixels.
      */
     public static Accuracy accuracy(double[][] points, List<Pose> truth) {
+        return accuracy(points, truth, false);
+    }
+
+    /** The same for the 5 alignment points made from the 68 (what the alignment uses). */
+    public static Accuracy alignmentAccuracy(double[][] points, List<Pose> truth) {
+        return accuracy(points, truth, true);
+    }
+
+    private static Accuracy accuracy(double[][] points68, List<Pose> truth, boolean five) {
+        double[][] points = points68;
+        if (five) {
+            points = new double[points68.length][];
+            for (int t = 0; t < points.length; t++) {
+                points[t] = new Landmarks(points68[t]).alignmentPoints().xy();
+            }
+        }
         double err = 0;
         double jit = 0;
         int count = points[0].length / 2;
         double[] prev = null;
         for (int t = 0; t < points.length; t++) {
             double[] g = truth.get(t).points();
+            if (five) {
+                g = new Landmarks(g).alignmentPoints().xy();
+            }
             double[] e = new double[g.length];
             for (int i = 0; i < g.length; i++) {
                 e[i] = points[t][i] - g[i];
