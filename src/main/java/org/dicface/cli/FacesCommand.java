@@ -64,7 +64,7 @@ final class FacesCommand implements Callable<Integer> {
         Torch.init();
         ImagePlus clip = ClipFiles.open(input, true);
         FaceTracks tracks;
-        try (FaceFinder finder = FaceFinder.open(dev)) {
+        try (FaceFinder finder = FaceFinder.load(dev)) {
             StackSource video = new StackSource(clip);
             TaskCommand.ConsoleProgress bar = new TaskCommand.ConsoleProgress();
             bar.started(input, 0, 1);

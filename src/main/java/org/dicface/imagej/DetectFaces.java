@@ -64,7 +64,7 @@ public final class DetectFaces extends CancelableCommand {
         Device dev = Device.parse(device);
         Torch.init();
         FaceTracks tracks;
-        try (FaceFinder finder = FaceFinder.open(dev)) {
+        try (FaceFinder finder = FaceFinder.load(dev)) {
             tracks = FaceAnalysis.run(new StackSource(image), finder::find, chosen.options(), VideoFiles.frameRate(image),
                     this::progress);
         }
