@@ -39,16 +39,25 @@ public final class StrictJson {
 
     /** Parses a document that must be one JSON object. */
     public static JsonObject parseObject(String json) {
+        return parse(json, JsonToken.BEGIN_OBJECT, "object").getAsJsonObject();
+    }
+
+    /** Parses a document that must be one JSON array. */
+    public static JsonArray parseArray(String json) {
+        return parse(json, JsonToken.BEGIN_ARRAY, "array").getAsJsonArray();
+    }
+
+    private static JsonElement parse(String json, JsonToken start, String kind) {
         try (JsonReader reader = new JsonReader(new StringReader(json))) {
             reader.setStrictness(Strictness.STRICT);
-            if (reader.peek() != JsonToken.BEGIN_OBJECT) {
-                throw new JsonException("not a JSON object");
+            if (reader.peek() != start) {
+                throw new JsonException("not a JSON " + kind);
             }
             JsonElement root = read(reader, 0);
             if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw new JsonException("data after the JSON object");
+                throw new JsonException("data after the JSON " + kind);
             }
-            return root.getAsJsonObject();
+            return root;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
             // Gson reports syntax errors as MalformedJsonException (an IOException) with the position
             throw new JsonException("malformed JSON (" + shorten(e.getMessage()) + ")");
@@ -123,6 +132,18 @@ public final class StrictJson {
             throw new JsonException(what + " is " + v + ", outside [" + min + ", " + max + "]");
         }
         return v.longValue();
+    }
+
+    /** A finite number, integer or not; {@code what} names the value in the message. */
+    public static double number(JsonElement e, String what) {
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw new JsonException(what + " must be a number, not " + describe(e));
+        }
+        double d = e.getAsNumber().doubleValue();
+        if (!Double.isFinite(d)) {
+            throw new JsonException(what + " is out of range: " + describe(e));
+        }
+        return d;
     }
 
     /** A string value. */
