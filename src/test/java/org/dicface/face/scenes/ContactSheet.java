@@ -17,6 +17,7 @@ import javax.imageio.ImageIO;
 
 import org.dicface.face.Box;
 import org.dicface.face.Landmarks;
+import org.dicface.face.Similarity;
 
 /**
  * Pictures of scenes for the eye: a row of frames with the ground truth drawn on them (face-api's box on the

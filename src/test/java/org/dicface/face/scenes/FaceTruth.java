@@ -2,6 +2,7 @@ package org.dicface.face.scenes;
 
 import org.dicface.face.Box;
 import org.dicface.face.Landmarks;
+import org.dicface.face.Similarity;
 
 /**
  * Ground truth of one face in one frame: who it is (the still's name), face-api's box on the still under the

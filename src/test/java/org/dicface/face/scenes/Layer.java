@@ -2,6 +2,8 @@ package org.dicface.face.scenes;
 
 import java.util.function.IntFunction;
 
+import org.dicface.face.Similarity;
+
 /**
  * A sprite drawn in a shot: where it is in each frame of the scene, as the transform from its pixels to the
  * frame's ({@code motion} gives null for a frame it is not drawn in). A face layer's ground truth follows from

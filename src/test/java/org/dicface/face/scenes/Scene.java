@@ -6,6 +6,7 @@ import java.util.List;
 import ij.process.ColorProcessor;
 import org.dicface.face.Box;
 import org.dicface.face.FaceTracks;
+import org.dicface.face.Similarity;
 import org.dicface.face.Track;
 import org.dicface.face.TrackedFace;
 import org.dicface.torch.Tensor;
@@ -134,7 +135,7 @@ public final class Scene {
         Similarity inv = shot.backgroundMotion().apply(frame).inverse();
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                shot.background().sample(inv.x(x, y), inv.y(x, y), s);
+                shot.background().sample(inv.applyX(x, y), inv.applyY(x, y), s);
                 int i = y * width + x;
                 out[i] = s[0];
                 out[n + i] = s[1];
@@ -159,7 +160,7 @@ public final class Scene {
     }
 
     private void draw(Sprite sprite, Similarity t, float[] out, float[] s) {
-        Box bounds = t.apply(new Box(-1, -1, sprite.width() + 1, sprite.height() + 1));
+        Box bounds = bounds(t, new Box(-1, -1, sprite.width() + 1, sprite.height() + 1));
         int x0 = Math.max(0, (int) Math.floor(bounds.x()));
         int y0 = Math.max(0, (int) Math.floor(bounds.y()));
         int x1 = Math.min(width - 1, (int) Math.ceil(bounds.x() + bounds.width()));
@@ -168,7 +169,7 @@ public final class Scene {
         int n = width * height;
         for (int y = y0; y <= y1; y++) {
             for (int x = x0; x <= x1; x++) {
-                sprite.sample(inv.x(x, y), inv.y(x, y), s);
+                sprite.sample(inv.applyX(x, y), inv.applyY(x, y), s);
                 float a = s[3];
                 if (a > 0) {
                     int i = y * width + x;
@@ -200,13 +201,30 @@ public final class Scene {
                     for (int p = 0; p < points.count(); p++) {
                         seen += visible(points.x(p), points.y(p), layers.subList(k + 1, layers.size()), frame) ? 1 : 0;
                     }
-                    faces.add(new FaceTruth(sprite.name(), t.apply(sprite.box()), points, t, (double) seen / points.count()));
+                    faces.add(new FaceTruth(sprite.name(), bounds(t, sprite.box()), points, t, (double) seen / points.count()));
                 }
-                case DISTRACTOR -> distractors.add(t.apply(new Box(-0.5, -0.5, sprite.width(), sprite.height())));
+                case DISTRACTOR -> distractors.add(bounds(t, new Box(-0.5, -0.5, sprite.width(), sprite.height())));
                 case OCCLUDER -> { }
             }
         }
         return new FrameTruth(frame, index, faces, distractors);
+    }
+
+    /** The axis-aligned bounds of a box under a transform (a turned box's corners). */
+    static Box bounds(Similarity t, Box box) {
+        double x0 = Double.POSITIVE_INFINITY;
+        double y0 = Double.POSITIVE_INFINITY;
+        double x1 = Double.NEGATIVE_INFINITY;
+        double y1 = Double.NEGATIVE_INFINITY;
+        for (double u : new double[] {box.x(), box.x() + box.width()}) {
+            for (double v : new double[] {box.y(), box.y() + box.height()}) {
+                x0 = Math.min(x0, t.applyX(u, v));
+                x1 = Math.max(x1, t.applyX(u, v));
+                y0 = Math.min(y0, t.applyY(u, v));
+                y1 = Math.max(y1, t.applyY(u, v));
+            }
+        }
+        return new Box(x0, y0, x1 - x0, y1 - y0);
     }
 
     /** Whether a point is inside the frame and less than half covered by the layers in front. */
@@ -219,7 +237,7 @@ public final class Scene {
             Similarity t = layer.at(frame);
             if (t != null) {
                 Similarity inv = t.inverse();
-                through *= 1 - layer.sprite().alpha(inv.x(x, y), inv.y(x, y));
+                through *= 1 - layer.sprite().alpha(inv.applyX(x, y), inv.applyY(x, y));
             }
         }
         return through >= 0.5;

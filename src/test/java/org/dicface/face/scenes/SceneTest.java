@@ -75,7 +75,7 @@ class SceneTest {
         int h = 300;
         double[][] placements = {{1.7, 23, 201.3, 148.6}, {0.8, -35, 150.25, 160.75}, {1, 0, 199, 150}};
         for (double[] p : placements) {
-            Layer layer = Layer.face(sprite, i -> Similarity.about(59.5, 74.5, p[0], p[1], p[2], p[3]));
+            Layer layer = Layer.face(sprite, i -> Scenes.about(59.5, 74.5, p[0], p[1], p[2], p[3]));
             Scene scene = new Scene("markers", w, h, List.of(new Shot(0, 1, bg, Shot.panning(bg, w, h, 0, 1, 0), List.of(layer))));
             float[] px = scene.pixels(0);
             Landmarks truth = scene.truth(0).faces().getFirst().landmarks();

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.IntFunction;
 
+import org.dicface.face.Similarity;
+
 /**
  * The ready-made test scenes, made from the stills of testdata/scenes with smooth known motion. Every size is
  * a fraction of the frame's, so a scene looks the same at 640x480 and 1920x1080; the seed moves start
@@ -57,9 +59,15 @@ public final class Scenes {
                 catDistractor(o), moving(o), twoFacesCrossing(o).gray());
     }
 
+    /** The transform that scales by {@code scale} and turns by {@code degrees} about {@code (px, py)}, then moves that point to {@code (x, y)}. */
+    public static Similarity about(double px, double py, double scale, double degrees, double x, double y) {
+        Similarity turn = Similarity.of(scale, Math.toRadians(degrees), 0, 0);
+        return new Similarity(turn.a(), turn.b(), x - turn.applyX(px, py), y - turn.applyY(px, py));
+    }
+
     /** The layer transform that puts a sprite's centre at (x, y), scaled to {@code height} pixels and turned. */
     static Similarity place(Sprite s, double x, double y, double height, double degrees) {
-        return Similarity.about((s.width() - 1) / 2.0, (s.height() - 1) / 2.0, height / s.height(), degrees, x, y);
+        return about((s.width() - 1) / 2.0, (s.height() - 1) / 2.0, height / s.height(), degrees, x, y);
     }
 
     private static double lerp(double a, double b, double t) {
@@ -115,7 +123,7 @@ public final class Scenes {
         int slide = Math.max(2, o.frames() / 10);
         int start = (o.frames() - hold) / 2 - slide;
         IntFunction<Similarity> panelMotion = i -> {
-            double faceX = faceMotion.apply(i).x((face.width() - 1) / 2.0, (face.height() - 1) / 2.0);
+            double faceX = faceMotion.apply(i).applyX((face.width() - 1) / 2.0, (face.height() - 1) / 2.0);
             double x;
             if (i < start || i >= start + 2 * slide + hold) {
                 return null;

@@ -3,6 +3,8 @@ package org.dicface.face.scenes;
 import java.util.List;
 import java.util.function.IntFunction;
 
+import org.dicface.face.Similarity;
+
 /**
  * Frames {@code [first, end)} of a scene: a background photo (placed by {@code backgroundMotion}, which must
  * cover the frame) and layers drawn over it, back to front.
