@@ -104,11 +104,21 @@ public final class Scenes {
         return new Scene("two-faces-crossing", o.width(), o.height(), List.of(shot(o, 0, o.frames(), "rocket", 0.08, back, front)));
     }
 
-    /**
-     * The astronaut, swaying gently, hidden for about a fifth of the clip by an opaque panel (a piece of another
-     * photo) that slides in from the left, stays over the face, and slides out to the right.
-     */
+    /** {@link #occlusion(Options, int)} with the panel held over the face for a twelfth of the clip (4 frames of 48). */
     public static Scene occlusion(Options o) {
+        return occlusion(o, Math.max(1, o.frames() / 12));
+    }
+
+    /**
+     * The astronaut, swaying gently, hidden by an opaque panel (a piece of another photo) that slides in from the
+     * left over a tenth of the clip, stays over the face for {@code hold} frames, and slides out to the right: the
+     * face is wholly covered for the {@code hold} frames and less than half visible for a few more on each side
+     * (the ground truth says exactly which).
+     */
+    public static Scene occlusion(Options o, int hold) {
+        if (hold < 1 || hold > o.frames() / 2) {
+            throw new IllegalArgumentException("the panel is held 1 to " + o.frames() / 2 + " frames, not " + hold);
+        }
         Random r = new Random(o.seed());
         double phase = 2 * Math.PI * r.nextDouble();
         double w = o.width();
@@ -119,7 +129,6 @@ public final class Scenes {
         Sprite panel = Sprite.background("rocket").crop(20, 20, 180, 380);
         double panelHeight = 0.9 * h;
         double halfWidth = panelHeight * panel.width() / panel.height() / 2;
-        int hold = Math.max(1, o.frames() / 5);
         int slide = Math.max(2, o.frames() / 10);
         int start = (o.frames() - hold) / 2 - slide;
         IntFunction<Similarity> panelMotion = i -> {
