@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
 
 /**
@@ -18,6 +17,7 @@ public final class PasteBack {
     private static final float R = 0.2989f, G = 0.5870f, B = 0.1140f;
     /** The official is_gray threshold on the mean variance of the channel differences, on 0-255. */
     private static final double GRAY_THRESHOLD = 10;
+    private static final float[] ZERO = new float[3];
 
     private PasteBack() {
     }
@@ -39,27 +39,31 @@ public final class PasteBack {
         }
     }
 
-    /** {@link #composite(Tensor, List, boolean)} with gray faces when {@link #isGray} holds for the frame. */
+    /** {@link #composite(Tensor, List, boolean)} with gray faces when the frame passes the official gray test. */
     public static Tensor composite(Tensor frame, List<PlacedFace> faces) {
-        return composite(frame, faces, !faces.isEmpty() && isGray(frame));
+        return composite(frame, faces, null);
     }
 
     /**
      * A new frame: {@code frame} (RGB float32 [3, H, W]) with every face composited, smaller faces first;
-     * with {@code gray} each face is made gray (0.2989 R + 0.5870 G + 0.1140 B) before compositing.
+     * with {@code gray} each face is made gray (0.2989 R + 0.5870 G + 0.1140 B) before compositing. The frame
+     * is copied to and from the Java heap once (plain memory copies); each face costs its own area.
      */
     public static Tensor composite(Tensor frame, List<PlacedFace> faces, boolean gray) {
+        return composite(frame, faces, Boolean.valueOf(gray));
+    }
+
+    private static Tensor composite(Tensor frame, List<PlacedFace> faces, Boolean gray) {
         int w = Warp.width(frame);
         int h = Warp.height(frame);
+        float[] px = frame.toFloatArray();
+        boolean toGray = gray != null ? gray : !faces.isEmpty() && isGray(px, w * h);
         List<PlacedFace> order = new ArrayList<>(faces);
         order.sort(Comparator.comparingDouble(PlacedFace::frameArea));
-        try (Scope scope = Scope.open()) {
-            Tensor out = frame.contiguous().copy();
-            for (PlacedFace face : order) {
-                paste(out, face, w, h, gray);
-            }
-            return scope.keep(out);
+        for (PlacedFace face : order) {
+            paste(px, face, w, h, toGray);
         }
+        return Tensor.of(px, 3, h, w);
     }
 
     /** The face's final soft mask in frame pixels: min(official square mask, landmark mask). */
@@ -101,44 +105,39 @@ public final class PasteBack {
         return new Patch(tight, 1, t);
     }
 
-    private static void paste(Tensor out, PlacedFace face, int w, int h, boolean gray) {
+    /** Composites one face into the planar frame {@code px} in place, over the pixels its mask covers. */
+    private static void paste(float[] px, PlacedFace face, int w, int h, boolean gray) {
         Patch mask = mask(face, w, h);
         if (mask.isEmpty()) {
             return;
         }
         Rect r = mask.rect();
         float[] m = mask.data();
-        float[] pixels = FrameRegions.read(out, r);
         int size = face.mask().size();
         float[] crop = face.crop().toFloatArray();
-        int n = r.width() * r.height();
-        int plane = size * size;
+        int n = w * h;
+        float[] f = new float[3];
         Similarity s = face.frameToCrop();
         for (int row = 0; row < r.height(); row++) {
             for (int col = 0; col < r.width(); col++) {
-                int i = row * r.width() + col;
-                float a = m[i];
+                float a = m[row * r.width() + col];
                 if (a == 0) {
                     continue;
                 }
                 int x = r.x() + col;
                 int y = r.y() + row;
-                double u = s.applyX(x, y);
-                double v = s.applyY(x, y);
-                float fr = Warp.sample(crop, 0, size, size, u, v, 0);
-                float fg = Warp.sample(crop, plane, size, size, u, v, 0);
-                float fb = Warp.sample(crop, 2 * plane, size, size, u, v, 0);
+                Warp.sample3(crop, size, size, s.applyX(x, y), s.applyY(x, y), ZERO, f, 0, 1);
                 if (gray) {
                     // the weights apply to intensities in [0, 1], not to [-1, 1] values
-                    float g = R * (fr + 1) + G * (fg + 1) + B * (fb + 1) - 1;
-                    fr = fg = fb = g;
+                    float g = R * (f[0] + 1) + G * (f[1] + 1) + B * (f[2] + 1) - 1;
+                    f[0] = f[1] = f[2] = g;
                 }
-                pixels[i] = a * fr + (1 - a) * pixels[i];
-                pixels[n + i] = a * fg + (1 - a) * pixels[n + i];
-                pixels[2 * n + i] = a * fb + (1 - a) * pixels[2 * n + i];
+                int i = y * w + x;
+                for (int c = 0; c < 3; c++) {
+                    px[c * n + i] = a * f[c] + (1 - a) * px[c * n + i];
+                }
             }
         }
-        FrameRegions.write(out, r, pixels);
     }
 
     /**
@@ -146,10 +145,10 @@ public final class PasteBack {
      * channel pairs of the variance of their difference is at most 10.
      */
     public static boolean isGray(Tensor frame) {
-        int w = Warp.width(frame);
-        int h = Warp.height(frame);
-        float[] px = frame.toFloatArray();
-        int n = w * h;
+        return isGray(frame.toFloatArray(), Warp.width(frame) * Warp.height(frame));
+    }
+
+    private static boolean isGray(float[] px, int n) {
         long s1 = 0, s2 = 0, s3 = 0, q1 = 0, q2 = 0, q3 = 0;
         for (int i = 0; i < n; i++) {
             int r = quantise(px[i]);

@@ -12,6 +12,8 @@ public final class Warp {
     /** The official border colour, (135, 133, 132) in BGR, as RGB in [-1, 1]. */
     private static final float[] BORDER = {132 / 127.5f - 1, 133 / 127.5f - 1, 135 / 127.5f - 1};
 
+    private static final float[] ZERO = new float[3];
+
     private Warp() {
     }
 
@@ -31,18 +33,17 @@ public final class Warp {
             throw new IllegalArgumentException("the crop size must be positive, got " + size);
         }
         Similarity inv = frameToCrop.inverse();
-        Rect src = sourceOf(inv, size, w, h);
-        float[] region = src.isEmpty() ? new float[0] : FrameRegions.read(frame, src);
+        Rect rows = sourceOf(inv, size, w, h);
+        // whole rows: one contiguous block per channel, copied without a libtorch kernel
+        Rect src = rows.isEmpty() ? rows : new Rect(0, rows.y(), w, rows.height());
+        float[] region = src.isEmpty() ? new float[0] : FrameRegions.readRows(frame, src.y(), src.height());
         int n = size * size;
         float[] out = new float[3 * n];
         for (int v = 0; v < size; v++) {
-            for (int u = 0; u < size; u++) {
-                double x = inv.applyX(u, v) - src.x();
-                double y = inv.applyY(u, v) - src.y();
-                for (int c = 0; c < 3; c++) {
-                    out[c * n + v * size + u] = sample(region, c * src.width() * src.height(), src.width(),
-                            src.height(), x, y, BORDER[c]);
-                }
+            double x = inv.applyX(0, v) - src.x();
+            double y = inv.applyY(0, v) - src.y();
+            for (int u = 0; u < size; u++, x += inv.a(), y += inv.b()) {
+                sample3(region, src.width(), src.height(), x, y, BORDER, out, v * size + u, n);
             }
         }
         return Tensor.of(out, 3, size, size);
@@ -62,11 +63,8 @@ public final class Warp {
             for (int col = 0; col < r.width(); col++) {
                 int x = r.x() + col;
                 int y = r.y() + row;
-                double u = frameToCrop.applyX(x, y);
-                double v = frameToCrop.applyY(x, y);
-                for (int c = 0; c < 3; c++) {
-                    out[c * n + row * r.width() + col] = sample(src, c * size * size, size, size, u, v, 0);
-                }
+                sample3(src, size, size, frameToCrop.applyX(x, y), frameToCrop.applyY(x, y), ZERO, out,
+                        row * r.width() + col, n);
             }
         }
         return new Patch(r, 3, out);
@@ -93,6 +91,51 @@ public final class Warp {
     }
 
     /**
+     * {@link #sample} of the three planes of {@code src} ({@code w}×{@code h} each) at (x, y) with one set of
+     * weights, into {@code out[at]}, {@code out[at + stride]}, {@code out[at + 2·stride]}.
+     */
+    static void sample3(float[] src, int w, int h, double x, double y, float[] border, float[] out, int at,
+            int stride) {
+        int plane = w * h;
+        if (!(x > -1 && y > -1 && x < w && y < h)) {
+            out[at] = border[0];
+            out[at + stride] = border[1];
+            out[at + 2 * stride] = border[2];
+            return;
+        }
+        x = snap(x);
+        y = snap(y);
+        int x0 = (int) Math.floor(x);
+        int y0 = (int) Math.floor(y);
+        float fx = (float) (x - x0);
+        float fy = (float) (y - y0);
+        boolean inside = x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h;
+        for (int c = 0; c < 3; c++) {
+            int off = c * plane;
+            float p00, p10, p01, p11;
+            if (inside) {
+                int i = off + y0 * w + x0;
+                p00 = src[i];
+                p10 = src[i + 1];
+                p01 = src[i + w];
+                p11 = src[i + w + 1];
+            } else {
+                p00 = tap(src, off, w, h, x0, y0, border[c]);
+                p10 = tap(src, off, w, h, x0 + 1, y0, border[c]);
+                p01 = tap(src, off, w, h, x0, y0 + 1, border[c]);
+                p11 = tap(src, off, w, h, x0 + 1, y0 + 1, border[c]);
+            }
+            out[at + c * stride] = fx == 0 && fy == 0 ? p00
+                    : (p00 * (1 - fx) + p10 * fx) * (1 - fy) + (p01 * (1 - fx) + p11 * fx) * fy;
+        }
+    }
+
+    private static double snap(double v) {
+        double r = Math.rint(v);
+        return Math.abs(v - r) < 1e-9 ? r : v;
+    }
+
+    /**
      * Bilinear sample of the {@code w}×{@code h} plane at {@code off} in {@code src} at (x, y); taps outside it
      * are {@code border}. A coordinate within 1e-9 of an integer is that integer, so that exact transforms
      * (shifts, scales by powers of two) give exact pixels despite rounding in the transform.
@@ -101,14 +144,8 @@ public final class Warp {
         if (!(x > -1 && y > -1 && x < w && y < h)) {
             return border;
         }
-        double rx = Math.rint(x);
-        if (Math.abs(x - rx) < 1e-9) {
-            x = rx;
-        }
-        double ry = Math.rint(y);
-        if (Math.abs(y - ry) < 1e-9) {
-            y = ry;
-        }
+        x = snap(x);
+        y = snap(y);
         int x0 = (int) Math.floor(x);
         int y0 = (int) Math.floor(y);
         float fx = (float) (x - x0);
