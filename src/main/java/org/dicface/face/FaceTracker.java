@@ -18,7 +18,6 @@ public final class FaceTracker {
     private final List<Integer> shots = new ArrayList<>();
     private final List<Open> open = new ArrayList<>();
     private final List<Open> ended = new ArrayList<>();
-    private final List<Open> kept = new ArrayList<>();
     private final List<List<TrackedFace>> finished = new ArrayList<>();
     private int frames;
     private int created;
@@ -116,17 +115,13 @@ public final class FaceTracker {
         ended.sort(Comparator.comparingInt(t -> t.id));
         for (Open t : ended) {
             if (t.detected.size() >= Math.min(options.minTrackLength(), shotLength)) {
-                kept.add(t);
+                finished.add(t.finish(options.smoother()));
             }
         }
         ended.clear();
-        for (Open t : kept) {
-            finished.add(t.finish(options.smoother()));
-        }
-        kept.clear();
     }
 
-    /** A track still being followed: its detections, in frame order. */
+    /** A track being followed (or ended, waiting for the end of its shot): its detections, in frame order. */
     private static final class Open {
         final int id;
         final List<Integer> at = new ArrayList<>();

@@ -240,4 +240,22 @@ class FaceTrackerTest {
         }
         return p;
     }
+
+    /** Options out of range are refused with a message naming the option. */
+    @Test
+    void optionsAreChecked() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrackerOptions.DEFAULT.withMaxGap(-1));
+        assertTrue(e.getMessage().startsWith("maxGap must lie in [0, 10000] frames, not -1"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrackerOptions.DEFAULT.withMinFaceSize(Double.NaN));
+        assertTrue(e.getMessage().startsWith("minFaceSize"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ShotCutOptions(0, 3, 8, 64));
+        assertTrue(e.getMessage().contains("threshold in (0, 1]"), e.getMessage());
+        FaceTracker tracker = new FaceTracker();
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> tracker.add(
+                List.of(new Detection(new Box(0, 0, 50, 50), 0.9, new Landmarks(new double[10]))), false));
+        assertTrue(e.getMessage().contains("needs 68 landmarks, not 5"), e.getMessage());
+    }
 }
