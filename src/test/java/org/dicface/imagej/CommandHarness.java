@@ -49,6 +49,11 @@ abstract class CommandHarness extends ScopedTest {
         inputs.put("device", "cpu");
         inputs.put("precision", "fp32");
         inputs.put("uncertainty", "none");
+        if (FaceCommand.class.isAssignableFrom(command)) {
+            // the tests' clips are synthetic textures, not faces: whole frames unless a test says otherwise
+            inputs.put("faces", "aligned");
+            inputs.put("min_face", org.dicface.face.TrackerOptions.DEFAULT.minFaceSize());
+        }
         if (command == RestoreFaces.class) {
             inputs.put("use_selection", false);
             inputs.put("feather", 16);

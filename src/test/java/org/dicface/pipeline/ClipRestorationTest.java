@@ -78,7 +78,7 @@ public class ClipRestorationTest extends ScopedTest {
     void restoreKeepsSizeAndCalibrationAndLeavesTheInputAlone() {
         ImagePlus input = rgbClip(101, 77, 3);
         int[] before = pixels(input, 2);
-        ClipRestoration.Result r = ClipRestoration.run(model, Device.CPU, MEAN, input, ClipRestoration.Job.restore(), Progress.NONE);
+        ClipRestoration.Result r = ClipRestoration.run(model, Device.CPU, MEAN, input, ClipRestoration.Job.restore().withFaces(FaceMode.ALIGNED), Progress.NONE);
         assertEquals(101, r.output().getWidth());
         assertEquals(77, r.output().getHeight());
         assertEquals(3, r.output().getNFrames());
@@ -87,7 +87,7 @@ public class ClipRestorationTest extends ScopedTest {
         assertEquals(0.5, r.output().getCalibration().pixelWidth);
         assertArrayEquals(before, pixels(input, 2), "the input is not modified");
         assertEquals(3, r.summary().frames());
-        ClipRestoration.Job modelSize = ClipRestoration.Job.restore().withKeepSize(false);
+        ClipRestoration.Job modelSize = ClipRestoration.Job.restore().withFaces(FaceMode.ALIGNED).withKeepSize(false);
         assertEquals(128, ClipRestoration.run(model, Device.CPU, MEAN, input, modelSize, Progress.NONE).output().getWidth());
     }
 
@@ -125,8 +125,8 @@ public class ClipRestorationTest extends ScopedTest {
     @Test
     void theColorFixRunsInRestorationOnlyAndMovesTheMeansToTheInputs() {
         ImagePlus input = rgbClip(128, 128, 2);
-        ClipRestoration.Job plain = ClipRestoration.Job.restore().withKeepSize(false);
-        ClipRestoration.Job fixed = ClipRestoration.Job.restore().withKeepSize(false).withColorFix(true);
+        ClipRestoration.Job plain = ClipRestoration.Job.restore().withFaces(FaceMode.ALIGNED).withKeepSize(false);
+        ClipRestoration.Job fixed = ClipRestoration.Job.restore().withFaces(FaceMode.ALIGNED).withKeepSize(false).withColorFix(true);
         ImagePlus a = ClipRestoration.run(model, Device.CPU, MEAN, input, plain, Progress.NONE).output();
         ImagePlus b = ClipRestoration.run(model, Device.CPU, MEAN, input, fixed, Progress.NONE).output();
         double before = 0;
@@ -142,7 +142,7 @@ public class ClipRestorationTest extends ScopedTest {
         }
         // the fixture's random weights clip many pixels at 0 or 255, so the 8-bit means come close, not equal
         assertTrue(after < before / 2, "channel-mean error " + before + " without the fix, " + after + " with it");
-        var e = assertThrows(IllegalArgumentException.class, () -> ClipRestoration.Job.colorize().withColorFix(true));
+        var e = assertThrows(IllegalArgumentException.class, () -> ClipRestoration.Job.colorize().withFaces(FaceMode.ALIGNED).withColorFix(true));
         assertTrue(e.getMessage().contains("only restoration keeps"), e.getMessage());
     }
 
@@ -150,7 +150,7 @@ public class ClipRestorationTest extends ScopedTest {
     void aRegionIsRestoredAndPastedBackWithNothingOutsideChanged() {
         ImagePlus input = rgbClip(120, 90, 2);
         Rectangle face = new Rectangle(30, 10, 64, 64);
-        ClipRestoration.Job job = ClipRestoration.Job.restore().withRegion(face).withFeather(8);
+        ClipRestoration.Job job = ClipRestoration.Job.restore().withFaces(FaceMode.ALIGNED).withRegion(face).withFeather(8);
         ImagePlus out = ClipRestoration.run(model, Device.CPU, MEAN, input, job, Progress.NONE).output();
         int[] in = pixels(input, 1);
         int[] res = pixels(out, 1);
@@ -167,7 +167,7 @@ public class ClipRestorationTest extends ScopedTest {
         }
         assertTrue(changedInside > 1000, "the region was restored: " + changedInside);
         assertThrows(IllegalArgumentException.class, () -> ClipRestoration.run(model, Device.CPU, MEAN, input,
-                ClipRestoration.Job.restore().withRegion(new Rectangle(100, 0, 64, 64)).withFeather(8), Progress.NONE));
+                ClipRestoration.Job.restore().withFaces(FaceMode.ALIGNED).withRegion(new Rectangle(100, 0, 64, 64)).withFeather(8), Progress.NONE));
     }
 
     @Test
@@ -176,7 +176,7 @@ public class ClipRestorationTest extends ScopedTest {
         OvalRoi hole = new OvalRoi(30, 30, 30, 20);
         Masks masks = Masks.of(hole, 96, 96);
         ImagePlus out = ClipRestoration.run(model, Device.CPU, MEAN, input,
-                ClipRestoration.Job.inpaint(masks), Progress.NONE).output();
+                ClipRestoration.Job.inpaint(masks).withFaces(FaceMode.ALIGNED), Progress.NONE).output();
         int[] in = pixels(input, 2);
         int[] res = pixels(out, 2);
         int changed = 0;
@@ -201,10 +201,10 @@ public class ClipRestorationTest extends ScopedTest {
         }
         ImagePlus maskStack = new ImagePlus("mask", ms);
         ImagePlus out2 = ClipRestoration.run(model, Device.CPU, MEAN, input,
-                ClipRestoration.Job.inpaint(Masks.of(maskStack, 2, 96, 96)), Progress.NONE).output();
+                ClipRestoration.Job.inpaint(Masks.of(maskStack, 2, 96, 96)).withFaces(FaceMode.ALIGNED), Progress.NONE).output();
         assertArrayEquals(res, pixels(out2, 2));
         assertThrows(IllegalArgumentException.class, () -> Masks.of(new ImagePlus("m", new ByteProcessor(5, 5)), 2, 96, 96));
-        assertThrows(IllegalArgumentException.class, () -> ClipRestoration.Job.inpaint(null));
+        assertThrows(IllegalArgumentException.class, () -> ClipRestoration.Job.inpaint(null).withFaces(FaceMode.ALIGNED));
     }
 
     @Test
@@ -219,7 +219,7 @@ public class ClipRestorationTest extends ScopedTest {
         }
         ImagePlus gray = new ImagePlus("gray", stack);
         ImagePlus out = ClipRestoration.run(model, Device.CPU, MEAN, gray,
-                ClipRestoration.Job.colorize().withKeepLuminance(true), Progress.NONE).output();
+                ClipRestoration.Job.colorize().withFaces(FaceMode.ALIGNED).withKeepLuminance(true), Progress.NONE).output();
         assertEquals(24, out.getBitDepth());
         int[] res = pixels(out, 1);
         byte[] in = (byte[]) gray.getStack().getProcessor(1).getPixels();
@@ -284,8 +284,8 @@ public class ClipRestorationTest extends ScopedTest {
         ImagePlus i32 = new ImagePlus("32", s32);
         i16.setDisplayRange(1000, 4000);
         i32.setDisplayRange(1000, 4000);
-        int[] a = pixels(ClipRestoration.run(model, Device.CPU, MEAN, i16, ClipRestoration.Job.restore(), Progress.NONE).output(), 2);
-        int[] b = pixels(ClipRestoration.run(model, Device.CPU, MEAN, i32, ClipRestoration.Job.restore(), Progress.NONE).output(), 2);
+        int[] a = pixels(ClipRestoration.run(model, Device.CPU, MEAN, i16, ClipRestoration.Job.restore().withFaces(FaceMode.ALIGNED), Progress.NONE).output(), 2);
+        int[] b = pixels(ClipRestoration.run(model, Device.CPU, MEAN, i32, ClipRestoration.Job.restore().withFaces(FaceMode.ALIGNED), Progress.NONE).output(), 2);
         assertArrayEquals(a, b, "the same values in 16 and 32 bits restore alike");
     }
 
@@ -342,7 +342,7 @@ public class ClipRestorationTest extends ScopedTest {
     void uncertaintyStackIsMadeOnRequest() {
         ImagePlus input = rgbClip(70, 50, 2);
         ClipRestoration.Result r = ClipRestoration.run(model, Device.CPU,
-                new Settings(new Sampling.Sample(), 3, 1.0, Settings.Uncertainty.ENTROPY), input, ClipRestoration.Job.restore(), Progress.NONE);
+                new Settings(new Sampling.Sample(), 3, 1.0, Settings.Uncertainty.ENTROPY), input, ClipRestoration.Job.restore().withFaces(FaceMode.ALIGNED), Progress.NONE);
         assertNotNull(r.uncertainty());
         assertEquals(70, r.uncertainty().getWidth());
         assertEquals(2, r.uncertainty().getStackSize());

@@ -89,10 +89,10 @@ class FrameFlowTest extends ScopedTest {
     void eachInputFrameIsReadOnceWhateverTheTask() {
         int frames = 7;  // longer than a window and the one after it, so frames leave the memo too
         Rectangle face = new Rectangle(10, 12, 40, 36);
-        assertEquals(frames, readsFor(ClipRestoration.Job.restore(), frames));
-        assertEquals(frames, readsFor(ClipRestoration.Job.restore().withRegion(face).withColorFix(true), frames));
-        assertEquals(frames, readsFor(ClipRestoration.Job.colorize().withKeepLuminance(true), frames));
-        assertEquals(frames, readsFor(ClipRestoration.Job.inpaint(Masks.of(new ij.gui.Roi(20, 20, 30, 30), 72, 60)), frames));
+        assertEquals(frames, readsFor(ClipRestoration.Job.restore().withFaces(FaceMode.ALIGNED), frames));
+        assertEquals(frames, readsFor(ClipRestoration.Job.restore().withFaces(FaceMode.ALIGNED).withRegion(face).withColorFix(true), frames));
+        assertEquals(frames, readsFor(ClipRestoration.Job.colorize().withFaces(FaceMode.ALIGNED).withKeepLuminance(true), frames));
+        assertEquals(frames, readsFor(ClipRestoration.Job.inpaint(Masks.of(new ij.gui.Roi(20, 20, 30, 30), 72, 60)).withFaces(FaceMode.ALIGNED), frames));
     }
 
     @Test
@@ -132,7 +132,7 @@ class FrameFlowTest extends ScopedTest {
     @Test
     void aClipStreamedToAFileHasThePixelsOfOneHeldInMemory() throws IOException {
         ImagePlus clip = ClipRestorationTest.rgbClip(70, 50, 4);
-        ClipRestoration.Job job = ClipRestoration.Job.restore().withRegion(new Rectangle(5, 5, 50, 40));
+        ClipRestoration.Job job = ClipRestoration.Job.restore().withFaces(FaceMode.ALIGNED).withRegion(new Rectangle(5, 5, 50, 40));
         ClipRestoration.Result inMemory = ClipRestoration.run(model, Device.CPU, MEAN, clip, job, Progress.NONE);
         Path file = dir.resolve("streamed.tif");
         try (TiffWriter w = new TiffWriter(file, 0)) {
