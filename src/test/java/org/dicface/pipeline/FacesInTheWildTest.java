@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class FacesInTheWildTest extends ScopedTest {
     static FaceFinder finder;
-    static final Scenes.Options SCENE = Scenes.Options.DEFAULT;
+    static final Scenes.Options SCENE = Scenes.Options.DEFAULT.withFrames(32);
 
     @BeforeAll
     static void load() throws IOException {
