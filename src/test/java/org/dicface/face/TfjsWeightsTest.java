@@ -160,11 +160,11 @@ class TfjsWeightsTest {
         mentions(refusedFiles(negative, new byte[4], null, null), "outside");
         String fraction = "[{\"paths\":[\"a.bin\"],\"weights\":[{\"name\":\"x\",\"shape\":[1.0],\"dtype\":\"float32\"}]}]";
         mentions(refusedFiles(fraction, new byte[4], null, null), "must be an integer");
-        // many weights of 512 MiB each: the group's total passes the limit before any shard is read
-        String many = "[{\"paths\":[\"a.bin\"],\"weights\":[{\"name\":\"x\",\"shape\":[134217728],\"dtype\":\"float32\"},"
-                + "{\"name\":\"y\",\"shape\":[134217728],\"dtype\":\"float32\"},"
-                + "{\"name\":\"z\",\"shape\":[134217728],\"dtype\":\"float32\"}]}]";
-        mentions(refusedFiles(many, new byte[4], null, null), "more than 1 GiB");
+        // three weights of 32 M values each: their total passes the limit before any shard is read
+        String many = "[{\"paths\":[\"a.bin\"],\"weights\":[{\"name\":\"x\",\"shape\":[33554432],\"dtype\":\"float32\"},"
+                + "{\"name\":\"y\",\"shape\":[33554432],\"dtype\":\"float32\"},"
+                + "{\"name\":\"z\",\"shape\":[33554432],\"dtype\":\"float32\"}]}]";
+        mentions(refusedFiles(many, new byte[4], null, null), "more than 64 M values");
     }
 
     @Test
@@ -201,6 +201,35 @@ class TfjsWeightsTest {
         String bigMin = "[{\"paths\":[\"a.bin\"],\"weights\":[{\"name\":\"x\",\"shape\":[1],\"dtype\":\"float32\","
                 + "\"quantization\":{\"dtype\":\"uint8\",\"scale\":1e300,\"min\":0}}]}]";
         mentions(refusedFiles(bigMin, new byte[] {(byte) 200}, null, null), "not finite");
+    }
+
+    @Test
+    void randomlyCorruptedFilesGiveOnlyClearErrors() throws IOException {
+        // mutations of the valid files: characters of the manifest replaced, deleted or repeated, shards cut or
+        // grown; each case loads (the mutation was harmless) or is refused with one CheckpointException
+        java.util.Random random = new java.util.Random(12);
+        String alphabet = "[]{}\",:0123456789-.eE \\abcdefghijklmnopqrstuvwxyz/";
+        byte[] g0 = group0();
+        int loaded = 0;
+        for (int n = 0; n < 300; n++) {
+            StringBuilder m = new StringBuilder(MANIFEST);
+            for (int k = random.nextInt(3) + 1; k > 0; k--) {
+                int at = random.nextInt(m.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> m.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    case 1 -> m.delete(at, Math.min(m.length(), at + 1 + random.nextInt(8)));
+                    default -> m.insert(at, m.substring(at, Math.min(m.length(), at + 1 + random.nextInt(8))));
+                }
+            }
+            byte[] a = java.util.Arrays.copyOf(g0, random.nextInt(4) == 0 ? random.nextInt(40) : g0.length);
+            Path file = write(m.toString(), a, new byte[0], group1());
+            try (TfjsWeights w = TfjsWeights.read(file)) {
+                loaded += w.tensors().isEmpty() ? 0 : 1;
+            } catch (CheckpointException e) {
+                assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().length() < 600, e.getMessage());
+            }
+        }
+        assertTrue(loaded > 0 && loaded < 300, loaded + " of 300 mutated cases loaded");
     }
 
     @Test
