@@ -104,6 +104,41 @@ class ShotCutsTest {
         }
     }
 
+    /**
+     * In blocks taller than 8 pixels every (block / 8)-th row is read: 400 x 40 in blocks of 40 (the height
+     * bounds the block) reads rows 0, 5, ..., 35 of each block, all its columns. A frame that is a view into a
+     * larger stack gives the same thumbnail as its copy.
+     */
+    @Test
+    void largeBlocksAreSampled() {
+        int w = 400;
+        int h = 40;
+        float[] rgb = new float[2 * 3 * w * h];
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = (float) Math.sin(i * 0.0137) * (i % 7) / 7;
+        }
+        try (Tensor stack = Tensor.of(rgb, 2, 3, h, w); Tensor frame = stack.narrow(0, 1, 1).reshape(3, h, w)) {
+            ShotCuts.Thumbnail t = ShotCuts.thumbnail(frame, 4);
+            assertEquals(10, t.width());
+            assertEquals(1, t.height());
+            int offset = 3 * w * h;
+            for (int c = 0; c < 3; c++) {
+                for (int bx = 0; bx < 10; bx++) {
+                    double s = 0;
+                    for (int y = 0; y < 40; y += 5) {
+                        for (int x = 0; x < 40; x++) {
+                            s += rgb[offset + c * w * h + y * w + 40 * bx + x];
+                        }
+                    }
+                    assertEquals(s / 320, t.rgb()[c * 10 + bx], 1e-6, "channel " + c + ", block " + bx);
+                }
+            }
+            try (Tensor copy = frame.copy()) {
+                assertArrayEquals(t.rgb(), ShotCuts.thumbnail(copy, 4).rgb(), 0f);
+            }
+        }
+    }
+
     /** Brightness and contrast do not change the distance: the luminance is normalised. */
     @Test
     void distanceIgnoresGainAndOffset() {
