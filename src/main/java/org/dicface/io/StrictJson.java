@@ -108,7 +108,11 @@ public final class StrictJson {
         }
     }
 
-    private static JsonPrimitive number(String literal) {
+    /**
+     * A number literal as this reader keeps it: an exact {@link BigInteger} for an integer literal (at most
+     * 40 digits), otherwise a finite {@code Double}; for streaming readers that take the literal themselves.
+     */
+    public static JsonPrimitive number(String literal) {
         if (INTEGER.matcher(literal).matches()) {
             if (literal.length() > MAX_INTEGER_DIGITS) {
                 throw new JsonException("the integer " + shorten(literal) + " is implausibly long");

@@ -46,8 +46,9 @@ public final class TrackingBenchmark {
         }
         System.out.println(String.format(Locale.ROOT, "RESULT attenuation_40_frames official=%.3f pose=%.3f",
                 attenuation(new OfficialGaussian()), attenuation(PoseSmoother.DEFAULT)));
+        trackingCost(1, 3000, false); // warm-up
         for (int faces : new int[] {1, 4}) {
-            trackingCost(faces, 3000);
+            trackingCost(faces, 3000, true);
         }
         for (int[] size : new int[][] {{640, 480}, {1920, 1080}}) {
             shotCutCost(size[0], size[1]);
@@ -74,7 +75,7 @@ public final class TrackingBenchmark {
     }
 
     /** Tracker add + finish (interpolation and smoothing included) per frame, for {@code faces} moving faces. */
-    private static void trackingCost(int faces, int frames) {
+    private static void trackingCost(int faces, int frames, boolean print) {
         Random r = new Random(2);
         List<List<Detection>> detections = new ArrayList<>();
         for (int f = 0; f < frames; f++) {
@@ -100,8 +101,10 @@ public final class TrackingBenchmark {
                 throw new IllegalStateException(tracks + " tracks, expected " + faces * 3);
             }
         }
-        System.out.println(String.format(Locale.ROOT, "RESULT tracking faces=%d frames=%d us_per_frame=%.1f", faces,
-                frames, best));
+        if (print) {
+            System.out.println(String.format(Locale.ROOT, "RESULT tracking faces=%d frames=%d us_per_frame=%.1f",
+                    faces, frames, best));
+        }
     }
 
     /** ShotCuts.startsShot on frames of the given size, per frame (the best of five passes over 20 frames). */

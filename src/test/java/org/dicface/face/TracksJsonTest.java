@@ -151,7 +151,7 @@ class TracksJsonTest {
         rejects(root.toString(), "frame must be an integer, not 4.9");
         root = tree();
         entry(root, 0, 0).getAsJsonArray("box").remove(3);
-        rejects(root.toString(), "box has 3 numbers, not 4");
+        rejects(root.toString(), "box has 3 numbers, not 4 (x, y, width, height)");
         root = tree();
         entry(root, 0, 0).getAsJsonArray("box").set(2, new JsonPrimitive(-5));
         rejects(root.toString(), "box width is -5");
@@ -163,10 +163,10 @@ class TracksJsonTest {
         rejects(root.toString(), "landmarks5 has 4 points, not 5");
         root = tree();
         entry(root, 0, 1).getAsJsonArray("landmarks68").get(67).getAsJsonArray().add(1);
-        rejects(root.toString(), "landmarks68[67] has 3 numbers, not 2");
+        rejects(root.toString(), "landmarks68[67] has more than 2 numbers (x, y)");
         root = tree();
         entry(root, 0, 1).remove("landmarks68");
-        rejects(root.toString(), "landmarks68 must be a JSON array, not missing");
+        rejects(root.toString(), "tracks[0].frames[1].landmarks68 is missing (the 68 points");
         root = tree();
         entry(root, 0, 1).addProperty("score", 2);
         rejects(root.toString(), "score is 2, outside [0.0, 1.0]");
@@ -182,6 +182,30 @@ class TracksJsonTest {
         root = tree();
         root.add("tracks", new JsonPrimitive(3));
         rejects(root.toString(), "tracks must be a JSON array, not 3");
+        root = tree();
+        root.remove("width");
+        rejects(root.toString(), "width is missing");
+        root = tree();
+        entry(root, 0, 1).add("score", new JsonObject());
+        rejects(root.toString(), "tracks[0].frames[1].score must be a number, not an object");
+        root = tree();
+        entry(root, 0, 1).addProperty("frame", "1");
+        rejects(root.toString(), "frames[1].frame must be an integer, not \"1\"");
+        rejects(valid().replace("\"interpolated\":false}", "\"interpolated\":false,\"score\":1}"), "\"score\" appears twice");
+        rejects(valid().replace("\"frame\":0,", "\"frame\":00,"), "malformed JSON");
+        rejects("[" + valid() + "]", "not a JSON object");
+    }
+
+    /** Keys the format does not know are passed over, whatever they hold. */
+    @Test
+    void unknownKeysAreIgnored() throws IOException {
+        JsonObject root = tree();
+        root.addProperty("comment", "made by hand");
+        JsonArray deep = new JsonArray();
+        deep.add(new JsonArray());
+        entry(root, 1, 0).add("extra", deep);
+        FaceTracks back = TracksJson.parse(root.toString(), "tracks.json");
+        assertEquals(3, back.tracks().size());
     }
 
     @Test
