@@ -133,9 +133,14 @@ public final class Scene {
         float[] out = new float[3 * n];
         float[] s = new float[4];
         Similarity inv = shot.backgroundMotion().apply(frame).inverse();
+        Sprite bg = shot.background();
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                shot.background().sample(inv.applyX(x, y), inv.applyY(x, y), s);
+                double u = inv.applyX(x, y);
+                double v = inv.applyY(x, y);
+                int u0 = (int) Math.floor(u);
+                int v0 = (int) Math.floor(v);
+                bg.sampleRgb(u0, v0, (float) (u - u0), (float) (v - v0), s);  // backgrounds are opaque
                 int i = y * width + x;
                 out[i] = s[0];
                 out[n + i] = s[1];

@@ -186,6 +186,13 @@ public final class Sprite {
         int y0 = (int) Math.floor(v);
         float fx = (float) (u - x0);
         float fy = (float) (v - y0);
+        sampleRgb(x0, y0, fx, fy, out);
+        out[3] = (1 - fx) * (1 - fy) * alphaAt(x0, y0) + fx * (1 - fy) * alphaAt(x0 + 1, y0)
+                + (1 - fx) * fy * alphaAt(x0, y0 + 1) + fx * fy * alphaAt(x0 + 1, y0 + 1);
+    }
+
+    /** The colour between pixels (x0, y0) and (x0 + 1, y0 + 1) at fractions (fx, fy), clamped at the edge. */
+    void sampleRgb(int x0, int y0, float fx, float fy, float[] out) {
         int xa = Math.clamp(x0, 0, width - 1);
         int xb = Math.clamp(x0 + 1, 0, width - 1);
         int ya = Math.clamp(y0, 0, height - 1);
@@ -201,7 +208,6 @@ public final class Sprite {
         for (int c = 0; c < 3; c++) {
             out[c] = w00 * rgb[p00 + c] + w10 * rgb[p10 + c] + w01 * rgb[p01 + c] + w11 * rgb[p11 + c];
         }
-        out[3] = w00 * alphaAt(x0, y0) + w10 * alphaAt(x0 + 1, y0) + w01 * alphaAt(x0, y0 + 1) + w11 * alphaAt(x0 + 1, y0 + 1);
     }
 
     @Override
