@@ -3,6 +3,8 @@ package org.dicface.face.scenes;
 import java.util.ArrayList;
 import java.util.List;
 
+import ij.ImagePlus;
+import ij.ImageStack;
 import ij.process.ColorProcessor;
 import org.dicface.face.Box;
 import org.dicface.face.FaceTracks;
@@ -104,6 +106,17 @@ public final class Scene {
             px[i] = byteOf(p[i]) << 16 | byteOf(p[n + i]) << 8 | byteOf(p[2 * n + i]);
         }
         return new ColorProcessor(width, height, px);
+    }
+
+    /** Every frame as an 8-bit RGB stack in memory (for the Fiji commands and TIFF inputs; small scenes only). */
+    public ImagePlus stack() {
+        ImageStack stack = new ImageStack(width, height);
+        for (int i = 0; i < frameCount(); i++) {
+            stack.addSlice("frame " + (i + 1), image(i));
+        }
+        ImagePlus imp = new ImagePlus(name, stack);
+        imp.setDimensions(1, 1, frameCount());
+        return imp;
     }
 
     private static int byteOf(float v) {
