@@ -1,7 +1,11 @@
 package org.dicface.face.scenes;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -275,11 +279,11 @@ public final class Scene {
     public TruthTracks truthTracks(double fps) {
         List<Track> tracks = new ArrayList<>();
         List<String> identities = new ArrayList<>();
-        java.util.Map<String, List<TrackedFace>> open = new java.util.LinkedHashMap<>();
+        Map<String, List<TrackedFace>> open = new LinkedHashMap<>();
         for (int f = 0; f <= frameCount(); f++) {
             FrameTruth t = f < frameCount() ? truth(f) : null;
             boolean cut = t == null || (f > 0 && t.shot() != shotOf(f - 1));
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             if (t != null) {
                 for (FaceTruth face : t.visibleFaces()) {
                     seen.add(face.identity());

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -73,7 +74,7 @@ public final class Sprite {
         return LOADED.computeIfAbsent("background-" + name, key -> {
             BufferedImage image = read(key + ".jpg");
             float[] alpha = new float[image.getWidth() * image.getHeight()];
-            java.util.Arrays.fill(alpha, 1);
+            Arrays.fill(alpha, 1);
             return new Sprite(name, image.getWidth(), image.getHeight(), rgb(image), alpha, null, null);
         });
     }
@@ -88,7 +89,7 @@ public final class Sprite {
             System.arraycopy(rgb, 3 * ((y + j) * width + x), c, 3 * j * w, 3 * w);
         }
         float[] a = new float[w * h];
-        java.util.Arrays.fill(a, 1);
+        Arrays.fill(a, 1);
         return new Sprite(name + "-crop", w, h, c, a, null, null);
     }
 
