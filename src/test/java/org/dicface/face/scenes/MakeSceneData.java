@@ -16,7 +16,8 @@ import javax.imageio.stream.ImageOutputStream;
 /**
  * Cuts the scene data from the source photos (scripts/make-scene-data fetches them): each face and
  * distractor a rectangular patch scaled to {@link #SPRITE_HEIGHT} rows, each background reduced to fit
- * 640x480, all as JPEG; and each face patch also as a binary PPM for the landmark script.
+ * 640x480, all as JPEG; and each face and distractor, as decoded from its JPEG, also as a binary PPM for the
+ * landmark script.
  * Usage: MakeSceneData SOURCE_DIR OUT_DIR PPM_DIR
  */
 public final class MakeSceneData {
@@ -59,9 +60,7 @@ public final class MakeSceneData {
             }
             BufferedImage sprite = scaled(patch, (int) Math.round((double) w * SPRITE_HEIGHT / h), SPRITE_HEIGHT);
             jpeg(sprite, out.resolve(f[0] + ".jpg"), 0.92f);
-            if (f[0].startsWith("face-") || f[0].startsWith("distractor-")) {
-                ppm(ImageIO.read(out.resolve(f[0] + ".jpg").toFile()), ppm.resolve(f[0] + ".ppm"));
-            }
+            ppm(ImageIO.read(out.resolve(f[0] + ".jpg").toFile()), ppm.resolve(f[0] + ".ppm"));
         }
         for (String line : BACKGROUNDS) {
             String[] f = line.split(" ");

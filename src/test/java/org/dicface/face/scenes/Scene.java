@@ -1,8 +1,14 @@
 package org.dicface.face.scenes;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
+import ij.ImagePlus;
+import ij.ImageStack;
 import ij.process.ColorProcessor;
 import org.dicface.face.Box;
 import org.dicface.face.FaceTracks;
@@ -106,6 +112,17 @@ public final class Scene {
         return new ColorProcessor(width, height, px);
     }
 
+    /** Every frame as an 8-bit RGB stack in memory (for the Fiji commands and TIFF inputs; small scenes only). */
+    public ImagePlus stack() {
+        ImageStack stack = new ImageStack(width, height);
+        for (int i = 0; i < frameCount(); i++) {
+            stack.addSlice("frame " + (i + 1), image(i));
+        }
+        ImagePlus imp = new ImagePlus(name, stack);
+        imp.setDimensions(1, 1, frameCount());
+        return imp;
+    }
+
     private static int byteOf(float v) {
         return (int) Math.clamp(Math.round(v * 255), 0, 255);
     }
@@ -133,9 +150,14 @@ public final class Scene {
         float[] out = new float[3 * n];
         float[] s = new float[4];
         Similarity inv = shot.backgroundMotion().apply(frame).inverse();
+        Sprite bg = shot.background();
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                shot.background().sample(inv.applyX(x, y), inv.applyY(x, y), s);
+                double u = inv.applyX(x, y);
+                double v = inv.applyY(x, y);
+                int u0 = (int) Math.floor(u);
+                int v0 = (int) Math.floor(v);
+                bg.sampleRgb(u0, v0, (float) (u - u0), (float) (v - v0), s);  // backgrounds are opaque
                 int i = y * width + x;
                 out[i] = s[0];
                 out[n + i] = s[1];
@@ -257,11 +279,11 @@ public final class Scene {
     public TruthTracks truthTracks(double fps) {
         List<Track> tracks = new ArrayList<>();
         List<String> identities = new ArrayList<>();
-        java.util.Map<String, List<TrackedFace>> open = new java.util.LinkedHashMap<>();
+        Map<String, List<TrackedFace>> open = new LinkedHashMap<>();
         for (int f = 0; f <= frameCount(); f++) {
             FrameTruth t = f < frameCount() ? truth(f) : null;
             boolean cut = t == null || (f > 0 && t.shot() != shotOf(f - 1));
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             if (t != null) {
                 for (FaceTruth face : t.visibleFaces()) {
                     seen.add(face.identity());

@@ -308,6 +308,11 @@ class SceneTest {
             assertEquals(0.299 * c[i] + 0.587 * c[n + i] + 0.114 * c[2 * n + i], g[i], 1e-5);
         }
         assertEquals(colour.truth(3), gray.truth(3));
+        ij.ImagePlus stack = gray.stack();
+        assertEquals(SMALL.frames(), stack.getNFrames());
+        int rgb = ((int[]) stack.getStack().getProcessor(4).getPixels())[SMALL.width() * 100 + 50];
+        assertEquals(Math.round(255 * g[SMALL.width() * 100 + 50]), rgb & 0xff, "frame 3 is the fourth slice");
+        assertEquals(rgb & 0xff, (rgb >> 8) & 0xff);
         assertNotEquals(colour.name(), gray.name());
     }
 

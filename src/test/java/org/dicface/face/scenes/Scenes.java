@@ -212,8 +212,9 @@ public final class Scenes {
     }
 
     /**
-     * The astronaut with a cat's head beside her: eyes, nose and mouth, but no person. face-api takes it for a face
-     * (score 0.92 on its still, see landmarks.json): the hard case, to measure and report rather than to pass.
+     * The astronaut with a cat's head beside her: eyes, nose and mouth, but no person. face-api takes the cat's
+     * still for a face (score 0.92, see landmarks.json), though not at the size drawn here (scripts/scene-check):
+     * the hard case, to measure and report rather than to pass.
      */
     public static Scene catDistractor(Options o) {
         return withObject(o, "cat-distractor", Sprite.distractor("cat"), 0.34);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -73,7 +74,7 @@ public final class Sprite {
         return LOADED.computeIfAbsent("background-" + name, key -> {
             BufferedImage image = read(key + ".jpg");
             float[] alpha = new float[image.getWidth() * image.getHeight()];
-            java.util.Arrays.fill(alpha, 1);
+            Arrays.fill(alpha, 1);
             return new Sprite(name, image.getWidth(), image.getHeight(), rgb(image), alpha, null, null);
         });
     }
@@ -88,7 +89,7 @@ public final class Sprite {
             System.arraycopy(rgb, 3 * ((y + j) * width + x), c, 3 * j * w, 3 * w);
         }
         float[] a = new float[w * h];
-        java.util.Arrays.fill(a, 1);
+        Arrays.fill(a, 1);
         return new Sprite(name + "-crop", w, h, c, a, null, null);
     }
 
@@ -186,6 +187,13 @@ public final class Sprite {
         int y0 = (int) Math.floor(v);
         float fx = (float) (u - x0);
         float fy = (float) (v - y0);
+        sampleRgb(x0, y0, fx, fy, out);
+        out[3] = (1 - fx) * (1 - fy) * alphaAt(x0, y0) + fx * (1 - fy) * alphaAt(x0 + 1, y0)
+                + (1 - fx) * fy * alphaAt(x0, y0 + 1) + fx * fy * alphaAt(x0 + 1, y0 + 1);
+    }
+
+    /** The colour between pixels (x0, y0) and (x0 + 1, y0 + 1) at fractions (fx, fy), clamped at the edge. */
+    void sampleRgb(int x0, int y0, float fx, float fy, float[] out) {
         int xa = Math.clamp(x0, 0, width - 1);
         int xb = Math.clamp(x0 + 1, 0, width - 1);
         int ya = Math.clamp(y0, 0, height - 1);
@@ -201,7 +209,6 @@ public final class Sprite {
         for (int c = 0; c < 3; c++) {
             out[c] = w00 * rgb[p00 + c] + w10 * rgb[p10 + c] + w01 * rgb[p01 + c] + w11 * rgb[p11 + c];
         }
-        out[3] = w00 * alphaAt(x0, y0) + w10 * alphaAt(x0 + 1, y0) + w01 * alphaAt(x0, y0 + 1) + w11 * alphaAt(x0 + 1, y0 + 1);
     }
 
     @Override
