@@ -26,7 +26,7 @@ import org.scijava.command.CommandModule;
 class DetectFacesTest extends CommandHarness {
     @Test
     void theTracksAreDrawnFrameByFrameAndWritten() throws Exception {
-        Scene scene = Scenes.twoFacesCrossing(Scenes.Options.DEFAULT.withSize(320, 240).withFrames(8));
+        Scene scene = Scenes.twoFacesCrossing(Scenes.Options.DEFAULT.withSize(320, 240).withFrames(16));
         ImageStack stack = new ImageStack(scene.width(), scene.height());
         for (int i = 0; i < scene.frameCount(); i++) {
             stack.addSlice(scene.image(i));
@@ -44,7 +44,7 @@ class DetectFacesTest extends CommandHarness {
         CommandModule m = commands.run(DetectFaces.class, true, inputs).get();
         assertNull(m.getCancelReason());
         FaceTracks tracks = TracksJson.read(file);
-        assertTrue(tracks.tracks().size() >= 1);
+        assertTrue(tracks.tracks().size() >= 1, tracks.frames() + " frames, " + tracks.shots() + " shots, no tracks");
         Overlay overlay = clip.getOverlay();
         assertNotNull(overlay);
         int faces = tracks.tracks().stream().mapToInt(t -> t.frames().size()).sum();
@@ -52,10 +52,10 @@ class DetectFacesTest extends CommandHarness {
         Track first = tracks.tracks().getFirst();
         Roi box = overlay.get(0);
         assertEquals(first.firstFrame() + 1, box.getTPosition(), "drawn on its own frame");
-        assertEquals(first.frames().getFirst().box().x(), box.getXBase(), 1e-6);
+        assertEquals(first.frames().getFirst().box().x(), box.getXBase(), 1e-3, "tracks.json keeps 0.001 px");
         PointRoi points = (PointRoi) overlay.get(2);
         assertEquals(5, points.getNCoordinates());
-        assertEquals(first.frames().getFirst().landmarks5().x(0) + 0.5, points.getFloatPolygon().xpoints[0], 1e-4);
+        assertEquals(first.frames().getFirst().landmarks5().x(0) + 0.5, points.getFloatPolygon().xpoints[0], 1e-3);
         assertTrue(java.util.Arrays.equals(before, (int[]) clip.getStack().getProcessor(3).getPixels()), "pixels unchanged");
     }
 }
