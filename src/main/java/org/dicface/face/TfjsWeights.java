@@ -41,7 +41,10 @@ import org.dicface.torch.Tensor;
  */
 public final class TfjsWeights implements AutoCloseable {
     private static final int MAX_MANIFEST_BYTES = 16 << 20;
-    private static final long MAX_GROUP_BYTES = 1L << 30;
+    /** Values in all (each becomes a Java float or int while decoding): 64 M, 256 MB as float32. */
+    private static final long MAX_VALUES = 1L << 26;
+    /** Bytes per group: the values at 4 bytes each at most, so this bound holds whenever MAX_VALUES does. */
+    private static final long MAX_GROUP_BYTES = 4 * MAX_VALUES;
     private static final int MAX_DIMS = 8;
     private static final int MAX_GROUPS = 1024;
     private static final int MAX_PATHS = 4096;
@@ -197,6 +200,7 @@ public final class TfjsWeights implements AutoCloseable {
         List<Group> result = new ArrayList<>();
         java.util.Set<String> names = new java.util.HashSet<>();
         int weightCount = 0;
+        long values = 0;
         for (int g = 0; g < groups.size(); g++) {
             JsonObject group = StrictJson.object(groups.get(g), "group " + g);
             JsonArray pathArray = StrictJson.array(group.get("paths"), "group " + g + "'s \"paths\"");
@@ -222,14 +226,15 @@ public final class TfjsWeights implements AutoCloseable {
             long bytes = 0;
             for (JsonElement w : weights) {
                 Spec spec = spec(StrictJson.object(w, "a weight entry"));
+                values += spec.numel(); // each at most MAX_GROUP_BYTES: no overflow
+                if (values > MAX_VALUES) {
+                    throw new ManifestException("its weights hold more than " + (MAX_VALUES >> 20)
+                            + " M values, more than any TF.js model this reader is meant for");
+                }
                 if (!names.add(spec.name())) {
                     throw new ManifestException("the weight '" + StrictJson.shorten(spec.name()) + "' appears twice");
                 }
-                bytes += spec.bytes(); // both at most MAX_GROUP_BYTES: no overflow
-                if (bytes > MAX_GROUP_BYTES) {
-                    throw new ManifestException("group " + g + "'s weights need more than " + (MAX_GROUP_BYTES >> 30)
-                            + " GiB");
-                }
+                bytes += spec.bytes(); // at most 4 bytes per value, so within MAX_GROUP_BYTES
                 specs.add(spec);
             }
             result.add(new Group(List.copyOf(paths), List.copyOf(specs), bytes));
@@ -283,13 +288,13 @@ public final class TfjsWeights implements AutoCloseable {
                 min = StrictJson.number(quantization.get("min"), what + "'s quantization min");
             }
         }
-        long bytes = multiplyWithin(numel, stored.bytes, what, shape);
+        long bytes = numel * stored.bytes; // numel <= MAX_VALUES: at most MAX_GROUP_BYTES
         return new Spec(name, shape, numel, int32, stored, scale, min, bytes);
     }
 
-    /** a * b for non-negative a and b, an error when it passes the limit on a group (so it never overflows). */
+    /** a * b for non-negative a and b, an error when it passes the limit on values (so it never overflows). */
     private static long multiplyWithin(long a, long b, String what, long[] shape) {
-        if (b != 0 && a > MAX_GROUP_BYTES / b) {
+        if (b != 0 && a > MAX_VALUES / b) {
             throw new ManifestException(what + " has an implausibly large shape " + Arrays.toString(shape));
         }
         return a * b;
@@ -329,7 +334,7 @@ public final class TfjsWeights implements AutoCloseable {
     private static void decode(Group group, byte[] data, Map<String, Tensor> into) {
         ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         for (Spec spec : group.weights()) {
-            int n = (int) spec.numel(); // numel * bytes <= 1 GiB
+            int n = (int) spec.numel(); // at most MAX_VALUES
             Tensor t;
             if (spec.int32()) {
                 int[] values = new int[n];

@@ -160,11 +160,11 @@ class TfjsWeightsTest {
         mentions(refusedFiles(negative, new byte[4], null, null), "outside");
         String fraction = "[{\"paths\":[\"a.bin\"],\"weights\":[{\"name\":\"x\",\"shape\":[1.0],\"dtype\":\"float32\"}]}]";
         mentions(refusedFiles(fraction, new byte[4], null, null), "must be an integer");
-        // many weights of 512 MiB each: the group's total passes the limit before any shard is read
-        String many = "[{\"paths\":[\"a.bin\"],\"weights\":[{\"name\":\"x\",\"shape\":[134217728],\"dtype\":\"float32\"},"
-                + "{\"name\":\"y\",\"shape\":[134217728],\"dtype\":\"float32\"},"
-                + "{\"name\":\"z\",\"shape\":[134217728],\"dtype\":\"float32\"}]}]";
-        mentions(refusedFiles(many, new byte[4], null, null), "more than 1 GiB");
+        // three weights of 32 M values each: their total passes the limit before any shard is read
+        String many = "[{\"paths\":[\"a.bin\"],\"weights\":[{\"name\":\"x\",\"shape\":[33554432],\"dtype\":\"float32\"},"
+                + "{\"name\":\"y\",\"shape\":[33554432],\"dtype\":\"float32\"},"
+                + "{\"name\":\"z\",\"shape\":[33554432],\"dtype\":\"float32\"}]}]";
+        mentions(refusedFiles(many, new byte[4], null, null), "more than 64 M values");
     }
 
     @Test
