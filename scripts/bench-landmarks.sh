@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# Landmark benchmark on the photos of testdata/face-api: speed (seconds per face of the 68-point landmark
-# network, one face and a batch, and detector + landmarks per photo), sizes (how many of the photos' 11 faces
-# the detector still finds as they shrink, with the landmark error), squeeze (faces narrowed horizontally).
-# Each part ends with one RESULT line.
-# Usage: scripts/bench-landmarks.sh [speed|sizes|squeeze] [cpu|cuda] [runs]
+# Landmark benchmark on a real photo (testdata/face-api/sample5.png, five faces): seconds per face of the
+# 68-point landmark network, one face at a time and five in one batch, and detector + landmarks per photo
+# (wall and CPU seconds). Ends with one RESULT line.
+# Usage: scripts/bench-landmarks.sh [cpu|cuda] [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home.sh
