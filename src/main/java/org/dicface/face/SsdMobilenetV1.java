@@ -29,7 +29,7 @@ public final class SsdMobilenetV1 extends Module {
     public static final int ANCHORS = 5118;
     /** TF.js's batch-norm epsilon in this model (float32 of 0.001). */
     private static final double EPSILON = 0.0010000000474974513;
-    /** Pairs after which the depthwise convolution has stride 2. */
+    /** The pairs whose depthwise convolution has stride 2. */
     private static final List<Integer> STRIDE_2 = List.of(2, 4, 6, 12);
 
     /** The decoded output: boxes [N, 5118, 4] as (ymin, xmin, ymax, xmax) relative to the input, scores [N, 5118]. */

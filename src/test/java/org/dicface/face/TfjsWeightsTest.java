@@ -204,6 +204,35 @@ class TfjsWeightsTest {
     }
 
     @Test
+    void randomlyCorruptedFilesGiveOnlyClearErrors() throws IOException {
+        // mutations of the valid files: characters of the manifest replaced, deleted or repeated, shards cut or
+        // grown; each case loads (the mutation was harmless) or is refused with one CheckpointException
+        java.util.Random random = new java.util.Random(12);
+        String alphabet = "[]{}\",:0123456789-.eE \\abcdefghijklmnopqrstuvwxyz/";
+        byte[] g0 = group0();
+        int loaded = 0;
+        for (int n = 0; n < 300; n++) {
+            StringBuilder m = new StringBuilder(MANIFEST);
+            for (int k = random.nextInt(3) + 1; k > 0; k--) {
+                int at = random.nextInt(m.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> m.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    case 1 -> m.delete(at, Math.min(m.length(), at + 1 + random.nextInt(8)));
+                    default -> m.insert(at, m.substring(at, Math.min(m.length(), at + 1 + random.nextInt(8))));
+                }
+            }
+            byte[] a = java.util.Arrays.copyOf(g0, random.nextInt(4) == 0 ? random.nextInt(40) : g0.length);
+            Path file = write(m.toString(), a, new byte[0], group1());
+            try (TfjsWeights w = TfjsWeights.read(file)) {
+                loaded += w.tensors().isEmpty() ? 0 : 1;
+            } catch (CheckpointException e) {
+                assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().length() < 600, e.getMessage());
+            }
+        }
+        assertTrue(loaded > 0 && loaded < 300, loaded + " of 300 mutated cases loaded");
+    }
+
+    @Test
     void aMissingManifestIsNamed() {
         Path m = dir.resolve("none.json");
         mentions(refused(() -> TfjsWeights.read(m)), "does not exist");
