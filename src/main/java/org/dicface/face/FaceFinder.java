@@ -14,11 +14,9 @@ import org.dicface.torch.Tensor;
  * at the frame, corner and size floored: {@link FaceCrop}) and run through the landmark network in one batch
  * ({@link LandmarkNet}). Both networks use the bundled weights, loaded once, on one device (CPU or CUDA).
  *
- * <p>Coordinates are face-api's, read as the project's (pixel centres at integer coordinates): both
- * networks see their input through TensorFlow's legacy resize, which maps pixel indices to pixel indices,
- * so a box or point at fraction f of the network's input is at index f * side of the (padded) frame. The
- * landmarks are placed at the crop's actual corner and padding, which face-api itself misses by up to a
- * pixel (see {@link LandmarkNet}).
+ * <p>The boxes and scores are the detector's, unchanged; the landmarks are in frame pixels with pixel centres
+ * at integer coordinates, placed at the crop's actual corner and padding, which face-api itself misses by up
+ * to a pixel (see {@link LandmarkNet}).
  */
 public final class FaceFinder implements AutoCloseable {
 

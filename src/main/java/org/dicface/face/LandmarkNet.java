@@ -36,6 +36,9 @@ import org.dicface.torch.Tensor;
  * <p>Coordinates: that resize maps pixel indices to pixel indices, so an output fraction f is the index
  * coordinate f * side in the padded square; the point in the frame is the crop's corner minus the padding
  * before the face plus f * side, which is the project's convention (pixel centres at integer coordinates).
+ * A mirror test (the network on a face and on its mirror image, 12 faces: a point and its mirrored partner
+ * must add up to 111 in this reading, 112 if the fractions were of pixel corners) gave 110.1 ± 0.2, so this
+ * reading is the nearer one; the network's own bias of about half a pixel of its input is left as it is.
  * face-api maps back the same way except that it adds the detector box's unfloored corner where the crop
  * starts at the floored one, and subtracts half the padding where the padding before the face is the
  * smaller half: we do neither, since both move the points off the pixels the network saw (by up to a pixel
