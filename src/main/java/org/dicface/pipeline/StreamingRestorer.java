@@ -44,52 +44,114 @@ public final class StreamingRestorer {
      * if not null, receives a [1, H, W] map per frame when the settings ask for one.
      */
     public Summary run(FrameSource source, FrameSink sink, FrameSink uncertainty, Progress progress) {
+        try (Stream stream = open(source, uncertainty != null)) {
+            int total = source.frameCount();
+            for (int i = 0; i < total; i++) {
+                try (Scope scope = Scope.open()) {
+                    Output out = stream.next();
+                    sink.accept(i, out.frame());
+                    if (out.uncertainty() != null) {
+                        uncertainty.accept(i, out.uncertainty());
+                    }
+                }
+                if (!progress.frameDone(i + 1, total)) {
+                    throw new CancelledException(i + 1, total);
+                }
+            }
+            return stream.summary();
+        }
+    }
+
+    /** One restored frame, [3, H, W] on the CPU, and its uncertainty map [1, H, W] (null when not asked for). */
+    public record Output(Tensor frame, Tensor uncertainty) {
+    }
+
+    /**
+     * Starts restoring {@code source} one output frame at a time, so that several clips (the faces of a video, each
+     * its own track) can advance together, frame by frame, in one pass over the video. Close it to free its cache.
+     */
+    public Stream open(FrameSource source, boolean withUncertainty) {
         int size = model.config().imgSize();
         if (source.width() != size || source.height() != size) {
             throw new IllegalArgumentException("the model takes " + size + "x" + size + " frames, the source gives "
                     + source.width() + "x" + source.height());
         }
-        int total = source.frameCount();
-        if (total < 1) {
+        if (source.frameCount() < 1) {
             throw new IllegalArgumentException("the clip has no frames");
         }
-        int t = model.config().frameLength();
-        int half = t / 2;
-        long start = System.nanoTime();
-        Tensor usage = null;
-        try (GradMode.Guard g = GradMode.INFERENCE.enter(); EncoderCache cache = new EncoderCache(model, source, device)) {
-            for (int i = 0; i < total; i++) {
-                try (Scope scope = Scope.open(); Generator random = new Generator(settings.frameSeed(i))) {
-                    List<Tensor> window = new ArrayList<>(t);
-                    for (int k = i - half; k < i - half + t; k++) {
-                        window.add(cache.get(Math.clamp(k, 0, total - 1)).lqFeat());
-                    }
-                    Tensor tokens = model.transformer(Tensor.cat(window, 0), org.dicface.model.Probe.NONE);
-                    Tensor alpha = DirichletHead.alpha(model.logits(tokens.narrow(1, half, 1)));
-                    Tensor w = settings.sampling().weights(alpha, random);
-                    Tensor out = model.decode(model.latent(w), cache.get(i).skips(), settings.fidelity());
-                    sink.accept(i, out.reshape(out.shape()[1], out.shape()[2], out.shape()[3]).to(Device.CPU, DType.FLOAT32));
-                    if (uncertainty != null && settings.uncertainty() != Settings.Uncertainty.NONE) {
-                        uncertainty.accept(i, uncertaintyMap(alpha, w, size).to(Device.CPU, DType.FLOAT32));
-                    }
-                    // summed where w is (the GPU, say) and copied to the CPU once, at the end
-                    Tensor frameUsage = w.sum(new long[] {0, 1}, false).to(DType.FLOAT64);
-                    Tensor sum = usage;
-                    usage = Scope.unowned(() -> sum == null ? frameUsage.copy() : sum.add(frameUsage));
-                    if (sum != null) {
-                        sum.close();
-                    }
+        return new Stream(source, withUncertainty && settings.uncertainty() != Settings.Uncertainty.NONE);
+    }
+
+    /** See {@link #open}: {@link #next} gives output frames 0, 1, ... in order; the results belong to the caller's scope. */
+    public final class Stream implements AutoCloseable {
+        private final FrameSource source;
+        private final boolean withUncertainty;
+        private final EncoderCache cache;
+        private final long start = System.nanoTime();
+        private int next;
+        private Tensor usage;
+
+        private Stream(FrameSource source, boolean withUncertainty) {
+            this.source = source;
+            this.withUncertainty = withUncertainty;
+            this.cache = new EncoderCache(model, source, device);
+        }
+
+        /** Whether output frames remain. */
+        public boolean hasNext() {
+            return next < source.frameCount();
+        }
+
+        /** The next output frame (and its map), made in the caller's scope. */
+        public Output next() {
+            if (!hasNext()) {
+                throw new IllegalStateException("all " + source.frameCount() + " frames are restored");
+            }
+            int i = next;
+            int total = source.frameCount();
+            int t = model.config().frameLength();
+            int half = t / 2;
+            Output result;
+            try (GradMode.Guard g = GradMode.INFERENCE.enter(); Scope scope = Scope.open();
+                 Generator random = new Generator(settings.frameSeed(i))) {
+                List<Tensor> window = new ArrayList<>(t);
+                for (int k = i - half; k < i - half + t; k++) {
+                    window.add(cache.get(Math.clamp(k, 0, total - 1)).lqFeat());
                 }
-                cache.dropBefore(i + 1 - half);
-                if (!progress.frameDone(i + 1, total)) {
-                    throw new CancelledException(i + 1, total);
+                Tensor tokens = model.transformer(Tensor.cat(window, 0), org.dicface.model.Probe.NONE);
+                Tensor alpha = DirichletHead.alpha(model.logits(tokens.narrow(1, half, 1)));
+                Tensor w = settings.sampling().weights(alpha, random);
+                Tensor out = model.decode(model.latent(w), cache.get(i).skips(), settings.fidelity());
+                Tensor frame = scope.keep(out.reshape(out.shape()[1], out.shape()[2], out.shape()[3]).to(Device.CPU, DType.FLOAT32));
+                Tensor map = withUncertainty
+                        ? scope.keep(uncertaintyMap(alpha, w, model.config().imgSize()).to(Device.CPU, DType.FLOAT32)) : null;
+                result = new Output(frame, map);
+                // summed where w is (the GPU, say) and copied to the CPU once, at the end
+                Tensor frameUsage = w.sum(new long[] {0, 1}, false).to(DType.FLOAT64);
+                Tensor sum = usage;
+                usage = Scope.unowned(() -> sum == null ? frameUsage.copy() : sum.add(frameUsage));
+                if (sum != null) {
+                    sum.close();
                 }
             }
+            next++;
+            cache.dropBefore(next - half);
+            return result;
+        }
+
+        /** What the frames restored so far came to. */
+        public Summary summary() {
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Summary(total, cache.encodedFrames(), cache.mostHeld(), seconds / total, CodebookUsage.of(usage));
-        } finally {
+            return new Summary(next, cache.encodedFrames(), cache.mostHeld(), next == 0 ? 0 : seconds / next,
+                    CodebookUsage.of(usage));
+        }
+
+        @Override
+        public void close() {
+            cache.close();
             if (usage != null) {
                 usage.close();
+                usage = null;
             }
         }
     }

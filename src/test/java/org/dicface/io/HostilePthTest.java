@@ -20,7 +20,7 @@ import org.dicface.fuzz.Pickles;
 import org.dicface.fuzz.Zips;
 import org.dicface.torch.DType;
 import org.dicface.torch.Tensor;
-import org.dicface.torch.Torch;
+import org.dicface.torch.LiveHandles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,14 +60,13 @@ class HostilePthTest {
     }
 
     private static String refused(Path f) {
-        long live = Torch.liveTensors();
+        LiveHandles.Check handles = LiveHandles.check();
         CheckpointException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
                 () -> assertThrows(CheckpointException.class, () -> Checkpoints.load(f).close()));
         assertTrue(e.getMessage().length() < 600, e.getMessage());
         CheckpointException whole = assertThrows(CheckpointException.class, () -> PthReader.read(f));
         assertTrue(whole.getMessage().length() < 600, whole.getMessage());
-        // (<=: tensors of earlier tests may be freed by their Cleaner meanwhile)
-        assertTrue(Torch.liveTensors() <= live, "tensors left behind: " + (Torch.liveTensors() - live));
+        handles.assertNothingLeft("refusing " + f.getFileName());
         return e.getMessage();
     }
 

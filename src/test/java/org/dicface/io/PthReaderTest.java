@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import org.dicface.torch.LiveHandles;
 import org.dicface.torch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,13 +138,14 @@ class PthReaderTest {
     @Test
     void readsTheOfficialLayoutOfTheFixture() throws IOException {
         Path pth = org.dicface.model.Fixture.file("checkpoint.pth");
-        long live = org.dicface.torch.Torch.liveTensors();
+        LiveHandles.Check handles = LiveHandles.check();
         try (Checkpoints.Weights w = Checkpoints.load(pth)) {
             assertEquals("params_ema", w.section());
             assertEquals(458, w.tensors().size());
             assertEquals("position_emb", w.tensors().keySet().iterator().next(), "official order");
-            assertEquals(live + 458, org.dicface.torch.Torch.liveTensors(), "the unused 'params' copy is never read");
+            assertEquals(458, handles.added(), "the unused 'params' copy is never read");
         }
+        handles.assertNothingLeft("loading the fixture's checkpoint");
     }
 
     /** Filling a model reads one tensor at a time: never a second full copy of the weights in memory. */
@@ -153,15 +155,15 @@ class PthReaderTest {
         var config = org.dicface.model.DicFaceConfig.read(org.dicface.model.Fixture.file("config.json"));
         try (WeightsSource source = Checkpoints.open(pth); var model = new org.dicface.model.DicFace(config)) {
             assertEquals("params_ema", source.section());
-            long base = org.dicface.torch.Torch.liveTensors();
+            LiveHandles.Check handles = LiveHandles.check();
             long[] mostExtra = {0};
             model.loadStateDict(source.shapes(), name -> {
                 Tensor t = source.load(name);
-                mostExtra[0] = Math.max(mostExtra[0], org.dicface.torch.Torch.liveTensors() - base);
+                mostExtra[0] = Math.max(mostExtra[0], handles.added());
                 return t;
             });
             assertEquals(1, mostExtra[0], "one checkpoint tensor alive at a time");
-            assertEquals(base, org.dicface.torch.Torch.liveTensors());
+            handles.assertNothingLeft("filling the model");
         }
     }
 }
