@@ -150,24 +150,30 @@ final class Filters {
     }
 
     /**
-     * One line of the convolution. Where the kernel's whole window holds one value the result is that value
-     * (OpenCV's differs from it by float rounding only): most of a mask is flat, so this keeps the cost
-     * near the mask's edges instead of growing with the kernel size over the whole face.
+     * One line of the convolution, run by run: a run of equal values v over kernel taps [a, b) adds
+     * v·(P[b] - P[a]), P the kernel's prefix sums. A mask's lines are long runs of 0 and 1 with a narrow
+     * fractional edge, so a window holds a few runs and the cost does not grow with the kernel size.
+     * (OpenCV sums tap by tap; the results differ by float rounding.)
      */
     private static final class Convolution implements LineFilter {
-        private final float[] kernel;
+        private final int taps;
+        private final double[] prefix;
         private final float[] ext;
         private final int[] runEnd;
 
         Convolution(float[] kernel, int longest) {
-            this.kernel = kernel;
-            ext = new float[longest + kernel.length - 1];
+            taps = kernel.length;
+            prefix = new double[taps + 1];
+            for (int t = 0; t < taps; t++) {
+                prefix[t + 1] = prefix[t] + kernel[t];
+            }
+            ext = new float[longest + taps - 1];
             runEnd = new int[ext.length];
         }
 
         @Override
         public void apply(float[] in, int at, int n, int start, int length, float[] out, int outAt) {
-            int radius = kernel.length / 2;
+            int radius = taps / 2;
             int m = n + 2 * radius;
             for (int i = 0; i < m; i++) {
                 int q = start - radius + i;
@@ -179,15 +185,20 @@ final class Filters {
                 runEnd[i] = ext[i] == ext[i + 1] ? runEnd[i + 1] : i + 1;
             }
             for (int j = 0; j < n; j++) {
-                if (runEnd[j] >= j + kernel.length) {
+                int end = j + taps;
+                if (runEnd[j] >= end) {
                     out[outAt + j] = ext[j];
                     continue;
                 }
-                float s = 0;
-                for (int t = 0; t < kernel.length; t++) {
-                    s += kernel[t] * ext[j + t];
+                double s = 0;
+                for (int i = j; i < end; ) {
+                    int e = Math.min(runEnd[i], end);
+                    if (ext[i] != 0) {
+                        s += ext[i] * (prefix[e - j] - prefix[i - j]);
+                    }
+                    i = e;
                 }
-                out[outAt + j] = s;
+                out[outAt + j] = (float) s;
             }
         }
     }

@@ -10,6 +10,7 @@ import org.dicface.face.Landmarks;
 import org.dicface.face.PasteBack;
 import org.dicface.face.PasteBack.PlacedFace;
 import org.dicface.face.Similarity;
+import org.dicface.face.SyntheticFaces;
 import org.dicface.face.Warp;
 import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
@@ -18,7 +19,7 @@ import org.dicface.torch.Torch;
 /**
  * The alignment and paste-back benchmark of scripts/bench-faces.sh: median milliseconds per face of the
  * warp to the aligned crop, of the landmark mask, and of the paste-back, with three faces in 640×480 and in
- * 1920×1080 frames (faces of 0.45, 0.35 and 0.25 of the frame's height), and per frame of the frame's copy
+ * 1920×1080 frames (face boxes of 0.40, 0.25 and 0.15 of the frame's height; the aligned crop's footprint is about 1.5 times a box's side), and per frame of the frame's copy
  * and the gray test. Each figure is given as wall time and as the thread's CPU time ({@code _cpu}): the work
  * is single-threaded Java, so on a shared, loaded machine the CPU time is the better estimate of the wall
  * time on an idle one. Usage: FaceBenchmark [crop size, default 512]
@@ -39,15 +40,13 @@ public final class FaceBenchmark {
     private static void run(int w, int h, int size) {
         try (Scope scope = Scope.open()) {
             Tensor frame = Tensor.uniform(-1, 1, null, 3, h, w);
-            double[] heights = {0.45, 0.35, 0.25};
+            double[] heights = {0.40, 0.25, 0.15};
             List<Similarity> transforms = new ArrayList<>();
             List<Landmarks> landmarks = new ArrayList<>();
             for (int i = 0; i < heights.length; i++) {
-                double side = heights[i] * h; // the face's 512-template crop, in frame pixels
-                double cx = w * (0.25 + 0.25 * i);
-                Similarity toTemplate = Similarity.of(512 / side, 0.1 * (i - 1), 0, 0)
-                        .compose(new Similarity(1, 0, -(cx - side / 2), -(h * 0.5 - side / 2)));
-                Landmarks l68 = face68(toTemplate);
+                double side = heights[i] * h;
+                Landmarks l68 = new Landmarks(new SyntheticFaces.Pose(w * (0.25 + 0.25 * i), h * 0.5, side,
+                        0.1 * (i - 1), 0).points());
                 landmarks.add(l68);
                 transforms.add(FaceTemplate.alignment(l68.alignmentPoints(), size));
             }
@@ -70,35 +69,11 @@ public final class FaceBenchmark {
             double[] paste = perFace(() -> PasteBack.composite(frame, faces, false).close(), 1);
             double[] gray = perFace(() -> PasteBack.isGray(frame), 1);
             double[] pastePerFace = {(paste[0] - copy[0]) / faces.size(), (paste[1] - copy[1]) / faces.size()};
-            System.out.printf("RESULT frame=%dx%d faces=%d %s %s %s %s %s%n", w, h, faces.size(),
+            System.out.printf("RESULT frame=%dx%d face_boxes_px=%d/%d/%d %s %s %s %s %s%n", w, h,
+                    Math.round(heights[0] * h), Math.round(heights[1] * h), Math.round(heights[2] * h),
                     figure("align_ms_per_face", align), figure("mask_ms_per_face", mask),
                     figure("paste_ms_per_face", pastePerFace), figure("frame_copy_ms", copy), figure("is_gray_ms", gray));
         }
-    }
-
-    /** A synthetic 68-point face whose alignment points are the 512 template's under {@code frameToTemplate}. */
-    private static Landmarks face68(Similarity frameToTemplate) {
-        double[] xy = new double[136];
-        double[] five = {192.98138, 239.94708, 318.90277, 240.1936, 256.63416, 314.01935, 201.26117, 371.41043,
-            313.08905, 371.15118};
-        for (int i = 0; i < 68; i++) { // a ring about the face for the outline, the template points for the rest
-            double t = Math.PI * i / 16;
-            xy[2 * i] = 256 - 150 * Math.cos(t);
-            xy[2 * i + 1] = i <= 16 ? 250 + 200 * Math.sin(t) : 205;
-        }
-        for (int e = 0; e < 2; e++) {
-            for (int k = 0; k < 6; k++) {
-                xy[2 * (36 + 6 * e + k)] = five[2 * e] + 20 * Math.cos(Math.PI * k / 3);
-                xy[2 * (36 + 6 * e + k) + 1] = five[2 * e + 1] + 8 * Math.sin(Math.PI * k / 3);
-            }
-        }
-        xy[60] = five[4];
-        xy[61] = five[5];
-        xy[96] = five[6];
-        xy[97] = five[7];
-        xy[108] = five[8];
-        xy[109] = five[9];
-        return frameToTemplate.inverse().apply(new Landmarks(xy));
     }
 
     private static String figure(String key, double[] wallCpu) {
