@@ -39,7 +39,7 @@ final class SquareMask {
     }
 
     /** warpAffine of a size×size plane of ones: the product of each axis's bilinear coverage. */
-    static float[] warpedOnes(Similarity frameToCrop, int size, Rect r) {
+    private static float[] warpedOnes(Similarity frameToCrop, int size, Rect r) {
         float[] out = new float[r.width() * r.height()];
         for (int row = 0; row < r.height(); row++) {
             for (int col = 0; col < r.width(); col++) {
