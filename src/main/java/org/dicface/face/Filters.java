@@ -23,47 +23,89 @@ final class Filters {
         if (k <= 1) {
             return plane.clone();
         }
-        int anchor = k / 2;
+        return separable(plane, r, w, h, new Erosion(k, Math.max(r.width(), r.height())));
+    }
+
+    /** A filter of one line of a window: {@code n} values starting at {@code start} on a frame line of {@code length}. */
+    private interface LineFilter {
+        void apply(float[] in, int at, int n, int start, int length, float[] out, int outAt);
+    }
+
+    /** The rows pass, then the columns pass done as a rows pass on the transposed window (memory in order). */
+    private static float[] separable(float[] plane, Rect r, int w, int h, LineFilter f) {
         float[] tmp = new float[plane.length];
-        float[] line = new float[Math.max(r.width(), r.height())];
-        float[] out = new float[line.length];
         for (int row = 0; row < r.height(); row++) {
-            System.arraycopy(plane, row * r.width(), line, 0, r.width());
-            erodeLine(line, r.width(), r.x(), w, k, anchor, out);
-            System.arraycopy(out, 0, tmp, row * r.width(), r.width());
+            f.apply(plane, row * r.width(), r.width(), r.x(), w, tmp, row * r.width());
         }
-        float[] result = new float[plane.length];
+        float[] t = transpose(tmp, r.width(), r.height());
         for (int col = 0; col < r.width(); col++) {
-            for (int row = 0; row < r.height(); row++) {
-                line[row] = tmp[row * r.width() + col];
-            }
-            erodeLine(line, r.height(), r.y(), h, k, anchor, out);
-            for (int row = 0; row < r.height(); row++) {
-                result[row * r.width() + col] = out[row];
+            f.apply(t, col * r.height(), r.height(), r.y(), h, tmp, col * r.height());
+        }
+        return transpose(tmp, r.height(), r.width());
+    }
+
+    /** The transpose of a {@code w}×{@code h} row-major plane, in cache-sized blocks. */
+    static float[] transpose(float[] in, int w, int h) {
+        float[] out = new float[in.length];
+        final int block = 32;
+        for (int y0 = 0; y0 < h; y0 += block) {
+            for (int x0 = 0; x0 < w; x0 += block) {
+                int y1 = Math.min(h, y0 + block);
+                int x1 = Math.min(w, x0 + block);
+                for (int y = y0; y < y1; y++) {
+                    for (int x = x0; x < x1; x++) {
+                        out[x * h + y] = in[y * w + x];
+                    }
+                }
             }
         }
-        return result;
+        return out;
     }
 
     /** Van Herk / Gil-Werman running minimum: three comparisons per pixel whatever the kernel size. */
-    private static void erodeLine(float[] line, int n, int start, int length, int k, int anchor, float[] out) {
-        int m = n + k - 1;
-        float[] ext = new float[m];
-        for (int i = 0; i < m; i++) {
-            int p = start - anchor + i;
-            int j = p - start;
-            ext[i] = p < 0 || p >= length ? Float.POSITIVE_INFINITY : j >= 0 && j < n ? line[j] : 0f;
+    private static final class Erosion implements LineFilter {
+        private final int k;
+        private final int anchor;
+        private final float[] ext;
+        private final float[] g;
+        private final float[] hh;
+
+        Erosion(int k, int longest) {
+            this.k = k;
+            this.anchor = k / 2;
+            ext = new float[longest + k - 1];
+            g = new float[ext.length];
+            hh = new float[ext.length];
         }
-        float[] g = new float[m];
-        float[] hh = new float[m];
-        for (int i = 0; i < m; i++) {
-            g[i] = i % k == 0 ? ext[i] : Math.min(g[i - 1], ext[i]);
-        }
-        for (int i = m - 1; i >= 0; i--) {
-            hh[i] = i == m - 1 || (i + 1) % k == 0 ? ext[i] : Math.min(hh[i + 1], ext[i]);
-        }
-        for (int j = 0; j < n; j++) {
-            out[j] = Math.min(hh[j], g[j + k - 1]);
+
+        @Override
+        public void apply(float[] in, int at, int n, int start, int length, float[] out, int outAt) {
+            int m = n + k - 1;
+            // positions start - anchor + i: outside the frame +inf, outside the window (in the frame) 0
+            int first = start - anchor;
+            for (int i = 0; i < m; i++) {
+                int p = first + i;
+                int j = p - start;
+                ext[i] = p < 0 || p >= length ? Float.POSITIVE_INFINITY : j >= 0 && j < n ? in[at + j] : 0f;
+            }
+            for (int b = 0; b < m; b += k) { // blocks of k: running minimum from each block's start and end
+                int e = Math.min(m, b + k);
+                float run = ext[b];
+                g[b] = run;
+                for (int i = b + 1; i < e; i++) {
+                    run = Math.min(run, ext[i]);
+                    g[i] = run;
+                }
+                run = ext[e - 1];
+                hh[e - 1] = run;
+                for (int i = e - 2; i >= b; i--) {
+                    run = Math.min(run, ext[i]);
+                    hh[i] = run;
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                out[outAt + j] = Math.min(hh[j], g[j + k - 1]);
+            }
         }
     }
 
@@ -104,55 +146,60 @@ final class Filters {
         if (kernel.length == 1) {
             return plane.clone();
         }
-        float[] tmp = new float[plane.length];
-        float[] line = new float[Math.max(r.width(), r.height())];
-        float[] out = new float[line.length];
-        for (int row = 0; row < r.height(); row++) {
-            System.arraycopy(plane, row * r.width(), line, 0, r.width());
-            convolveLine(line, r.width(), r.x(), w, kernel, out);
-            System.arraycopy(out, 0, tmp, row * r.width(), r.width());
-        }
-        float[] result = new float[plane.length];
-        for (int col = 0; col < r.width(); col++) {
-            for (int row = 0; row < r.height(); row++) {
-                line[row] = tmp[row * r.width() + col];
-            }
-            convolveLine(line, r.height(), r.y(), h, kernel, out);
-            for (int row = 0; row < r.height(); row++) {
-                result[row * r.width() + col] = out[row];
-            }
-        }
-        return result;
+        return separable(plane, r, w, h, new Convolution(kernel, Math.max(r.width(), r.height())));
     }
 
     /**
-     * One line of the convolution. Where the kernel's whole window holds one value the result is that value
-     * (OpenCV's differs from it by float rounding only): most of a mask is flat, so this keeps the cost
-     * near the mask's edges instead of growing with the kernel size over the whole face.
+     * One line of the convolution, run by run: a run of equal values v over kernel taps [a, b) adds
+     * v·(P[b] - P[a]), P the kernel's prefix sums. A mask's lines are long runs of 0 and 1 with a narrow
+     * fractional edge, so a window holds a few runs and the cost does not grow with the kernel size.
+     * (OpenCV sums tap by tap; the results differ by float rounding.)
      */
-    private static void convolveLine(float[] line, int n, int start, int length, float[] kernel, float[] out) {
-        int radius = kernel.length / 2;
-        int m = n + 2 * radius;
-        float[] ext = new float[m];
-        for (int i = 0; i < m; i++) {
-            int p = reflect101(start - radius + i, length) - start;
-            ext[i] = p >= 0 && p < n ? line[p] : 0f;
-        }
-        int[] runEnd = new int[m];
-        runEnd[m - 1] = m;
-        for (int i = m - 2; i >= 0; i--) {
-            runEnd[i] = ext[i] == ext[i + 1] ? runEnd[i + 1] : i + 1;
-        }
-        for (int j = 0; j < n; j++) {
-            if (runEnd[j] >= j + kernel.length) {
-                out[j] = ext[j];
-                continue;
+    private static final class Convolution implements LineFilter {
+        private final int taps;
+        private final double[] prefix;
+        private final float[] ext;
+        private final int[] runEnd;
+
+        Convolution(float[] kernel, int longest) {
+            taps = kernel.length;
+            prefix = new double[taps + 1];
+            for (int t = 0; t < taps; t++) {
+                prefix[t + 1] = prefix[t] + kernel[t];
             }
-            float s = 0;
-            for (int t = 0; t < kernel.length; t++) {
-                s += kernel[t] * ext[j + t];
+            ext = new float[longest + taps - 1];
+            runEnd = new int[ext.length];
+        }
+
+        @Override
+        public void apply(float[] in, int at, int n, int start, int length, float[] out, int outAt) {
+            int radius = taps / 2;
+            int m = n + 2 * radius;
+            for (int i = 0; i < m; i++) {
+                int q = start - radius + i;
+                int p = (q < 0 || q >= length ? reflect101(q, length) : q) - start;
+                ext[i] = p >= 0 && p < n ? in[at + p] : 0f;
             }
-            out[j] = s;
+            runEnd[m - 1] = m;
+            for (int i = m - 2; i >= 0; i--) {
+                runEnd[i] = ext[i] == ext[i + 1] ? runEnd[i + 1] : i + 1;
+            }
+            for (int j = 0; j < n; j++) {
+                int end = j + taps;
+                if (runEnd[j] >= end) {
+                    out[outAt + j] = ext[j];
+                    continue;
+                }
+                double s = 0;
+                for (int i = j; i < end; ) {
+                    int e = Math.min(runEnd[i], end);
+                    if (ext[i] != 0) {
+                        s += ext[i] * (prefix[e - j] - prefix[i - j]);
+                    }
+                    i = e;
+                }
+                out[outAt + j] = (float) s;
+            }
         }
     }
 

@@ -21,9 +21,9 @@ final class SquareMask {
         if (support.isEmpty()) {
             return new Patch(Rect.EMPTY, 1, new float[0]);
         }
-        // w_edge can be no larger than this for a crop of side (size + 2) / scale in the frame.
-        int wMax = (int) ((size + 2) / frameToCrop.scale()) / 20 + 1;
-        Rect r = support.grow(Math.min(wMax + 3, Math.max(w, h)), w, h);
+        // Every stage is 0 outside the footprint except the blur, which reaches at most one pixel past the
+        // eroded mask's right and bottom edges (the even kernel's anchor): two pixels of margin hold it all.
+        Rect r = support.grow(2, w, h);
         float[] ones = warpedOnes(frameToCrop, size, r);
         float[] eroded = Filters.erode(ones, r, w, h, 2);
         double area = 0;

@@ -105,8 +105,8 @@ public final class Warp {
         }
         x = snap(x);
         y = snap(y);
-        int x0 = (int) Math.floor(x);
-        int y0 = (int) Math.floor(y);
+        int x0 = (int) (x + 1) - 1; // floor, as x > -1
+        int y0 = (int) (y + 1) - 1;
         float fx = (float) (x - x0);
         float fy = (float) (y - y0);
         boolean inside = x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h;

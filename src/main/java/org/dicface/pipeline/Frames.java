@@ -182,10 +182,19 @@ public final class Frames {
         return c.get(0).mul(0.299).add(c.get(1).mul(0.587)).add(c.get(2).mul(0.114));
     }
 
-    /** BT.601 gray replicated to three channels: the colorization model's input. */
+    /**
+     * BT.601 gray replicated to three channels: the colorization model's input. A frame that is already gray
+     * (three equal channels) is passed as it is, so that what is left gray around the faces is the input, value for
+     * value (the weighted sum of three equal floats is not always that float).
+     */
     public static FrameSource grayed(FrameSource source) {
-        return transformed(source, source.width(), source.height(),
-                (i, f) -> luma(f).expand(3, source.height(), source.width()).contiguous());
+        return transformed(source, source.width(), source.height(), (i, f) -> {
+            List<Tensor> c = f.split(new long[] {1, 1, 1}, 0);
+            if (c.get(0).sub(c.get(1)).abs().sum().item() == 0 && c.get(1).sub(c.get(2)).abs().sum().item() == 0) {
+                return f.contiguous().copy();
+            }
+            return luma(f).expand(3, source.height(), source.width()).contiguous();
+        });
     }
 
     /**

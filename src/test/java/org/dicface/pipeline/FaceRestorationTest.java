@@ -152,6 +152,85 @@ class FaceRestorationTest extends ScopedTest {
         }
     }
 
+    /** A gray video: each frame's luma in all three channels. */
+    static FrameSource grayVideo() {
+        return Frames.grayed(video());
+    }
+
+    @Test
+    void colorizationColoursTheFacesAndLeavesTheRestGray() {
+        FaceTracks tracks = tracks(track(1, 0, FRAMES, 60, 70, 64));
+        CapturingSink sink = new CapturingSink();
+        FaceRestoration.run(model, Device.CPU, SAMPLE, grayVideo(), tracks, ClipRestoration.Job.colorize(), sink, Progress.NONE);
+        FrameSource gray = grayVideo();
+        for (int f = 0; f < FRAMES; f++) {
+            float[] in = gray.frame(f).toFloatArray();
+            float[] out = sink.frame(f).toFloatArray();
+            int plane = W * H;
+            int coloured = 0;
+            for (int i = 0; i < plane; i++) {
+                boolean same = in[i] == out[i] && in[plane + i] == out[plane + i] && in[2 * plane + i] == out[2 * plane + i];
+                boolean grayOut = out[i] == out[plane + i] && out[plane + i] == out[2 * plane + i];
+                if (!grayOut) {
+                    coloured++;
+                }
+                if (Math.abs(i % W - 60 - 3 * f) > 64 || Math.abs(i / W - 70) > 64) {
+                    assertTrue(same, "frame " + f + ": pixel " + i % W + "," + i / W + " away from the face stays as it was");
+                }
+            }
+            assertTrue(coloured > 0, "frame " + f + ": the face is coloured");
+        }
+    }
+
+    @Test
+    void inpaintingChangesOnlyTheMaskedPixels() {
+        FaceTracks tracks = tracks(track(1, 0, FRAMES, 80, 70, 70));
+        // a hole across the face (frame coordinates), the same on every frame
+        Masks holes = frame -> {
+            float[] m = new float[W * H];
+            for (int y = 60; y < 80; y++) {
+                for (int x = 60; x < 110; x++) {
+                    m[y * W + x] = 1;
+                }
+            }
+            return Tensor.of(m, 1, H, W);
+        };
+        CapturingSink sink = new CapturingSink();
+        FaceRestoration.run(model, Device.CPU, SAMPLE, video(), tracks, ClipRestoration.Job.inpaint(holes), sink, Progress.NONE);
+        FrameSource video = video();
+        for (int f = 0; f < FRAMES; f++) {
+            float[] in = video.frame(f).toFloatArray();
+            float[] out = sink.frame(f).toFloatArray();
+            int changedInside = 0;
+            for (int i = 0; i < in.length; i++) {
+                int x = i % W;
+                int y = (i / W) % H;
+                boolean hole = y >= 60 && y < 80 && x >= 60 && x < 110;
+                if (!hole) {
+                    assertEquals(in[i], out[i], "frame " + f + ": pixel " + x + "," + y + " outside the hole");
+                } else if (in[i] != out[i]) {
+                    changedInside++;
+                }
+            }
+            assertTrue(changedInside > 0, "frame " + f + ": the hole is filled");
+        }
+    }
+
+    @Test
+    void aGrayVideoGetsGrayFacesBack() {
+        FaceTracks tracks = tracks(track(1, 1, 6, 70, 70, 64));
+        CapturingSink sink = new CapturingSink();
+        FaceRestoration.run(model, Device.CPU, SAMPLE, grayVideo(), tracks, ClipRestoration.Job.restore(), sink, Progress.NONE);
+        int plane = W * H;
+        for (int f = 0; f < FRAMES; f++) {
+            float[] out = sink.frame(f).toFloatArray();
+            for (int i = 0; i < plane; i++) {
+                assertEquals(out[i], out[plane + i], 1e-6, "frame " + f + ": gray in, gray out");
+                assertEquals(out[i], out[2 * plane + i], 1e-6, "frame " + f + ": gray in, gray out");
+            }
+        }
+    }
+
     @Test
     void noTracksGiveTheVideoBackUnchanged() {
         CapturingSink sink = restore(tracks(), ClipRestoration.Job.restore());
