@@ -132,23 +132,7 @@ public final class SsdMobilenetV1 extends Module {
      * padding puts the extra row and column at the bottom and right (where PyTorch's padding is symmetric).
      */
     static Tensor convSame(Tensor x, Tensor weight, Tensor bias, int stride, int groups) {
-        int kernel = (int) weight.size(2);
-        long padH = samePadding(x.size(2), kernel, stride);
-        long padW = samePadding(x.size(3), kernel, stride);
-        if (padH % 2 == 0 && padW % 2 == 0) {
-            return x.conv2d(weight, bias, stride, stride, (int) padH / 2, (int) padW / 2, 1, groups);
-        }
-        Tensor padded = x.pad(new long[] {padW / 2, padW - padW / 2, padH / 2, padH - padH / 2},
-                Tensor.PadMode.CONSTANT, 0);
-        return padded.conv2d(weight, bias, stride, stride, 0, 0, 1, groups);
-    }
-
-    private static long samePadding(long size, int kernel, int stride) {
-        return Math.max((ceilDiv(size, stride) - 1) * stride + kernel - size, 0);
-    }
-
-    private static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
+        return org.dicface.nn.SamePadding.conv2d(x, weight, bias, stride, groups);
     }
 
     private static Tensor relu6(Tensor x) {

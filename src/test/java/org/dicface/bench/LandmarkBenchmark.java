@@ -20,7 +20,7 @@ import org.dicface.torch.Torch;
 import org.dicface.video.StackFrames;
 
 /**
- * The landmark benchmark of scripts/bench-landmarks.sh, on a real photo (testdata/face-api/sample5.png, five
+ * The landmark benchmark of scripts/bench-faces.sh, on a real photo (testdata/face-api/sample5.png, five
  * faces): seconds per face of the 68-point landmark network (crop, resize, network, mapping back), one face at a
  * time and the five in one batch, and of detector + landmarks on the whole photo; medians of several runs after
  * a warm-up, with the process's CPU seconds beside them (which a busy machine inflates less). Ends with a
