@@ -26,7 +26,7 @@ class FaceCommandsTest extends CommandHarness {
             entries = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
                     .filter(l -> l.startsWith("Plugins>DicFace")).toList();
         }
-        assertEquals(9, entries.size());
+        assertEquals(MacroBridge.COMMANDS.size(), entries.size(), "one menu entry per command");
         java.util.regex.Pattern entry = java.util.regex.Pattern.compile(
                 "Plugins>DicFace, \"([^\"]+)\", org\\.dicface\\.boot\\.DicFacePlugin\\(\"([^\"]+)\"\\)");
         for (String line : entries) {
