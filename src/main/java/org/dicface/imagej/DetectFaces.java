@@ -1,7 +1,6 @@
 package org.dicface.imagej;
 
 import java.awt.Color;
-import java.io.File;
 import java.util.Locale;
 
 import ij.ImagePlus;
@@ -48,7 +47,7 @@ public final class DetectFaces extends CancelableCommand {
 
     @Parameter(label = "Save the tracks to (optional)", required = false, persist = false,
             description = "a .json file for the face commands' 'Face tracks', or dicface --tracks")
-    File tracks_file;
+    String tracks_file = "";
 
     @Override
     String title() {
@@ -71,13 +70,14 @@ public final class DetectFaces extends CancelableCommand {
         if (chosen.mode() == FaceMode.LARGEST) {
             tracks = FaceAnalysis.largest(tracks);
         }
-        if (tracks_file != null) {
-            TracksJson.write(tracks, tracks_file.toPath());
+        boolean save = tracks_file != null && !tracks_file.isBlank();
+        if (save) {
+            TracksJson.write(tracks, java.nio.file.Path.of(tracks_file.trim()));
         }
         image.setOverlay(overlay(tracks, image.getNFrames() > 1));
         report(String.format(Locale.ROOT, "DicFace detect faces: %s, %d frames, %d shots, %d tracks%s", image.getTitle(),
                 tracks.frames(), tracks.shots().size(), tracks.tracks().size(),
-                tracks_file == null ? "" : ", written to " + tracks_file));
+                save ? ", written to " + tracks_file.trim() : ""));
     }
 
     /** Boxes, ids and alignment points of every track, each on its own frame (time, or z, as the clip's axis). */

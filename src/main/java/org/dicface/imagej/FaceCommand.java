@@ -58,9 +58,10 @@ abstract class FaceCommand extends CancelableCommand {
     @Parameter(label = "Smallest face (pixels)", min = "0", description = "faces whose box is smaller are left as they are")
     double min_face = org.dicface.face.TrackerOptions.DEFAULT.minFaceSize();
 
+    // a path as text, as result_file: an unset File input makes SciJava headless cancel the command silently
     @Parameter(label = "Face tracks (optional)", required = false, persist = false,
             description = "a tracks.json from Detect Faces or dicface faces, used instead of finding the faces again")
-    File tracks_file;
+    String tracks_file = "";
 
     @Parameter(label = "Uncertainty map", choices = {"none", "concentration", "entropy"})
     String uncertainty = RunOptions.UNCERTAINTY;
@@ -100,7 +101,7 @@ abstract class FaceCommand extends CancelableCommand {
         Precision prec = run.precision();
         Settings settings = run.settings();
         ClipRestoration.Job job = job().withFaces(org.dicface.pipeline.Faces.parse(faces, min_face,
-                tracks_file == null ? null : org.dicface.face.TracksJson.read(tracks_file.toPath())));
+                tracks_file == null || tracks_file.isBlank() ? null : org.dicface.face.TracksJson.read(Path.of(tracks_file.trim()))));
         Path file = result_file == null || result_file.isBlank() ? null : resultFile(Path.of(result_file.trim()));
         ClipRestoration.Result r = LoadedModel.use(config, w, dev, prec, model -> {
             settings.checkFor(model.config());  // before any frame is restored

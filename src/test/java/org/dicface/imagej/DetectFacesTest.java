@@ -40,7 +40,7 @@ class DetectFacesTest extends CommandHarness {
         inputs.put("faces", "all");
         inputs.put("min_face", 24.0);
         inputs.put("device", "cpu");
-        inputs.put("tracks_file", file.toFile());
+        inputs.put("tracks_file", file.toString());
         CommandModule m = commands.run(DetectFaces.class, true, inputs).get();
         assertNull(m.getCancelReason());
         FaceTracks tracks = TracksJson.read(file);

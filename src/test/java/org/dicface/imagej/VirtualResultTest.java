@@ -27,7 +27,7 @@ class VirtualResultTest extends CommandHarness {
         ImagePlus held = (ImagePlus) inMemory.getOutput("result");
         Path file = dir.resolve("long-clip");  // no extension: .tif is added
         CommandModule onDisk = run(RestoreFaces.class, "image", clip, "result_file", file.toString(), "uncertainty", "entropy");
-        assertTrue(!onDisk.isCanceled(), onDisk.getCancelReason());
+        assertTrue(!onDisk.isCanceled(), "cancelled: " + onDisk.getCancelReason());
         ImagePlus virtual = (ImagePlus) onDisk.getOutput("result");
         assertTrue(virtual.getStack().isVirtual(), "read from the file on demand");
         assertEquals(3, virtual.getStackSize());
