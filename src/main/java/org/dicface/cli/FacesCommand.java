@@ -5,12 +5,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import ij.ImagePlus;
-import org.dicface.face.FaceFinder;
 import org.dicface.face.FaceTracks;
 import org.dicface.face.Track;
 import org.dicface.face.TracksJson;
 import org.dicface.pipeline.FaceAnalysis;
-import org.dicface.pipeline.FaceMode;
 import org.dicface.pipeline.Faces;
 import org.dicface.pipeline.RunOptions;
 import org.dicface.torch.Device;
@@ -51,9 +49,6 @@ final class FacesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Faces chosen = Faces.parse(faces, minFace, null);
-        if (chosen.mode() != FaceMode.ALL && chosen.mode() != FaceMode.LARGEST) {
-            throw new IllegalArgumentException("--faces is all or largest here, not " + faces);
-        }
         Device dev = Device.parse(device);
         if (Files.exists(output) && Files.isSameFile(output, input)) {
             throw new IllegalArgumentException(output + " is the input: write the tracks to another file");
@@ -64,17 +59,13 @@ final class FacesCommand implements Callable<Integer> {
         Torch.init();
         ImagePlus clip = ClipFiles.open(input, true);
         FaceTracks tracks;
-        try (FaceFinder finder = FaceFinder.load(dev)) {
-            StackSource video = new StackSource(clip);
+        try {
             TaskCommand.ConsoleProgress bar = new TaskCommand.ConsoleProgress();
             bar.started(input, 0, 1);
-            tracks = FaceAnalysis.run(video, finder::find, chosen.options(), VideoFiles.frameRate(clip),
-                    (done, total) -> bar.frameDone(input, done, total));
+            tracks = FaceAnalysis.find(new StackSource(clip), chosen.mode(), chosen.options(), dev,
+                    VideoFiles.frameRate(clip), (done, total) -> bar.frameDone(input, done, total));
         } finally {
             VideoFiles.release(clip);
-        }
-        if (chosen.mode() == FaceMode.LARGEST) {
-            tracks = FaceAnalysis.largest(tracks);
         }
         TracksJson.write(tracks, output);
         long withFace = tracks.tracks().stream().mapToLong(t -> t.frames().size()).sum();

@@ -8,13 +8,11 @@ import ij.gui.Overlay;
 import ij.gui.PointRoi;
 import ij.gui.Roi;
 import ij.gui.TextRoi;
-import org.dicface.face.FaceFinder;
 import org.dicface.face.FaceTracks;
 import org.dicface.face.Track;
 import org.dicface.face.TrackedFace;
 import org.dicface.face.TracksJson;
 import org.dicface.pipeline.FaceAnalysis;
-import org.dicface.pipeline.FaceMode;
 import org.dicface.pipeline.Faces;
 import org.dicface.pipeline.RunOptions;
 import org.dicface.torch.Device;
@@ -57,19 +55,10 @@ public final class DetectFaces extends CancelableCommand {
     @Override
     void execute() throws Exception {
         Faces chosen = Faces.parse(faces, min_face, null);
-        if (chosen.mode() != FaceMode.ALL && chosen.mode() != FaceMode.LARGEST) {
-            throw new IllegalArgumentException("faces is all or largest here, not " + faces);
-        }
         Device dev = Device.parse(device);
         Torch.init();
-        FaceTracks tracks;
-        try (FaceFinder finder = FaceFinder.load(dev)) {
-            tracks = FaceAnalysis.run(new StackSource(image), finder::find, chosen.options(), VideoFiles.frameRate(image),
-                    this::progress);
-        }
-        if (chosen.mode() == FaceMode.LARGEST) {
-            tracks = FaceAnalysis.largest(tracks);
-        }
+        FaceTracks tracks = FaceAnalysis.find(new StackSource(image), chosen.mode(), chosen.options(), dev,
+                VideoFiles.frameRate(image), this::progress);
         boolean save = tracks_file != null && !tracks_file.isBlank();
         if (save) {
             TracksJson.write(tracks, java.nio.file.Path.of(tracks_file.trim()));

@@ -214,15 +214,10 @@ public final class ClipRestoration {
         int frames = video.frameCount();
         org.dicface.face.FaceTracks tracks = job.faces().tracks();
         if (tracks == null) {
-            try (org.dicface.face.FaceFinder finder = org.dicface.face.FaceFinder.load(device)) {
-                // the two passes share one progress: finding is the first half, restoring the second
-                tracks = FaceAnalysis.run(video, finder::find, job.faces().options(), fps,
-                        (done, total) -> progress.frameDone(done, 2 * total));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e.getMessage(), e);
-            }
-        }
-        if (mode == FaceMode.LARGEST) {
+            // the two passes share one progress: finding is the first half, restoring the second
+            tracks = FaceAnalysis.find(video, mode, job.faces().options(), device, fps,
+                    (done, total) -> progress.frameDone(done, 2 * total));
+        } else if (mode == FaceMode.LARGEST) {
             tracks = FaceAnalysis.largest(tracks);
         }
         int offset = job.faces().tracks() == null ? frames : 0;

@@ -39,6 +39,24 @@ public final class FaceAnalysis {
     private FaceAnalysis() {
     }
 
+    /**
+     * The faces {@code mode} keeps (all, or the largest of each shot), found with the bundled face finder on
+     * {@code device}: what {@code dicface faces}, Detect Faces and the restoring commands all run.
+     */
+    public static FaceTracks find(FrameSource video, FaceMode mode, Options options, org.dicface.torch.Device device,
+            double fps, Progress progress) {
+        if (mode != FaceMode.ALL && mode != FaceMode.LARGEST) {
+            throw new IllegalArgumentException("faces are found for all or largest, not " + mode.id());
+        }
+        FaceTracks tracks;
+        try (org.dicface.face.FaceFinder finder = org.dicface.face.FaceFinder.load(device)) {
+            tracks = run(video, finder::find, options, fps, progress);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+        return mode == FaceMode.LARGEST ? largest(tracks) : tracks;
+    }
+
     /** The tracks of every face of {@code video}; {@code fps} is recorded with them (0: none known). */
     public static FaceTracks run(FrameSource video, Finder finder, Options options, double fps, Progress progress) {
         FaceTracker tracker = new FaceTracker(options.tracker());

@@ -49,6 +49,8 @@ public final class FaceRestoration {
         List<Track> order = new ArrayList<>(tracks.tracks());
         order.sort(Comparator.comparingInt(Track::firstFrame));
         Map<Track, StreamingRestorer.Stream> active = new LinkedHashMap<>();
+        // each face's fit to the template, made once: by its crop (read ahead) and used again by its paste-back
+        Map<Track, Similarity[]> fits = new java.util.HashMap<>();
         List<CodebookUsage> usages = new ArrayList<>();
         List<Integer> counts = new ArrayList<>();
         int encoderPasses = 0;
@@ -65,13 +67,14 @@ public final class FaceRestoration {
                 for (int f = 0; f < frames; f++) {
                     while (next < order.size() && order.get(next).firstFrame() == f) {
                         Track t = order.get(next++);
-                        active.put(t, restorer.open(aligned(prepared, t, size), false));
+                        fits.put(t, new Similarity[t.frames().size()]);
+                        active.put(t, restorer.open(aligned(prepared, t, fits.get(t), size), false));
                     }
                     try (Scope scope = Scope.open()) {
                         List<PasteBack.PlacedFace> faces = new ArrayList<>();
                         for (Map.Entry<Track, StreamingRestorer.Stream> e : active.entrySet()) {
                             TrackedFace face = e.getKey().at(f);
-                            Similarity toCrop = FaceTemplate.alignment(face.landmarks5(), size);
+                            Similarity toCrop = fit(fits.get(e.getKey()), e.getKey(), f - e.getKey().firstFrame(), size);
                             Tensor crop = e.getValue().next().frame();
                             if (job.colorFix()) {
                                 crop = Frames.withColorMeansOf(crop, Warp.align(prepared.frame(f), toCrop, size));
@@ -93,6 +96,7 @@ public final class FaceRestoration {
                             encoderPasses += s.encoderPasses();
                             mostCached = Math.max(mostCached, s.mostCachedFrames());
                             e.getValue().close();
+                            fits.remove(e.getKey());
                             ended.remove();
                         }
                     }
@@ -119,13 +123,20 @@ public final class FaceRestoration {
     }
 
     /** A track's crops, aligned with its smoothed points: crop j is the track's frame firstFrame + j. */
-    private static FrameSource aligned(FrameSource frames, Track track, int size) {
+    private static FrameSource aligned(FrameSource frames, Track track, Similarity[] fits, int size) {
         return FrameSource.of(track.frames().size(), size, size, j -> {
-            TrackedFace face = track.frames().get(j);
             try (Scope scope = Scope.open()) {
-                return scope.keep(Warp.align(frames.frame(face.frame()), FaceTemplate.alignment(face.landmarks5(), size), size));
+                return scope.keep(Warp.align(frames.frame(track.frames().get(j).frame()), fit(fits, track, j, size), size));
             }
         });
+    }
+
+    /** The j-th face of the track fitted to the template, computed on first use. */
+    private static Similarity fit(Similarity[] fits, Track track, int j, int size) {
+        if (fits[j] == null) {
+            fits[j] = FaceTemplate.alignment(track.frames().get(j).landmarks5(), size);
+        }
+        return fits[j];
     }
 
     private static void check(FrameSource video, FaceTracks tracks) {
