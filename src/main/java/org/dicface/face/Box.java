@@ -9,6 +9,11 @@ public record Box(double x, double y, double width, double height) {
         }
     }
 
+    /** This box moved by (dx, dy). */
+    public Box moved(double dx, double dy) {
+        return new Box(x + dx, y + dy, width, height);
+    }
+
     public double area() {
         return width * height;
     }

@@ -14,9 +14,10 @@ import org.dicface.torch.Tensor;
  * at the frame, corner and size floored: {@link FaceCrop}) and run through the landmark network in one batch
  * ({@link LandmarkNet}). Both networks use the bundled weights, loaded once, on one device (CPU or CUDA).
  *
- * <p>The boxes and scores are the detector's, unchanged; the landmarks are in frame pixels with pixel centres
- * at integer coordinates, placed at the crop's actual corner and padding, which face-api itself misses by up
- * to a pixel (see {@link LandmarkNet}).
+ * <p>The scores are the detector's; the boxes are the detector's moved by half a pixel up and left, from
+ * face-api's coordinates (pixel edges at integers, pixel i covering [i, i + 1)) to the project's (pixel centres
+ * at integers); the landmarks are in frame pixels with pixel centres at integer coordinates, placed at the
+ * crop's actual corner and padding, which face-api itself misses by up to a pixel (see {@link LandmarkNet}).
  */
 public final class FaceFinder implements AutoCloseable {
 
@@ -109,7 +110,7 @@ public final class FaceFinder implements AutoCloseable {
         List<Landmarks> points = landmarks.detect(frame, faces.stream().map(ScoredBox::box).toList());
         List<Detection> result = new ArrayList<>();
         for (int i = 0; i < faces.size(); i++) {
-            result.add(new Detection(faces.get(i).box(), faces.get(i).score(), points.get(i)));
+            result.add(new Detection(faces.get(i).box().moved(-0.5, -0.5), faces.get(i).score(), points.get(i)));
         }
         return result;
     }

@@ -76,7 +76,8 @@ public final class DetectFaces extends CancelableCommand {
         for (Track t : tracks.tracks()) {
             Color color = colors[(t.id() - 1) % colors.length];
             for (TrackedFace f : t.frames()) {
-                Roi box = new Roi(f.box().x(), f.box().y(), f.box().width(), f.box().height());
+                // ImageJ's pixel centres are at +0.5
+                Roi box = new Roi(f.box().x() + 0.5, f.box().y() + 0.5, f.box().width(), f.box().height());
                 box.setStrokeColor(color);
                 if (f.interpolated()) {
                     box.setStroke(new java.awt.BasicStroke(1, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
@@ -87,7 +88,7 @@ public final class DetectFaces extends CancelableCommand {
                 float[] xs = new float[f.landmarks5().count()];
                 float[] ys = new float[xs.length];
                 for (int i = 0; i < xs.length; i++) {
-                    xs[i] = (float) (f.landmarks5().x(i) + 0.5);  // ImageJ's pixel centres are at +0.5
+                    xs[i] = (float) (f.landmarks5().x(i) + 0.5);
                     ys[i] = (float) (f.landmarks5().y(i) + 0.5);
                 }
                 PointRoi points = new PointRoi(xs, ys, xs.length);

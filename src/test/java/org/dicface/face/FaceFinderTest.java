@@ -55,9 +55,15 @@ class FaceFinderTest {
         throw new AssertionError(name + " is not in the fixture");
     }
 
+    /** face-api's box, in its own coordinates (pixel i covers [i, i + 1)). */
     private static Box box(JsonObject face) {
         JsonArray b = face.getAsJsonArray("box");
         return new Box(b.get(0).getAsDouble(), b.get(1).getAsDouble(), b.get(2).getAsDouble(), b.get(3).getAsDouble());
+    }
+
+    /** face-api's box where the project puts it: pixel centres at integer coordinates. */
+    private static Box projectBox(JsonObject face) {
+        return box(face).moved(-0.5, -0.5);
     }
 
     /**
@@ -135,7 +141,7 @@ class FaceFinderTest {
                     JsonObject face = want.get(i).getAsJsonObject();
                     Detection got = found.get(i);
                     assertEquals(face.get("score").getAsDouble(), got.score(), 1e-3, name + " face " + i);
-                    Box b = box(face);
+                    Box b = projectBox(face);
                     worstBox = Math.max(worstBox, Math.max(Math.max(Math.abs(b.x() - got.box().x()),
                             Math.abs(b.y() - got.box().y())), Math.max(Math.abs(b.width() - got.box().width()),
                             Math.abs(b.height() - got.box().height()))));
@@ -166,7 +172,7 @@ class FaceFinderTest {
             List<Box> expected = new ArrayList<>();
             for (int i = 0; i < want.size(); i++) {
                 if (sides.get(i) >= threshold) {
-                    expected.add(box(want.get(i).getAsJsonObject()));
+                    expected.add(projectBox(want.get(i).getAsJsonObject()));
                 }
             }
             assertEquals(3, found.size());
