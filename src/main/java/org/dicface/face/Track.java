@@ -26,6 +26,11 @@ public record Track(int id, List<TrackedFace> frames) {
         return frames.getLast().frame() + 1;
     }
 
+    /** Whether the track has a face in {@code frame}. */
+    public boolean covers(int frame) {
+        return frame >= firstFrame() && frame < endFrame();
+    }
+
     /** The track's face in {@code frame}, which must lie in [firstFrame, endFrame). */
     public TrackedFace at(int frame) {
         return frames.get(frame - firstFrame());

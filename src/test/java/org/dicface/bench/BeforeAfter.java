@@ -95,10 +95,10 @@ public final class BeforeAfter {
         g.setStroke(new BasicStroke(line));
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.round(line * 10)));
         for (Track t : tracks.tracks()) {
-            TrackedFace face = t.at(f);
-            if (face == null) {
+            if (!t.covers(f)) {
                 continue;
             }
+            TrackedFace face = t.at(f);
             g.setColor(COLOURS[(t.id() - 1) % COLOURS.length]);
             Box b = face.box();
             g.drawRect((int) Math.round(b.x() + 0.5), (int) Math.round(b.y() + 0.5), (int) Math.round(b.width()), (int) Math.round(b.height()));
@@ -115,10 +115,10 @@ public final class BeforeAfter {
     private static BufferedImage closeUps(BufferedImage img, FaceTracks tracks, int f) {
         List<BufferedImage> faces = new ArrayList<>();
         for (Track t : tracks.tracks()) {
-            TrackedFace face = t.at(f);
-            if (face == null) {
+            if (!t.covers(f)) {
                 continue;
             }
+            TrackedFace face = t.at(f);
             Box b = face.box();
             double side = 1.5 * Math.max(b.width(), b.height());
             int x0 = (int) Math.max(0, Math.round(b.x() + b.width() / 2 - side / 2));
