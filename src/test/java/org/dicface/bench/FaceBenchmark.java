@@ -29,7 +29,9 @@ import org.dicface.video.StackFrames;
  * several runs after a warm-up, and the process's CPU seconds per frame (which a busy machine inflates less); (3) the smallest faces it finds: the same photo scaled down on a 640x480 gray
  * frame, faces found (IoU >= 0.5 with the scaled reference boxes) against face width as a percentage of the frame's
  * longer side, which is what counts since every frame is resized to 512 x 512 (3 % is 15 cells of the network's
- * input: 19 px at 640 wide, 58 px at 1920). Ends with a RESULT line.
+ * input: 19 px at 640 wide, 58 px at 1920); (4) tilted heads: the photo turned in its plane by 0-90 degrees
+ * about its centre, faces found (a box centre within half a face width of the turned face's centre) against the
+ * angle. Ends with a RESULT line.
  * Usage: FaceBenchmark [cpu|cuda] [runs]
  */
 public final class FaceBenchmark {
@@ -73,10 +75,11 @@ public final class FaceBenchmark {
                         os.getSystemLoadAverage());
             }
             String recall = smallFaces(detector, photo, reference(fixture, "sample5.png"));
+            String tilted = tiltedFaces(detector, reference(fixture, "sample5.png"));
             System.out.printf("RESULT device=%s parity_box_px=%.4f parity_score=%.2e detect_640x480_s=%.4f "
                     + "detect_1920x1080_s=%.4f detect_640x480_cpu_s=%.4f detect_1920x1080_cpu_s=%.4f "
-                    + "recall_by_face_width=%s%n", device, parity[0], parity[1], seconds[0], seconds[1], cpu[0], cpu[1],
-                    recall);
+                    + "recall_by_face_width=%s recall_by_tilt=%s%n", device, parity[0], parity[1], seconds[0], seconds[1],
+                    cpu[0], cpu[1], recall, tilted);
         }
     }
 
@@ -169,6 +172,43 @@ public final class FaceBenchmark {
                 System.out.printf("# faces %.1f px wide (%.1f %% of the longer side): %d of %d found, %d boxes%n",
                         meanWidth * scale, 100 * fraction, hits, inside, found.size());
                 recall.add(String.format(java.util.Locale.ROOT, "%.1f%%:%d/%d", 100 * fraction, hits, inside));
+            }
+        }
+        return String.join(",", recall);
+    }
+
+    /** Faces found per in-plane turn of the whole photo, as "0deg:5/5,15deg:5/5,...". */
+    private static String tiltedFaces(FaceDetector detector, List<Box> faces) throws IOException {
+        List<String> recall = new ArrayList<>();
+        for (int degrees : new int[] {0, 15, 30, 45, 60, 75, 90}) {
+            ColorProcessor turned = new ColorProcessor(ImageIO.read(FIXTURES.resolve("sample5.png").toFile()));
+            turned.setInterpolationMethod(ij.process.ImageProcessor.BILINEAR);
+            turned.setBackgroundValue(0);
+            turned.rotate(degrees);  // clockwise on screen, about the image centre
+            double cx = (turned.getWidth() - 1) / 2.0;
+            double cy = (turned.getHeight() - 1) / 2.0;
+            double a = Math.toRadians(degrees);
+            try (Scope scope = Scope.open()) {
+                List<ScoredBox> found = detector.detect(StackFrames.toFrame(turned, 0, 255).to(detector.device()));
+                int hits = 0;
+                int inside = 0;
+                for (Box f : faces) {
+                    double dx = f.centerX() - 0.5 - cx;  // face-api's box centre, as a pixel-centre coordinate
+                    double dy = f.centerY() - 0.5 - cy;
+                    double x = cx + dx * Math.cos(a) - dy * Math.sin(a);
+                    double y = cy + dx * Math.sin(a) + dy * Math.cos(a);
+                    double r = f.width() / 2;
+                    if (x - r < 0 || y - r < 0 || x + r > turned.getWidth() || y + r > turned.getHeight()) {
+                        continue;
+                    }
+                    inside++;
+                    if (found.stream().anyMatch(b -> Math.hypot(b.box().centerX() - 0.5 - x, b.box().centerY() - 0.5 - y) < r)) {
+                        hits++;
+                    }
+                }
+                System.out.printf("# photo turned %d degrees: %d of %d faces found, %d boxes%n", degrees, hits, inside,
+                        found.size());
+                recall.add(String.format(java.util.Locale.ROOT, "%ddeg:%d/%d", degrees, hits, inside));
             }
         }
         return String.join(",", recall);
