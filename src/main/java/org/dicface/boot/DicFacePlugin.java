@@ -23,7 +23,8 @@ public final class DicFacePlugin implements PlugIn {
             Class.forName("org.dicface.imagej.MacroBridge").getMethod("run", String.class).invoke(null, arg);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            report("DicFace: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+            String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            report(message.startsWith("DicFace") ? message : "DicFace: " + message);  // one prefix, not two
         } catch (ReflectiveOperationException | LinkageError e) {
             report("DicFace could not start (" + e + "). Reinstall the plugin (its jar and its lib folder).");
         }

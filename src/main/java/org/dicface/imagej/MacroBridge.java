@@ -98,7 +98,7 @@ public final class MacroBridge {
         Map<String, Object> values = new LinkedHashMap<>();
         if (headless) {
             for (ModuleItem<?> item : items) {
-                values.put(item.getName(), fromText(item, Macro.getValue(options == null ? "" : options, item.getName(), defaultText(item))));
+                values.put(item.getName(), fromText(item, options == null ? defaultText(item) : macroValue(options, item)));
             }
             return values;
         }
@@ -140,6 +140,25 @@ public final class MacroBridge {
             values.put(item.getName(), fromText(item, text));
         }
         return values;
+    }
+
+    /**
+     * An input's value in a macro's options, read as GenericDialog reads it with a display: a checkbox is ticked
+     * when its key is there (bare, as the recorder writes it, or {@code key=true}) and unticked when it is left
+     * out; any other input left out takes the command's documented default.
+     */
+    static String macroValue(String options, ModuleItem<?> item) {
+        String name = item.getName();
+        Class<?> t = item.getType();
+        if (t == boolean.class || t == Boolean.class) {
+            String given = Macro.getValue(options, name, null);
+            if (given != null) {
+                return given;
+            }
+            String words = options.replaceAll("\\[[^\\]]*\\]", " ");  // not inside bracketed values
+            return Boolean.toString(java.util.Arrays.asList(words.trim().split("\\s+")).contains(name));
+        }
+        return Macro.getValue(options, name, defaultText(item));
     }
 
     private static String[] imageTitles(boolean withNone) {

@@ -162,6 +162,23 @@ class FaceCommandsTest extends CommandHarness {
         assertEquals(50, result.getWidth());
     }
 
+    /** A recorded line means the same without a display: a bare key ticks a checkbox, a left-out one is unticked. */
+    @Test
+    void checkboxKeywordsReadHeadlessAsTheDialogReadsThem() {
+        CommandInfo info = commands.getCommand(RestoreFaces.class);
+        org.scijava.module.ModuleItem<?> colorFix = info.getInput("color_fix");
+        org.scijava.module.ModuleItem<?> keepSize = info.getInput("keep_size");
+        org.scijava.module.ModuleItem<?> feather = info.getInput("feather");
+        String recorded = "image=clip sampling=mean color_fix feather=8";
+        assertEquals("true", MacroBridge.macroValue(recorded, colorFix));
+        assertEquals("false", MacroBridge.macroValue(recorded, keepSize), "left out: unticked, although its default is ticked");
+        assertEquals("8", MacroBridge.macroValue(recorded, feather));
+        assertEquals("16", MacroBridge.macroValue("image=clip", feather), "left out: the documented default");
+        assertEquals("true", MacroBridge.macroValue("keep_size=true", keepSize));
+        assertEquals("false", MacroBridge.macroValue("color_fix=false", colorFix));
+        assertEquals("false", MacroBridge.macroValue("weights=[/data/color_fix here.pth]", colorFix), "inside a path");
+    }
+
     @Test
     void evaluateClipMeasuresAgainstTheTruth() throws Exception {
         ImagePlus truth = ClipRestorationTest.rgbClip(40, 30, 3);
