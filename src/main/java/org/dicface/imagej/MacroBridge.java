@@ -61,6 +61,12 @@ public final class MacroBridge {
         }
         CommandService service = commands();
         CommandInfo info = service.getCommand(type);
+        boolean needsImage = java.util.stream.StreamSupport.stream(info.inputs().spliterator(), false)
+                .anyMatch(i -> i.getType() == ImagePlus.class && i.isRequired());
+        if (needsImage && WindowManager.getCurrentImage() == null && WindowManager.getImageCount() == 0) {
+            IJ.noImage();  // ImageJ's own message, before any dialog
+            return;
+        }
         Map<String, Object> inputs = ask(info);
         if (inputs == null) {
             return;  // dialog cancelled

@@ -162,6 +162,33 @@ class FaceCommandsTest extends CommandHarness {
         assertEquals(50, result.getWidth());
     }
 
+    /** With no image open, ImageJ's own "no images" message comes before any dialog or model loading. */
+    @Test
+    void noImageOpenGivesImageJsMessage() throws Exception {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.out;
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                ij.Macro.setOptions("sampling=mean");
+                new org.dicface.boot.DicFacePlugin().run("restore");
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "Run$_no-image-test");
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            t.start();
+            t.join();
+        } finally {
+            System.setOut(saved);
+        }
+        assertNull(failure[0]);
+        String out = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(out.contains("no images open"), out);
+        assertTrue(!out.contains("DicFace restore"), "the command did not run: " + out);
+    }
+
     /** A recorded line means the same without a display: a bare key ticks a checkbox, a left-out one is unticked. */
     @Test
     void checkboxKeywordsReadHeadlessAsTheDialogReadsThem() {
