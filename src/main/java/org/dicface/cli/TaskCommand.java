@@ -92,6 +92,7 @@ abstract class TaskCommand implements Callable<Integer> {
         // unwritable folder, are found in a second, not after hours
         DicFaceConfig modelConfig = ModelLoader.config(config, weights);
         run.checkFor(modelConfig);
+        ModelLoader.taskMismatch(weights, task()).ifPresent(w -> System.err.println("warning: " + w));
         Outputs.plan(inputs, outputDir, task(), maps, existing);
         AtomicFile.checkWritable(outputDir);
         Device dev = run.device();

@@ -97,6 +97,10 @@ abstract class FaceCommand extends CancelableCommand {
     void execute() throws IOException {
         RunOptions run = RunOptions.parse(sampling, seed, fidelity, device, precision, uncertainty);
         Path w = LoadedModel.weightsFor(task(), weights);
+        org.dicface.model.ModelLoader.taskMismatch(w, task()).ifPresent(m -> {
+            log.warn(m);
+            ij.IJ.log("DicFace " + title() + ": warning: " + m);
+        });
         Device dev = run.device();
         Precision prec = run.precision();
         Settings settings = run.settings();

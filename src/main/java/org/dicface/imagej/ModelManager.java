@@ -97,6 +97,7 @@ public final class ModelManager extends CancelableCommand {
     }
 
     static String line(ModelRegistry.Entry e) {
-        return String.format(Locale.ROOT, "%s (%s, %.1f MB, SHA-256 %s, licence accepted)", e.task(), e.file(), e.bytes() / 1e6, e.sha256());
+        return String.format(Locale.ROOT, "%s (%s, %.1f MB, SHA-256 %s, %s)", e.task(), e.file(), e.bytes() / 1e6, e.sha256(),
+                e.licenceAccepted() ? "licence accepted" : "trained with DicFace for Fiji: no third-party licence");
     }
 }

@@ -84,7 +84,7 @@ public final class ModelRegistry {
      * a configuration here: {@code dicface info} does that). The licence must be accepted.
      */
     public Entry register(Task task, Path file, boolean acceptLicence) throws IOException {
-        if (!acceptLicence) {
+        if (!acceptLicence && needsLicence(file)) {
             throw new IllegalArgumentException(LICENCE);
         }
         try (WeightsSource source = Checkpoints.open(file)) {
@@ -92,10 +92,26 @@ public final class ModelRegistry {
                 throw new CheckpointException(file + " holds no tensors");
             }
         }
-        Entry e = new Entry(task, file.toAbsolutePath().toString(), sha256(file), Files.size(file), true, Instant.now().toString());
+        Entry e = new Entry(task, file.toAbsolutePath().toString(), sha256(file), Files.size(file), acceptLicence,
+                Instant.now().toString());
         entries.put(task, e);
         save();
         return e;
+    }
+
+    /**
+     * Whether a checkpoint needs the official weights' licence accepted: any file but the safetensors this
+     * project trains (which store their configuration; the demonstration weights are such a file, trained here
+     * on MIT and public-domain faces, and carry no third-party licence).
+     */
+    public static boolean needsLicence(Path file) throws IOException {
+        if (!file.getFileName().toString().endsWith(".safetensors")) {
+            return true;
+        }
+        try (SafeTensors st = SafeTensors.open(file)) {
+            String config = st.metadata().get("config");
+            return config == null || !config.strip().startsWith("{");
+        }
     }
 
     /** Downloads a checkpoint into the home folder (resuming a broken download) and registers it. */

@@ -53,6 +53,33 @@ public final class ModelLoader {
         }
     }
 
+    /**
+     * A warning when the weights say they were trained for another task than the one asked for (safetensors
+     * that this project writes store their task); empty when they agree or the file does not say. The official
+     * .pth files name no task: the three share one architecture, so nothing can tell them apart.
+     */
+    public static Optional<String> taskMismatch(Path weights, org.dicface.io.Task task) throws IOException {
+        if (!weights.getFileName().toString().endsWith(".safetensors")) {
+            return Optional.empty();
+        }
+        String stored;
+        try (SafeTensors st = SafeTensors.open(weights)) {
+            stored = st.metadata().get("task");
+        }
+        org.dicface.io.Task trained;
+        try {
+            trained = stored == null ? task : org.dicface.io.Task.parse(stored);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();  // a name of another tool: says nothing about the task
+        }
+        if (trained == task) {
+            return Optional.empty();
+        }
+        return Optional.of(weights.getFileName() + " holds weights trained to " + trained + " (its metadata says task: "
+                + stored + "), not to " + task + ": the result will not be a good " + task + ". Choose the " + task
+                + " weights (register them in the Model Manager, or pass them as the weights); the run goes on as asked.");
+    }
+
     /** Refuses a CUDA device that the loaded libtorch cannot use, with the fix. */
     public static void checkDevice(Device device) {
         if (device.type() == Device.Type.CUDA && !Torch.cudaAvailable()) {

@@ -58,4 +58,32 @@ class TaskTest {
         assertTrue(json.contains("\"colorize\": {") && json.contains("\"task\": \"colorize\""), json);
         assertEquals(java.util.Set.of(Task.INPAINT, Task.COLORIZE), new ModelRegistry(dir).entries().keySet());
     }
+
+    /** Weights this project trained store their configuration and task: no licence asked, a task mismatch warned. */
+    @Test
+    void projectWeightsNeedNoLicenceAndSayTheirTask() throws IOException {
+        Path config = Path.of("models", "demo", "config.json");
+        Path ours = dir.resolve("ours.safetensors");
+        Path foreign = dir.resolve("foreign.safetensors");
+        try (org.dicface.torch.Tensor t = org.dicface.torch.Tensor.zeros(2)) {
+            SafeTensors.write(ours, java.util.Map.of("a", t), java.util.Map.of("config", Files.readString(config), "task", "RESTORE"));
+            SafeTensors.write(foreign, java.util.Map.of("a", t), java.util.Map.of("config", "dicface-tiny"));
+        }
+        assertTrue(!ModelRegistry.needsLicence(ours));
+        assertTrue(ModelRegistry.needsLicence(foreign), "a configuration's name is no configuration");
+        Path pth = org.dicface.model.Fixture.file("checkpoint.pth");
+        assertTrue(ModelRegistry.needsLicence(pth));
+        assertTrue(!ModelRegistry.needsLicence(Path.of("models", "demo", "dicface-demo-restore.safetensors")));
+
+        ModelRegistry registry = new ModelRegistry(dir);
+        assertEquals(false, registry.register(Task.RESTORE, ours, false).licenceAccepted());
+        assertEquals(ModelRegistry.LICENCE, assertThrows(IllegalArgumentException.class,
+                () -> registry.register(Task.RESTORE, pth, false)).getMessage());
+
+        assertTrue(org.dicface.model.ModelLoader.taskMismatch(ours, Task.RESTORE).isEmpty());
+        String warning = org.dicface.model.ModelLoader.taskMismatch(ours, Task.COLORIZE).orElseThrow();
+        assertTrue(warning.contains("trained to restore") && warning.contains("not to colorize"), warning);
+        assertTrue(org.dicface.model.ModelLoader.taskMismatch(pth, Task.COLORIZE).isEmpty(), "the official files name no task");
+        assertTrue(org.dicface.model.ModelLoader.taskMismatch(foreign, Task.COLORIZE).isEmpty(), "no task stored");
+    }
 }
