@@ -23,10 +23,10 @@ import org.scijava.plugin.Plugin;
  */
 @Plugin(type = Command.class, label = "Codebook Inspector...")  // menu entry: plugins.config (through the Java check)
 public final class CodebookInspector extends FaceCommand {
-    @Parameter(label = "Usage table (CSV)", required = false, style = "save")
+    @Parameter(persist = false, label = "Usage table (CSV)", required = false, style = "save")
     File usage_csv;
 
-    @Parameter(label = "Export the codebook (safetensors)", required = false, style = "save")
+    @Parameter(persist = false, label = "Export the codebook (safetensors)", required = false, style = "save")
     File codebook_file;
 
     @Parameter(type = ItemIO.OUTPUT)

@@ -9,10 +9,10 @@ import org.scijava.plugin.Plugin;
 /** Plugins > DicFace > Colorize Faces...: gray clips (8-bit, 16-bit, 32-bit or RGB-gray) in, RGB out. */
 @Plugin(type = Command.class, label = "Colorize Faces...")  // menu entry: plugins.config (through the Java check)
 public final class ColorizeFaces extends FaceCommand {
-    @Parameter(label = "Keep the input's luminance", description = "take only the colour from the model")
+    @Parameter(persist = false, label = "Keep the input's luminance", description = "take only the colour from the model")
     boolean keep_luminance = false;
 
-    @Parameter(label = "Output at the input's size")
+    @Parameter(persist = false, label = "Output at the input's size")
     boolean keep_size = true;
 
     @Override

@@ -31,16 +31,16 @@ import org.scijava.plugin.Plugin;
  */
 @Plugin(type = Command.class, label = "Detect Faces...")  // menu entry: plugins.config (through the Java check)
 public final class DetectFaces extends CancelableCommand {
-    @Parameter(label = "Clip", description = "the image stack to treat as a clip (time, or z, is the frame axis)")
+    @Parameter(persist = false, label = "Clip", description = "the image stack to treat as a clip (time, or z, is the frame axis)")
     ImagePlus image;
 
-    @Parameter(label = "Faces", choices = {"all", "largest"}, description = "every face, or the largest face of each shot")
+    @Parameter(persist = false, label = "Faces", choices = {"all", "largest"}, description = "every face, or the largest face of each shot")
     String faces = "all";
 
-    @Parameter(label = "Smallest face (pixels)", min = "0", description = "faces whose box is smaller are not followed")
+    @Parameter(persist = false, label = "Smallest face (pixels)", min = "0", description = "faces whose box is smaller are not followed")
     double min_face = org.dicface.face.TrackerOptions.DEFAULT.minFaceSize();
 
-    @Parameter(label = "Device", choices = {"auto", "cpu", "cuda"})
+    @Parameter(persist = false, label = "Device", choices = {"auto", "cpu", "cuda"})
     String device = RunOptions.DEVICE;
 
     @Parameter(label = "Save the tracks to (optional)", required = false, persist = false,

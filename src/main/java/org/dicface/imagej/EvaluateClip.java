@@ -13,22 +13,22 @@ import org.scijava.plugin.Plugin;
 /** Plugins > DicFace > Evaluate Clip...: PSNR, SSIM and temporal consistency per frame, a plot and a summary. */
 @Plugin(type = Command.class, label = "Evaluate Clip...")  // menu entry: plugins.config (through the Java check)
 public final class EvaluateClip extends CancelableCommand {
-    @Parameter(label = "Restored clip")
+    @Parameter(persist = false, label = "Restored clip")
     ImagePlus image;
 
-    @Parameter(label = "Ground truth", required = false)
+    @Parameter(persist = false, label = "Ground truth", required = false)
     ImagePlus truth;
 
-    @Parameter(label = "Degraded input", required = false)
+    @Parameter(persist = false, label = "Degraded input", required = false)
     ImagePlus input;
 
-    @Parameter(label = "Channels", choices = {"rgb", "y"})
+    @Parameter(persist = false, label = "Channels", choices = {"rgb", "y"})
     String channels = "rgb";
 
-    @Parameter(label = "Crop border", min = "0")
+    @Parameter(persist = false, label = "Crop border", min = "0")
     int crop = 4;
 
-    @Parameter(label = "Table (CSV)", required = false, style = "save")
+    @Parameter(persist = false, label = "Table (CSV)", required = false, style = "save")
     File table;
 
     @Parameter(type = ItemIO.OUTPUT)

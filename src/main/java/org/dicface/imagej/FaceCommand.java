@@ -22,40 +22,40 @@ import org.scijava.plugin.Parameter;
  * {@link ClipRestoration}; the input image is never modified, the result is a new image.
  */
 abstract class FaceCommand extends CancelableCommand {
-    @Parameter(label = "Clip", description = "the image stack to treat as a clip (time, or z, is the frame axis)")
+    @Parameter(persist = false, label = "Clip", description = "the image stack to treat as a clip (time, or z, is the frame axis)")
     ImagePlus image;
 
     @Parameter(label = "Weights", required = false, persist = false,
             description = "checkpoint (.pth or .safetensors); empty: the one registered in the Model Manager")
     File weights;
 
-    @Parameter(label = "Configuration", required = false, description = "auto (stored in the weights, else official), official, or a config.json")
+    @Parameter(persist = false, label = "Configuration", required = false, description = "auto (stored in the weights, else official), official, or a config.json")
     String config = "auto";
 
-    @Parameter(label = "Sampling", description = "sample (official), mean, mc:K, argmax, topk:K")
+    @Parameter(persist = false, label = "Sampling", description = "sample (official), mean, mc:K, argmax, topk:K")
     String sampling = RunOptions.SAMPLING;
 
-    @Parameter(label = "Seed", description = "the same seed gives the same pixels")
+    @Parameter(persist = false, label = "Seed", description = "the same seed gives the same pixels")
     long seed = RunOptions.SEED;
 
-    @Parameter(label = "Fidelity weight", min = "0", max = "1", stepSize = "0.05",
+    @Parameter(persist = false, label = "Fidelity weight", min = "0", max = "1", stepSize = "0.05",
             description = "fusion of the input's features (official: 1)")
     double fidelity = RunOptions.FIDELITY;
 
-    @Parameter(label = "Device", choices = {"auto", "cpu", "cuda"})
+    @Parameter(persist = false, label = "Device", choices = {"auto", "cpu", "cuda"})
     String device = RunOptions.DEVICE;
 
-    @Parameter(label = "Precision", choices = {"fp32", "tf32", "fp16", "bf16"},
+    @Parameter(persist = false, label = "Precision", choices = {"fp32", "tf32", "fp16", "bf16"},
             description = "fp32 exact; tf32, fp16, bf16 faster on a GPU (fp16: CUDA only)")
     String precision = RunOptions.PRECISION;
 
-    @Parameter(label = "Faces", choices = {"auto", "all", "largest", "aligned"},
+    @Parameter(persist = false, label = "Faces", choices = {"auto", "all", "largest", "aligned"},
             description = "all: every face of an ordinary video, found, tracked and restored in place; largest: the largest"
                     + " face of each shot; aligned: the frames are aligned face crops; auto: aligned for square frames of the"
                     + " model's size, else all")
     String faces = "auto";
 
-    @Parameter(label = "Smallest face (pixels)", min = "0", description = "faces whose box is smaller are left as they are")
+    @Parameter(persist = false, label = "Smallest face (pixels)", min = "0", description = "faces whose box is smaller are left as they are")
     double min_face = org.dicface.face.TrackerOptions.DEFAULT.minFaceSize();
 
     // a path as text, as result_file: an unset File input makes SciJava headless cancel the command silently
@@ -63,7 +63,7 @@ abstract class FaceCommand extends CancelableCommand {
             description = "a tracks.json from Detect Faces or dicface faces, used instead of finding the faces again")
     String tracks_file = "";
 
-    @Parameter(label = "Uncertainty map", choices = {"none", "concentration", "entropy"})
+    @Parameter(persist = false, label = "Uncertainty map", choices = {"none", "concentration", "entropy"})
     String uncertainty = RunOptions.UNCERTAINTY;
 
     @Parameter(label = "Write the result to (for long clips)", required = false, persist = false,
@@ -77,7 +77,7 @@ abstract class FaceCommand extends CancelableCommand {
     @Parameter(type = ItemIO.OUTPUT, required = false)
     ImagePlus uncertainty_map;
 
-    @Parameter(required = false)
+    @Parameter(persist = false, required = false)
     StatusService status;
 
     abstract Task task();

@@ -12,7 +12,7 @@ import org.scijava.plugin.Plugin;
 /** Plugins > DicFace > Inpaint Faces...: fills the selection (or a mask stack) on every frame; the rest is kept. */
 @Plugin(type = Command.class, label = "Inpaint Faces...")  // menu entry: plugins.config (through the Java check)
 public final class InpaintFaces extends FaceCommand {
-    @Parameter(label = "Mask stack", required = false, description = "non-zero pixels are filled; empty: use the clip's selection")
+    @Parameter(persist = false, label = "Mask stack", required = false, description = "non-zero pixels are filled; empty: use the clip's selection")
     ImagePlus mask;
 
     @Override

@@ -109,24 +109,31 @@ public final class MacroBridge {
             return values;
         }
         GenericDialog gd = new GenericDialog(info.getTitle());
+        boolean macro = options != null;  // a macro fills the dialog: documented defaults, nothing remembered
         for (ModuleItem<?> item : items) {
             String name = item.getName();
             Class<?> t = item.getType();
+            String initial = macro ? defaultText(item) : ij.Prefs.get(prefsKey(info, item), defaultText(item));
             if (t == ImagePlus.class) {
                 String[] titles = imageTitles(!item.isRequired());
                 gd.addChoice(name, titles, titles.length > 0 ? titles[0] : "");
             } else if (t == boolean.class || t == Boolean.class) {
-                gd.addCheckbox(name, Boolean.parseBoolean(defaultText(item)));
+                gd.addCheckbox(name, Boolean.parseBoolean(initial));
             } else if (item.getChoices() != null && !item.getChoices().isEmpty()) {
-                gd.addChoice(name, item.getChoices().stream().map(String::valueOf).toArray(String[]::new), defaultText(item));
-            } else if (Number.class.isAssignableFrom(box(t))) {
-                gd.addNumericField(name, Double.parseDouble(defaultText(item)), t == double.class ? 3 : 0);
+                gd.addChoice(name, item.getChoices().stream().map(String::valueOf).toArray(String[]::new), initial);
+            } else if (Number.class.isAssignableFrom(box(t)) && !(t == Double.class && !item.isRequired())) {
+                double v = Double.parseDouble(initial);
+                gd.addNumericField(name, v, digits(t, v));
+            } else if (t == File.class && "directory".equals(item.getWidgetStyle())) {
+                gd.addDirectoryField(name, initial, 30);
             } else if (t == File.class) {
-                gd.addFileField(name, defaultText(item), 30);  // a text field with a Browse button
+                gd.addFileField(name, initial, 30);  // a text field with a Browse button
             } else {
-                gd.addStringField(name, defaultText(item), 30);
+                gd.addStringField(name, initial, 30);  // text, and optional numbers (empty: the default)
             }
+            describe(gd, item);
         }
+        gd.addHelp(help(info, items));
         gd.showDialog();
         if (gd.wasCanceled()) {
             return null;
@@ -138,14 +145,79 @@ public final class MacroBridge {
                 text = gd.getNextChoice();
             } else if (t == boolean.class || t == Boolean.class) {
                 text = Boolean.toString(gd.getNextBoolean());
-            } else if (Number.class.isAssignableFrom(box(t))) {
-                text = Double.toString(gd.getNextNumber());
+            } else if (Number.class.isAssignableFrom(box(t)) && !(t == Double.class && !item.isRequired())) {
+                double v = gd.getNextNumber();
+                checkRange(item, v);
+                text = Double.toString(v);
             } else {
                 text = gd.getNextString();
             }
             values.put(item.getName(), fromText(item, text));
+            if (!macro && t != ImagePlus.class) {
+                ij.Prefs.set(prefsKey(info, item), text);  // remembered for this dialog only, never for scripts
+            }
         }
         return values;
+    }
+
+    private static String prefsKey(CommandInfo info, ModuleItem<?> item) {
+        return "dicface." + info.getClassName().substring(info.getClassName().lastIndexOf('.') + 1) + "." + item.getName();
+    }
+
+    /** Decimals shown: none for whole numbers, scientific notation for small ones (a learning rate of 5e-5). */
+    private static int digits(Class<?> t, double v) {
+        if (box(t) == Integer.class || box(t) == Long.class) {
+            return 0;
+        }
+        return v != 0 && Math.abs(v) < 0.01 ? -2 : 3;
+    }
+
+    /**
+     * The item's label and description as the user reads them: GenericDialog records a field under its label's
+     * first word, so the field is added under the input's name (the macro key) and its label's text is then
+     * replaced by the command's label. (AWT has no tooltips: the descriptions are on the Help page.)
+     */
+    private static void describe(GenericDialog gd, ModuleItem<?> item) {
+        String label = item.getLabel() == null || item.getLabel().isBlank() ? item.getName() : item.getLabel();
+        java.awt.Component[] parts = gd.getComponents();
+        for (int i = parts.length - 1; i >= 0; i--) {
+            if (parts[i] instanceof java.awt.Checkbox box) {
+                box.setLabel(label);
+                return;
+            }
+            if (parts[i] instanceof java.awt.Label l) {
+                l.setText(label);
+                return;
+            }
+        }
+    }
+
+    /** Refuses a number outside the input's min and max, naming both. */
+    private static void checkRange(ModuleItem<?> item, double v) {
+        Object min = item.getMinimumValue();
+        Object max = item.getMaximumValue();
+        String label = item.getLabel() == null ? item.getName() : item.getLabel();
+        if (Double.isNaN(v)) {
+            throw new IllegalArgumentException(label + ": not a number");
+        }
+        if (min instanceof Number m && v < m.doubleValue()) {
+            throw new IllegalArgumentException(label + " must be at least " + m + ", got " + v);
+        }
+        if (max instanceof Number m && v > m.doubleValue()) {
+            throw new IllegalArgumentException(label + " must be at most " + m + ", got " + v);
+        }
+    }
+
+    /** The Help button's page: every field's label, macro key and description. */
+    private static String help(CommandInfo info, List<ModuleItem<?>> items) {
+        StringBuilder sb = new StringBuilder("<html><h2>").append(info.getTitle()).append("</h2><dl>");
+        for (ModuleItem<?> item : items) {
+            sb.append("<dt><b>").append(item.getLabel() == null ? item.getName() : item.getLabel()).append("</b> (macro key <tt>")
+                    .append(item.getName()).append("</tt>)</dt><dd>")
+                    .append(item.getDescription() == null ? "" : item.getDescription()).append("</dd>");
+        }
+        return sb.append("</dl><p>The README of DicFace for Fiji, section \"In Fiji or ImageJ\", explains the commands.</p></html>")
+                .toString();
     }
 
     /**
@@ -192,7 +264,8 @@ public final class MacroBridge {
         Object v = item.getDefaultValue();
         if (v == null) {
             Class<?> t = item.getType();
-            return t == boolean.class ? "false" : Number.class.isAssignableFrom(box(t)) ? "0" : "";
+            boolean optionalNumber = t == Double.class && !item.isRequired();  // empty: the command picks
+            return t == boolean.class ? "false" : Number.class.isAssignableFrom(box(t)) && !optionalNumber ? "0" : "";
         }
         return v instanceof File f ? f.getPath() : String.valueOf(v);
     }
@@ -226,7 +299,15 @@ public final class MacroBridge {
             return (long) Double.parseDouble(v);
         }
         if (t == Double.class) {
-            return Double.parseDouble(v);
+            if (v.isEmpty() && !item.isRequired()) {
+                return null;
+            }
+            try {
+                return Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException((item.getLabel() == null ? item.getName() : item.getLabel())
+                        + ": '" + v + "' is not a number");
+            }
         }
         if (t == File.class) {
             return v.isEmpty() ? null : new File(v);

@@ -25,28 +25,28 @@ public final class ModelManager extends CancelableCommand {
     @Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
     String licence = ModelRegistry.LICENCE;
 
-    @Parameter(label = "Task", choices = {"restore", "inpaint", "colorize"})
+    @Parameter(persist = false, label = "Task", choices = {"restore", "inpaint", "colorize"})
     String task = "restore";
 
-    @Parameter(label = "Action", choices = {"show", "register file", "download official", "convert to safetensors", "remove"})
+    @Parameter(persist = false, label = "Action", choices = {"show", "register file", "download official", "convert to safetensors", "remove"})
     String action = "show";
 
-    @Parameter(label = "Checkpoint file", required = false, description = "for 'register file'")
+    @Parameter(persist = false, label = "Checkpoint file", required = false, description = "for 'register file'")
     File file;
 
-    @Parameter(label = "Download from", required = false, description = "for 'download official'; empty: the official Hugging Face file")
+    @Parameter(persist = false, label = "Download from", required = false, description = "for 'download official'; empty: the official Hugging Face file")
     String url;
 
-    @Parameter(label = "Expected SHA-256", required = false, description = "checked after a download when given")
+    @Parameter(persist = false, label = "Expected SHA-256", required = false, description = "checked after a download when given")
     String sha256;
 
-    @Parameter(label = "I accept the licence of the weights")
+    @Parameter(persist = false, label = "I accept the licence of the weights")
     boolean accept_licence;
 
     @Parameter(type = ItemIO.OUTPUT)
     String report;
 
-    @Parameter(required = false)
+    @Parameter(persist = false, required = false)
     StatusService status;
 
     @Override

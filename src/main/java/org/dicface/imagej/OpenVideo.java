@@ -12,10 +12,10 @@ import org.scijava.plugin.Plugin;
 /** Plugins > DicFace > Open Video...: a video file as a stack, its frame rate in the calibration. */
 @Plugin(type = Command.class, label = "Open Video...")  // menu entry: plugins.config (through the Java check)
 public final class OpenVideo extends CancelableCommand {
-    @Parameter(label = "Video file", style = "open")
+    @Parameter(persist = false, label = "Video file", style = "open")
     File file;
 
-    @Parameter(label = "Virtual stack (decode frames on demand)")
+    @Parameter(persist = false, label = "Virtual stack (decode frames on demand)")
     boolean virtual = false;
 
     @Parameter(type = ItemIO.OUTPUT)

@@ -12,16 +12,16 @@ import org.scijava.plugin.Plugin;
 /** Plugins > DicFace > Restore Faces...: blind face restoration; a rectangle selection restores that region only. */
 @Plugin(type = Command.class, label = "Restore Faces...")  // menu entry: plugins.config (through the Java check)
 public final class RestoreFaces extends FaceCommand {
-    @Parameter(label = "Output at the input's size", description = "otherwise at the model's size (512)")
+    @Parameter(persist = false, label = "Output at the input's size", description = "otherwise at the model's size (512)")
     boolean keep_size = true;
 
-    @Parameter(label = "Restore the selected region only", description = "a rectangle selection on the clip")
+    @Parameter(persist = false, label = "Restore the selected region only", description = "a rectangle selection on the clip")
     boolean use_selection = false;
 
-    @Parameter(label = "Feather (pixels)", min = "0")
+    @Parameter(persist = false, label = "Feather (pixels)", min = "0")
     int feather = ClipRestoration.Job.DEFAULT_FEATHER;
 
-    @Parameter(label = "Colour fix", description = "shift each frame's red, green and blue means to the input's (removes a"
+    @Parameter(persist = false, label = "Colour fix", description = "shift each frame's red, green and blue means to the input's (removes a"
             + " colour cast; not official)")
     boolean color_fix = false;
 

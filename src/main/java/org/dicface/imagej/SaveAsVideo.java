@@ -14,13 +14,13 @@ import org.scijava.plugin.Plugin;
  */
 @Plugin(type = Command.class, label = "Save as Video...")  // menu entry: plugins.config (through the Java check)
 public final class SaveAsVideo extends CancelableCommand {
-    @Parameter(label = "Stack")
+    @Parameter(persist = false, label = "Stack")
     ImagePlus image;
 
-    @Parameter(label = "Save as", style = "save")
+    @Parameter(persist = false, label = "Save as", style = "save")
     File file;
 
-    @Parameter(label = "Take the sound from", required = false, style = "open",
+    @Parameter(persist = false, label = "Take the sound from", required = false, style = "open",
             description = "empty: the video the stack was opened from, if any")
     File audio_from;
 

@@ -28,54 +28,54 @@ import org.scijava.plugin.Plugin;
  */
 @Plugin(type = Command.class, label = "Train DicFace...")  // menu entry: plugins.config (through the Java check)
 public final class TrainDicFace extends CancelableCommand {
-    @Parameter(label = "Training clips folder", style = "directory")
+    @Parameter(persist = false, label = "Training clips folder", style = "directory")
     File data;
 
-    @Parameter(label = "Task", choices = {"restore", "inpaint", "colorize"})
+    @Parameter(persist = false, label = "Task", choices = {"restore", "inpaint", "colorize"})
     String task = "restore";
 
-    @Parameter(label = "Configuration", required = false, description = "official, or a config.json")
+    @Parameter(persist = false, label = "Configuration", required = false, description = "official, or a config.json")
     String config = "official";
 
-    @Parameter(label = "Start from weights", required = false, description = "empty: from scratch")
+    @Parameter(persist = false, label = "Start from weights", required = false, description = "empty: from scratch")
     File init;
 
-    @Parameter(label = "Steps", min = "1")
+    @Parameter(persist = false, label = "Steps", min = "1")
     long steps = TrainingJob.STEPS;
 
-    @Parameter(label = "Learning rate")
+    @Parameter(persist = false, label = "Learning rate")
     double lr = TrainingJob.LR;
 
-    @Parameter(label = "Final learning rate", description = "where the cosine schedule ends (official: 2e-5)")
+    @Parameter(persist = false, label = "Final learning rate", description = "where the cosine schedule ends (official: 2e-5)")
     double lr_min = TrainingJob.LR_MIN;
 
-    @Parameter(label = "Clips per step", min = "1")
+    @Parameter(persist = false, label = "Clips per step", min = "1")
     int clips_per_step = TrainingJob.CLIPS_PER_STEP;
 
-    @Parameter(label = "Checkpoint folder", style = "directory")
+    @Parameter(persist = false, label = "Checkpoint folder", style = "directory")
     File checkpoints;
 
-    @Parameter(label = "Steps between checkpoints", min = "1")
+    @Parameter(persist = false, label = "Steps between checkpoints", min = "1")
     long save_every = TrainingJob.SAVE_EVERY;
 
-    @Parameter(label = "Unfreezing", choices = {"official", "progressive"})
+    @Parameter(persist = false, label = "Unfreezing", choices = {"official", "progressive"})
     String unfreezing = "official";
 
-    @Parameter(label = "Train the encoder through the skips", description = "for training from scratch; the official"
+    @Parameter(persist = false, label = "Train the encoder through the skips", description = "for training from scratch; the official"
             + " recipe (from trained weights) detaches the skip features")
     boolean skip_gradients;
 
-    @Parameter(label = "KL weight", required = false, description = "empty: the official one (1 for restore, 0 otherwise)")
+    @Parameter(persist = false, label = "KL weight", required = false, description = "empty: the official one (1 for restore, 0 otherwise)")
     Double kl_weight;
 
-    @Parameter(label = "Colour jitter", min = "0", max = "0.5", stepSize = "0.05", description = "scale each window's"
+    @Parameter(persist = false, label = "Colour jitter", min = "0", max = "0.5", stepSize = "0.05", description = "scale each window's"
             + " channels by gains in [1-a, 1+a] (not official; meant to make a model trained on few faces keep the input's colour)")
     double color_jitter = 0;
 
-    @Parameter(label = "Device", choices = {"auto", "cpu", "cuda"})
+    @Parameter(persist = false, label = "Device", choices = {"auto", "cpu", "cuda"})
     String device = "auto";
 
-    @Parameter(label = "Resume from the checkpoint")
+    @Parameter(persist = false, label = "Resume from the checkpoint")
     boolean resume;
 
     @Parameter(type = ItemIO.OUTPUT)

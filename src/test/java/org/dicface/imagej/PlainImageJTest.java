@@ -130,6 +130,11 @@ class PlainImageJTest {
         assertTrue(recorded.contains("run(\"Restore Faces...\", \"image=clip weights=") && recorded.contains("sampling=mean")
                 && recorded.contains("device=cpu"), recorded);
         assertEquals("clip-restore 96 3", Files.readString(out.resolve("result.txt")));
+        List<String> labels = Files.readAllLines(out.resolve("labels.txt"));
+        assertTrue(labels.contains("Fidelity weight") && labels.contains("Output at the input's size")
+                && labels.contains("Colour fix"), "the commands' labels, not the macro keys: " + labels);
+        assertTrue(!labels.contains("keep size") && !labels.contains("fidelity"), labels.toString());
+        assertTrue(recorded.contains(" fidelity=1") && recorded.contains(" keep_size"), "recorded under the keys: " + recorded);
         java.awt.image.BufferedImage dialog = javax.imageio.ImageIO.read(out.resolve("dialog.png").toFile());
         assertTrue(dialog.getWidth() > 200 && dialog.getHeight() > 200, "a screenshot of the dialog");
         assertEquals(1280, javax.imageio.ImageIO.read(out.resolve("result.png").toFile()).getWidth(), "a screenshot of the screen");

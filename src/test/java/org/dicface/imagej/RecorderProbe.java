@@ -46,6 +46,15 @@ public final class RecorderProbe {
         if (gd == null) {
             throw new IllegalStateException("no dialog appeared");
         }
+        StringBuilder labels = new StringBuilder();
+        for (java.awt.Component c : gd.getComponents()) {
+            if (c instanceof java.awt.Label l) {
+                labels.append(l.getText()).append('\n');
+            } else if (c instanceof java.awt.Checkbox b) {
+                labels.append(b.getLabel()).append('\n');
+            }
+        }
+        Files.writeString(out.resolve("labels.txt"), labels);
         var fields = gd.getStringFields();
         ((TextField) fields.get(0)).setText(args[1]);   // weights
         ((TextField) fields.get(1)).setText(args[2]);   // config
