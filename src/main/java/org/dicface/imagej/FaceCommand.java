@@ -116,6 +116,7 @@ abstract class FaceCommand extends CancelableCommand {
         });
         result = r.output();
         uncertainty_map = r.uncertainty();
+        Provenance.stamp(Provenance.text(task(), w, config, settings, prec, dev), result, uncertainty_map);
         String note = org.dicface.video.StackFrames.depthNote(image);
         if (note != null) {
             report("DicFace " + task() + ": " + note);

@@ -53,6 +53,15 @@ class FaceCommandsTest extends CommandHarness {
         assertEquals(3, result.getNFrames());
         assertNotNull(m.getOutput("uncertainty_map"));
         assertTrue(java.util.Arrays.equals(before, (int[]) clip.getStack().getProcessor(2).getPixels()));
+        // provenance: what made the result, with the weights' SHA-256 computed here independently
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        String hex = java.util.HexFormat.of().formatHex(sha.digest(java.nio.file.Files.readAllBytes(Fixture.file("weights.safetensors"))));
+        String info = (String) result.getProperty("Info");
+        for (String line : new String[] {"DicFace restore", "weights SHA-256: " + hex, "sampling: mean", "seed: 0",
+                "fidelity: 1.0", "precision: fp32", "device: cpu", "configuration: " + Fixture.file("config.json")}) {
+            assertTrue(info.contains(line), line + " in " + info);
+        }
+        assertEquals(info, ((ImagePlus) m.getOutput("uncertainty_map")).getProperty("Info"));
     }
 
     @Test
