@@ -36,7 +36,10 @@ final class Provenance {
         for (ImagePlus imp : results) {
             if (imp != null) {
                 imp.setProperty("Info", text);
-                imp.setTitle(ij.WindowManager.getUniqueName(imp, imp.getTitle()));
+                ImagePlus same = ij.WindowManager.getImage(imp.getTitle());
+                if (same != null && same != imp) {  // ImageJ's unique name: "title-1", "title-2", ...
+                    imp.setTitle(ij.WindowManager.getUniqueName(imp, imp.getTitle()));
+                }
             }
         }
     }
