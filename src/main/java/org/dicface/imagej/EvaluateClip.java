@@ -37,6 +37,10 @@ public final class EvaluateClip extends CancelableCommand {
     @Parameter(type = ItemIO.OUTPUT)
     String summary;
 
+    /** The means as a row of ImageJ's "DicFace metrics" table, one row per evaluation. */
+    @Parameter(type = ItemIO.OUTPUT)
+    ij.measure.ResultsTable metrics;
+
     @Override
     String title() {
         return "Evaluate Clip";
@@ -51,6 +55,29 @@ public final class EvaluateClip extends CancelableCommand {
         if (table != null) {
             org.dicface.io.AtomicFile.writeString(table.toPath(), r.toCsv());
         }
+        metrics = row(r);
         report("DicFace evaluation: " + summary);
     }
+
+    private ij.measure.ResultsTable row(ClipEvaluation.Report r) {
+        ij.measure.ResultsTable t = ij.measure.ResultsTable.getResultsTable(TABLE);
+        if (t == null) {
+            t = new ij.measure.ResultsTable();
+        }
+        t.incrementCounter();
+        t.addValue("Clip", image.getTitle());
+        t.addValue("Truth", truth == null ? "" : truth.getTitle());
+        t.addValue("Frames", r.rows().size());
+        t.addValue("PSNR (dB)", r.mean(ClipEvaluation.Row::psnr));
+        t.addValue("SSIM", r.mean(ClipEvaluation.Row::ssim));
+        t.addValue("Temporal error", r.mean(ClipEvaluation.Row::temporalError));
+        t.addValue("Output change", r.mean(ClipEvaluation.Row::outputChange));
+        t.addValue("Input change", r.mean(ClipEvaluation.Row::inputChange));
+        t.addValue("Channels", channels);
+        t.addValue("Crop", crop);
+        return t;
+    }
+
+    /** The title of the table the rows go to. */
+    static final String TABLE = "DicFace metrics";
 }

@@ -85,6 +85,8 @@ public final class MacroBridge {
                 }
             } else if (value instanceof String text) {
                 IJ.log(text);
+            } else if (value instanceof ij.measure.ResultsTable table) {
+                table.show(EvaluateClip.TABLE);  // headless: printed
             }
         }
     }

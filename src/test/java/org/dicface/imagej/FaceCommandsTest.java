@@ -224,8 +224,19 @@ class FaceCommandsTest extends CommandHarness {
                 "channels", "y", "crop", 4, "table", table.toFile()).get();
         assertNull(m.getCancelReason(), m.getCancelReason());
         assertTrue(((String) m.getOutput("summary")).contains("PSNR"), (String) m.getOutput("summary"));
-        assertEquals(5, java.nio.file.Files.readAllLines(table).size(), "header, 3 frames, mean");
+        java.util.List<String> csv = java.nio.file.Files.readAllLines(table);
+        assertEquals(5, csv.size(), "header, 3 frames, mean");
         assertNotNull(m.getOutput("plot"));
+        // the means also as a row of the metrics table: the mean of the three frames' PSNR in the CSV
+        double psnr = 0;
+        for (String line : csv.subList(1, 4)) {
+            psnr += Double.parseDouble(line.split(",")[1]) / 3;
+        }
+        ij.measure.ResultsTable metrics = (ij.measure.ResultsTable) m.getOutput("metrics");
+        int last = metrics.size() - 1;
+        assertEquals(psnr, metrics.getValue("PSNR (dB)", last), 1e-3);
+        assertEquals(restored.getTitle(), metrics.getStringValue("Clip", last));
+        assertEquals(3, metrics.getValue("Frames", last));
     }
 
     @Test
