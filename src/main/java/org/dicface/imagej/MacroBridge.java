@@ -80,7 +80,7 @@ public final class MacroBridge {
             if (value instanceof ImagePlus imp) {
                 if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) {
                     WindowManager.setTempCurrentImage(imp);
-                } else {
+                } else if (imp.getWindow() == null) {  // the live plot of Train is shown already
                     imp.show();
                 }
             } else if (value instanceof String text) {

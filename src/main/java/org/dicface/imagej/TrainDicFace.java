@@ -91,10 +91,7 @@ public final class TrainDicFace extends CancelableCommand {
 
     @Override
     void execute() throws Exception {
-        List<Path> clips;
-        try (var entries = Files.list(data.toPath())) {
-            clips = entries.sorted().toList();
-        }
+        List<Path> clips = clips(data);
         TrainingJob job = job(clips);
         List<Double> total = new ArrayList<>();
         List<Double> l1 = new ArrayList<>();
@@ -117,10 +114,32 @@ public final class TrainDicFace extends CancelableCommand {
             }
             return !isCanceled();
         });
-        loss_plot = plot(total, l1, kl).getImagePlus();
+        window[0] = showPlot(window[0], total, l1, kl);
+        loss_plot = window[0] != null ? window[0] : plot(total, l1, kl).getImagePlus();  // one window, not two
         summary = String.format(Locale.ROOT, "%s after %d steps: loss %.4f; checkpoint %s", complete ? "done" : "stopped",
                 last[0], total.isEmpty() ? Double.NaN : total.get(total.size() - 1), job.checkpointFile());
         report("DicFace training " + summary);
+    }
+
+    static final String LAYOUT = "one clip per entry: videos (.mp4, .mov, .avi, .mkv), TIFF stacks, or folders of images"
+            + " (one clip each), of aligned faces";
+
+    /** The clips of the data folder, with the layout named when it holds none. */
+    static List<Path> clips(File folder) throws java.io.IOException {
+        if (folder == null || folder.getPath().isBlank()) {
+            throw new IllegalArgumentException("choose the training clips folder: it holds " + LAYOUT);
+        }
+        if (!folder.isDirectory()) {
+            throw new IllegalArgumentException(folder + " is not a folder: choose the folder that holds " + LAYOUT);
+        }
+        List<Path> clips;
+        try (var entries = Files.list(folder.toPath())) {
+            clips = entries.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+        if (clips.isEmpty()) {
+            throw new IllegalArgumentException(folder + " is empty: it should hold " + LAYOUT);
+        }
+        return clips;
     }
 
     /** The job these parameters describe (the same builder, defaults and checks as the CLI's). */

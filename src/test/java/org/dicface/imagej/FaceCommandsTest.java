@@ -252,5 +252,11 @@ class FaceCommandsTest extends CommandHarness {
         assertTrue(((String) m.getOutput("summary")).startsWith("done after 3 steps"), (String) m.getOutput("summary"));
         assertNotNull(m.getOutput("loss_plot"));
         assertTrue(java.nio.file.Files.exists(ckpt.resolve("checkpoint.safetensors")));
+        // a folder without clips: the message names the layout expected
+        Path empty = java.nio.file.Files.createDirectories(home.resolve("no-clips"));
+        java.nio.file.Files.writeString(empty.resolve(".hidden"), "x");
+        CommandModule none = commands.run(TrainDicFace.class, true, "data", empty.toFile(), "task", "restore", "config",
+                config.toString(), "init", null, "steps", 3L, "checkpoints", ckpt.toFile(), "resume", false).get();
+        assertEquals("DicFace Train: " + empty.toFile() + " is empty: it should hold " + TrainDicFace.LAYOUT, none.getCancelReason());
     }
 }
