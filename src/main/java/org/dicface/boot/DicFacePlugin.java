@@ -34,7 +34,26 @@ public final class DicFacePlugin implements PlugIn {
         if (GraphicsEnvironment.isHeadless() || IJ.isMacro() && IJ.getInstance() == null) {
             IJ.log(message);
         } else {
-            IJ.error("DicFace", message);
+            IJ.error("DicFace", wrap(message, 80));
         }
+    }
+
+    /** The message broken into lines of at most about {@code width} characters, at spaces: dialogs do not wrap. */
+    static String wrap(String message, int width) {
+        StringBuilder out = new StringBuilder();
+        int column = 0;
+        for (String word : message.split(" ")) {
+            if (column > 0 && column + 1 + word.length() > width) {
+                out.append('\n');
+                column = 0;
+            } else if (column > 0) {
+                out.append(' ');
+                column++;
+            }
+            out.append(word);
+            int newline = word.lastIndexOf('\n');
+            column = newline >= 0 ? word.length() - newline - 1 : column + word.length();
+        }
+        return out.toString();
     }
 }
