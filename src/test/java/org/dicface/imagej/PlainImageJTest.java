@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import ij.IJ;
+import ij.ImagePlus;
 import org.dicface.model.Fixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,6 +137,20 @@ class PlainImageJTest {
                 && labels.contains("Colour fix"), "the commands' labels, not the macro keys: " + labels);
         assertTrue(!labels.contains("keep size") && !labels.contains("fidelity"), labels.toString());
         assertTrue(recorded.contains(" fidelity=1") && recorded.contains(" keep_size"), "recorded under the keys: " + recorded);
+        // the recorded line, replayed without a display, gives the GUI's pixels
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("run\\(\"Restore Faces\\.\\.\\.\", \"([^\"]*)\"\\);")
+                .matcher(recorded);
+        assertTrue(line.find(), recorded);
+        ImagePlus gui = IJ.openImage(out.resolve("result.tif").toString());
+        ImagePlus replayed = replayHeadless(line.group(1));
+        assertEquals(gui.getStackSize(), replayed.getStackSize());
+        for (int i = 1; i <= gui.getStackSize(); i++) {
+            int[] a = (int[]) gui.getStack().getProcessor(i).getPixels();
+            int[] b = (int[]) replayed.getStack().getProcessor(i).convertToRGB().getPixels();
+            for (int k = 0; k < a.length; k++) {
+                assertEquals(a[k] & 0xffffff, b[k] & 0xffffff, "frame " + i + " pixel " + k + ": " + line.group(1));
+            }
+        }
         java.awt.image.BufferedImage dialog = javax.imageio.ImageIO.read(out.resolve("dialog.png").toFile());
         assertTrue(dialog.getWidth() > 200 && dialog.getHeight() > 200, "a screenshot of the dialog");
         assertEquals(1280, javax.imageio.ImageIO.read(out.resolve("result.png").toFile()).getWidth(), "a screenshot of the screen");
@@ -144,5 +160,22 @@ class PlainImageJTest {
                 Files.copy(out.resolve(f), Path.of(keep, f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
+    }
+
+    /** Runs Restore Faces from the menu entry without a display on the probe's clip, with these macro options. */
+    private static ImagePlus replayHeadless(String options) throws InterruptedException {
+        ImagePlus clip = IJ.createImage("clip", "RGB ramp", 96, 80, 3);
+        clip.setDimensions(1, 1, 3);
+        ImagePlus[] made = new ImagePlus[1];
+        Thread t = new Thread(() -> {
+            ij.WindowManager.setTempCurrentImage(clip);
+            ij.Macro.setOptions(options);
+            new org.dicface.boot.DicFacePlugin().run("restore");
+            made[0] = ij.WindowManager.getTempCurrentImage();
+        }, "Run$_replay");
+        t.start();
+        t.join();
+        assertTrue(made[0] != null && made[0] != clip, "the replay made a result");
+        return made[0];
     }
 }

@@ -72,6 +72,7 @@ public final class RecorderProbe {
         Files.writeString(out.resolve("recorded.txt"), recorder.getText());
         ImagePlus result = WindowManager.getImage("clip-restore");
         Files.writeString(out.resolve("result.txt"), result.getTitle() + " " + result.getWidth() + " " + result.getNFrames());
+        IJ.saveAsTiff(result, out.resolve("result.tif").toString());
         Rectangle screen = new Rectangle(java.awt.Toolkit.getDefaultToolkit().getScreenSize());
         javax.imageio.ImageIO.write(new Robot().createScreenCapture(screen), "png", out.resolve("result.png").toFile());
         System.exit(0);
