@@ -32,7 +32,9 @@ abstract class FaceCommand extends CancelableCommand {
     @Parameter(persist = false, label = "Configuration", required = false, description = "auto (stored in the weights, else official), official, or a config.json")
     String config = "auto";
 
-    @Parameter(persist = false, label = "Sampling", description = "sample (official), mean, mc:K, argmax, topk:K")
+    @Parameter(persist = false, label = "Sampling", choices = {"sample", "mean", "mc:4", "mc:8", "mc:16", "argmax", "topk:4",
+            "topk:16"}, description = "sample (official: one seeded Dirichlet draw), mean (its expectation), mc:K (the mean"
+            + " of K draws), argmax (one entry per cell), topk:K (the K strongest entries); a macro may give any K")
     String sampling = RunOptions.SAMPLING;
 
     @Parameter(persist = false, label = "Seed", description = "the same seed gives the same pixels")

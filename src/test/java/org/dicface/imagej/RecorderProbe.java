@@ -58,8 +58,8 @@ public final class RecorderProbe {
         var fields = gd.getStringFields();
         ((TextField) fields.get(0)).setText(args[1]);   // weights
         ((TextField) fields.get(1)).setText(args[2]);   // config
-        ((TextField) fields.get(2)).setText("mean");    // sampling
-        ((java.awt.Choice) gd.getChoices().get(1)).select("cpu");  // device (after the image choice)
+        ((java.awt.Choice) gd.getChoices().get(1)).select("mean");  // sampling (after the image choice)
+        ((java.awt.Choice) gd.getChoices().get(2)).select("cpu");   // device
         IJ.wait(500);
         Rectangle r = gd.getBounds();
         javax.imageio.ImageIO.write(new Robot().createScreenCapture(r), "png", out.resolve("dialog.png").toFile());
