@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.Macro;
+import ij.WindowManager;
 import org.dicface.model.Fixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,10 +170,10 @@ class PlainImageJTest {
         clip.setDimensions(1, 1, 3);
         ImagePlus[] made = new ImagePlus[1];
         Thread t = new Thread(() -> {
-            ij.WindowManager.setTempCurrentImage(clip);
-            ij.Macro.setOptions(options);
+            WindowManager.setTempCurrentImage(clip);
+            Macro.setOptions(options);
             new org.dicface.boot.DicFacePlugin().run("restore");
-            made[0] = ij.WindowManager.getTempCurrentImage();
+            made[0] = WindowManager.getTempCurrentImage();
         }, "Run$_replay");
         t.start();
         t.join();
