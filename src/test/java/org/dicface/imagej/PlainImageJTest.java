@@ -98,9 +98,7 @@ class PlainImageJTest {
         List<String> cmd = new ArrayList<>(List.of("xvfb-run", "-a", "-s", "-screen 0 1280x1024x24",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
                 "-Ddicface.home=" + ij.resolve("home"), "-Dplugins.dir=" + ij, "-jar", ijJar.toString(), "-macro", macroFile.toString()));
-        Process p = new ProcessBuilder(cmd).directory(ij.toFile()).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "ImageJ finished");
+        String log = runBounded(new ProcessBuilder(cmd).directory(ij.toFile()));
         Path report = out.resolve("report.txt");
         assertTrue(Files.exists(report), "the macro ran to the end; ImageJ printed:\n" + log);
         List<String> lines = Files.readAllLines(report);
@@ -126,9 +124,7 @@ class PlainImageJTest {
                 "-Ddicface.home=" + ij.resolve("home"), "-Dplugins.dir=" + ij,
                 "-cp", ijJar + File.pathSeparator + "target/test-classes", RecorderProbe.class.getName(), out.toString(),
                 Fixture.file("weights.safetensors").toAbsolutePath().toString(), Fixture.file("config.json").toAbsolutePath().toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS));
+        String log = runBounded(new ProcessBuilder(cmd));
         assertTrue(Files.exists(out.resolve("recorded.txt")), log);
         String recorded = Files.readString(out.resolve("recorded.txt"));
         assertTrue(recorded.contains("run(\"Restore Faces...\", \"image=clip weights=") && recorded.contains("sampling=mean")
@@ -179,5 +175,23 @@ class PlainImageJTest {
         t.join();
         assertTrue(made[0] != null && made[0] != clip, "the replay made a result");
         return made[0];
+    }
+
+    /**
+     * Runs a process with its output in a file and at most 300 s: a GUI process whose window stays open after a
+     * failure keeps the JVM alive, and reading its output first would wait for ever. Returns the output.
+     */
+    private static String runBounded(ProcessBuilder builder) throws IOException, InterruptedException {
+        Path output = Files.createTempFile("imagej-run", ".log");
+        Process p = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        boolean finished = p.waitFor(300, TimeUnit.SECONDS);
+        if (!finished) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        String log = Files.readString(output, StandardCharsets.UTF_8);
+        Files.deleteIfExists(output);
+        assertTrue(finished, "ImageJ did not finish within 300 s; it printed:\n" + log);
+        return log;
     }
 }

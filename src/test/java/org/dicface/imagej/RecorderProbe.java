@@ -25,7 +25,16 @@ public final class RecorderProbe {
     private RecorderProbe() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            probe(args);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1);  // ImageJ's windows would keep the JVM alive
+        }
+    }
+
+    private static void probe(String[] args) throws Exception {
         Path out = Path.of(args[0]);
         new ImageJ();
         ImagePlus clip = IJ.createImage("clip", "RGB ramp", 96, 80, 3);
@@ -35,7 +44,7 @@ public final class RecorderProbe {
         Recorder recorder = new Recorder();
         IJ.doCommand("Restore Faces...");  // as a menu click: on its own thread, and recorded
         GenericDialog gd = null;
-        for (int i = 0; i < 200 && gd == null; i++) {
+        for (int i = 0; i < 600 && gd == null; i++) {  // up to 60 s: a loaded machine starts slowly
             IJ.wait(100);
             for (Window w : Window.getWindows()) {
                 if (w instanceof GenericDialog d && d.isShowing()) {
