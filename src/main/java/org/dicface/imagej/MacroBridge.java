@@ -122,7 +122,11 @@ public final class MacroBridge {
             } else if (t == boolean.class || t == Boolean.class) {
                 gd.addCheckbox(name, Boolean.parseBoolean(initial));
             } else if (item.getChoices() != null && !item.getChoices().isEmpty()) {
-                gd.addChoice(name, item.getChoices().stream().map(String::valueOf).toArray(String[]::new), initial);
+                List<String> choices = item.getChoices().stream().map(String::valueOf).toList();
+                if (name.equals("device")) {
+                    choices = deviceChoices(choices, cudaDevices());
+                }
+                gd.addChoice(name, choices.toArray(String[]::new), initial);
             } else if (Number.class.isAssignableFrom(box(t)) && !(t == Double.class && !item.isRequired())) {
                 double v = Double.parseDouble(initial);
                 gd.addNumericField(name, v, digits(t, v));
@@ -160,6 +164,27 @@ public final class MacroBridge {
             }
         }
         return values;
+    }
+
+    /** The declared device choices, then each CUDA device by index ("cuda:0", "cuda:1", ...). */
+    static List<String> deviceChoices(List<String> declared, long cudaDevices) {
+        List<String> all = new ArrayList<>(declared);
+        for (long i = 0; i < cudaDevices; i++) {
+            if (!all.contains("cuda:" + i)) {
+                all.add("cuda:" + i);
+            }
+        }
+        return all;
+    }
+
+    /** How many CUDA devices the loaded libtorch sees; 0 when it cannot be loaded (the command says why later). */
+    private static long cudaDevices() {
+        try {
+            org.dicface.torch.Torch.init();
+            return org.dicface.torch.Torch.cudaDeviceCount();
+        } catch (RuntimeException | LinkageError e) {
+            return 0;
+        }
     }
 
     private static String prefsKey(CommandInfo info, ModuleItem<?> item) {

@@ -198,6 +198,15 @@ class FaceCommandsTest extends CommandHarness {
         assertTrue(!out.contains("DicFace restore"), "the command did not run: " + out);
     }
 
+    /** The device choice lists each CUDA device by index after the declared choices. */
+    @Test
+    void deviceChoicesNameEveryCudaDevice() {
+        java.util.List<String> declared = java.util.List.of("auto", "cpu", "cuda");
+        assertEquals(declared, MacroBridge.deviceChoices(declared, 0));
+        assertEquals(java.util.List.of("auto", "cpu", "cuda", "cuda:0", "cuda:1"), MacroBridge.deviceChoices(declared, 2));
+        assertEquals(org.dicface.torch.Device.cuda(1), org.dicface.torch.Device.parse("cuda:1"), "a choice the commands read");
+    }
+
     /** A recorded line means the same without a display: a bare key ticks a checkbox, a left-out one is unticked. */
     @Test
     void checkboxKeywordsReadHeadlessAsTheDialogReadsThem() {
