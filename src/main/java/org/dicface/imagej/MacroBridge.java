@@ -177,14 +177,12 @@ public final class MacroBridge {
         return all;
     }
 
-    /** How many CUDA devices the loaded libtorch sees; 0 when it cannot be loaded (the command says why later). */
+    /**
+     * How many CUDA devices libtorch sees, once it is loaded (the first command run loads it; the dialog does not,
+     * since libtorch's thread settings belong to the thread that loads it): until then 0, and "cuda" is device 0.
+     */
     private static long cudaDevices() {
-        try {
-            org.dicface.torch.Torch.init();
-            return org.dicface.torch.Torch.cudaDeviceCount();
-        } catch (RuntimeException | LinkageError e) {
-            return 0;
-        }
+        return org.dicface.torch.Torch.initialized() ? org.dicface.torch.Torch.cudaDeviceCount() : 0;
     }
 
     private static String prefsKey(CommandInfo info, ModuleItem<?> item) {

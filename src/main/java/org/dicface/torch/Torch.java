@@ -28,6 +28,11 @@ public final class Torch {
         }
     }
 
+    /** Whether the native library is loaded and configured (by an earlier {@link #init}). */
+    public static boolean initialized() {
+        return configured;
+    }
+
     private static synchronized void configure() {
         NativeLibrary.ensureLoaded();
         if (configured) {

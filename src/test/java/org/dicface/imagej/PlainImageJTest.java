@@ -128,7 +128,7 @@ class PlainImageJTest {
         assertTrue(Files.exists(out.resolve("recorded.txt")), log);
         String recorded = Files.readString(out.resolve("recorded.txt"));
         assertTrue(recorded.contains("run(\"Restore Faces...\", \"image=clip weights=") && recorded.contains("sampling=mean")
-                && recorded.contains("device=cpu"), recorded);
+                && recorded.contains("device=cpu"), "recorded:\n" + recorded + "\nImageJ printed:\n" + log);
         assertEquals("clip-restore 96 3", Files.readString(out.resolve("result.txt")));
         List<String> labels = Files.readAllLines(out.resolve("labels.txt"));
         assertTrue(labels.contains("Fidelity weight") && labels.contains("Output at the input's size")

@@ -80,6 +80,16 @@ public final class RecorderProbe {
         IJ.wait(1000);
         Files.writeString(out.resolve("recorded.txt"), recorder.getText());
         ImagePlus result = WindowManager.getImage("clip-restore");
+        if (result == null) {  // say what is on the screen instead: an error dialog's title, other images
+            for (Window w : Window.getWindows()) {
+                if (w.isShowing()) {
+                    System.out.println("showing: " + w.getClass().getSimpleName() + " "
+                            + (w instanceof java.awt.Dialog d ? d.getTitle() : w instanceof java.awt.Frame f ? f.getTitle() : ""));
+                }
+            }
+            throw new IllegalStateException("no result 'clip-restore' within 120 s; images: "
+                    + java.util.Arrays.toString(WindowManager.getImageTitles()));
+        }
         Files.writeString(out.resolve("result.txt"), result.getTitle() + " " + result.getWidth() + " " + result.getNFrames());
         IJ.saveAsTiff(result, out.resolve("result.tif").toString());
         Rectangle screen = new Rectangle(java.awt.Toolkit.getDefaultToolkit().getScreenSize());
