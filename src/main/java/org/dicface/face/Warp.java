@@ -109,24 +109,8 @@ public final class Warp {
         int y0 = (int) (y + 1) - 1;
         float fx = (float) (x - x0);
         float fy = (float) (y - y0);
-        boolean inside = x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h;
         for (int c = 0; c < 3; c++) {
-            int off = c * plane;
-            float p00, p10, p01, p11;
-            if (inside) {
-                int i = off + y0 * w + x0;
-                p00 = src[i];
-                p10 = src[i + 1];
-                p01 = src[i + w];
-                p11 = src[i + w + 1];
-            } else {
-                p00 = tap(src, off, w, h, x0, y0, border[c]);
-                p10 = tap(src, off, w, h, x0 + 1, y0, border[c]);
-                p01 = tap(src, off, w, h, x0, y0 + 1, border[c]);
-                p11 = tap(src, off, w, h, x0 + 1, y0 + 1, border[c]);
-            }
-            out[at + c * stride] = fx == 0 && fy == 0 ? p00
-                    : (p00 * (1 - fx) + p10 * fx) * (1 - fy) + (p01 * (1 - fx) + p11 * fx) * fy;
+            out[at + c * stride] = bilinear(src, c * plane, w, h, x0, y0, fx, fy, border[c]);
         }
     }
 
@@ -148,8 +132,11 @@ public final class Warp {
         y = snap(y);
         int x0 = (int) Math.floor(x);
         int y0 = (int) Math.floor(y);
-        float fx = (float) (x - x0);
-        float fy = (float) (y - y0);
+        return bilinear(src, off, w, h, x0, y0, (float) (x - x0), (float) (y - y0), border);
+    }
+
+    /** The four taps right of and below (x0, y0), weighted by (fx, fy); taps outside the plane are {@code border}. */
+    private static float bilinear(float[] src, int off, int w, int h, int x0, int y0, float fx, float fy, float border) {
         float p00, p10, p01, p11;
         if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
             int i = off + y0 * w + x0;
