@@ -167,12 +167,11 @@ public final class FaceDetector implements AutoCloseable {
         float[] a = new float[n];
         float[] b = new float[n];
         float[] c = new float[n];
-        double ratio = (double) side / n;
+        TfResize[] taps = TfResize.taps(side, n);
         for (int i = 0; i < n; i++) {
-            double src = ratio * i;
-            int i0 = (int) Math.floor(src);
-            int i1 = Math.min(side - 1, (int) Math.ceil(src));
-            double frac = src - i0;
+            int i0 = taps[i].lo();
+            int i1 = taps[i].hi();
+            double frac = taps[i].frac();
             double w0 = 1 - frac;
             double constant = 0;
             if (i0 >= size) {

@@ -211,14 +211,10 @@ public final class LandmarkNet extends Module {
      */
     static Tensor legacyResize(int in, int out) {
         float[] m = new float[out * in];
-        double ratio = (double) in / out;
+        TfResize[] taps = TfResize.taps(in, out);
         for (int i = 0; i < out; i++) {
-            double src = ratio * i;
-            int lo = (int) Math.floor(src);
-            int hi = Math.min(in - 1, (int) Math.ceil(src));
-            double frac = src - lo;
-            m[i * in + lo] += (float) (1 - frac);
-            m[i * in + hi] += (float) frac;
+            m[i * in + taps[i].lo()] += (float) (1 - taps[i].frac());
+            m[i * in + taps[i].hi()] += (float) taps[i].frac();
         }
         return Tensor.of(m, out, in);
     }
