@@ -127,7 +127,7 @@ public final class MacroBridge {
                     choices = deviceChoices(choices, cudaDevices());
                 }
                 gd.addChoice(name, choices.toArray(String[]::new), initial);
-            } else if (Number.class.isAssignableFrom(box(t)) && !(t == Double.class && !item.isRequired())) {
+            } else if (numberField(item)) {
                 double v = Double.parseDouble(initial);
                 gd.addNumericField(name, v, digits(t, v));
             } else if (t == File.class && "directory".equals(item.getWidgetStyle())) {
@@ -151,7 +151,7 @@ public final class MacroBridge {
                 text = gd.getNextChoice();
             } else if (t == boolean.class || t == Boolean.class) {
                 text = Boolean.toString(gd.getNextBoolean());
-            } else if (Number.class.isAssignableFrom(box(t)) && !(t == Double.class && !item.isRequired())) {
+            } else if (numberField(item)) {
                 double v = gd.getNextNumber();
                 checkRange(item, v);
                 text = Double.toString(v);
@@ -185,6 +185,17 @@ public final class MacroBridge {
         return org.dicface.torch.Torch.initialized() ? org.dicface.torch.Torch.cudaDeviceCount() : 0;
     }
 
+    /** The label the command gives an input, else its name. */
+    private static String label(ModuleItem<?> item) {
+        return item.getLabel() == null || item.getLabel().isBlank() ? item.getName() : item.getLabel();
+    }
+
+    /** A number in a numeric field; an optional Double is a text field instead, empty meaning the command's choice. */
+    private static boolean numberField(ModuleItem<?> item) {
+        Class<?> t = item.getType();
+        return Number.class.isAssignableFrom(box(t)) && !(t == Double.class && !item.isRequired());
+    }
+
     private static String prefsKey(CommandInfo info, ModuleItem<?> item) {
         return "dicface." + info.getClassName().substring(info.getClassName().lastIndexOf('.') + 1) + "." + item.getName();
     }
@@ -203,7 +214,7 @@ public final class MacroBridge {
      * replaced by the command's label. (AWT has no tooltips: the descriptions are on the Help page.)
      */
     private static void describe(GenericDialog gd, ModuleItem<?> item) {
-        String label = item.getLabel() == null || item.getLabel().isBlank() ? item.getName() : item.getLabel();
+        String label = label(item);
         java.awt.Component[] parts = gd.getComponents();
         for (int i = parts.length - 1; i >= 0; i--) {
             if (parts[i] instanceof java.awt.Checkbox box) {
@@ -221,7 +232,7 @@ public final class MacroBridge {
     private static void checkRange(ModuleItem<?> item, double v) {
         Object min = item.getMinimumValue();
         Object max = item.getMaximumValue();
-        String label = item.getLabel() == null ? item.getName() : item.getLabel();
+        String label = label(item);
         if (Double.isNaN(v)) {
             throw new IllegalArgumentException(label + ": not a number");
         }
@@ -237,7 +248,7 @@ public final class MacroBridge {
     private static String help(CommandInfo info, List<ModuleItem<?>> items) {
         StringBuilder sb = new StringBuilder("<html><h2>").append(info.getTitle()).append("</h2><dl>");
         for (ModuleItem<?> item : items) {
-            sb.append("<dt><b>").append(item.getLabel() == null ? item.getName() : item.getLabel()).append("</b> (macro key <tt>")
+            sb.append("<dt><b>").append(label(item)).append("</b> (macro key <tt>")
                     .append(item.getName()).append("</tt>)</dt><dd>")
                     .append(item.getDescription() == null ? "" : item.getDescription()).append("</dd>");
         }
@@ -289,8 +300,7 @@ public final class MacroBridge {
         Object v = item.getDefaultValue();
         if (v == null) {
             Class<?> t = item.getType();
-            boolean optionalNumber = t == Double.class && !item.isRequired();  // empty: the command picks
-            return t == boolean.class ? "false" : Number.class.isAssignableFrom(box(t)) && !optionalNumber ? "0" : "";
+            return t == boolean.class ? "false" : numberField(item) ? "0" : "";  // an optional number: empty
         }
         return v instanceof File f ? f.getPath() : String.valueOf(v);
     }
@@ -330,7 +340,7 @@ public final class MacroBridge {
             try {
                 return Double.parseDouble(v);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException((item.getLabel() == null ? item.getName() : item.getLabel())
+                throw new IllegalArgumentException(label(item)
                         + ": '" + v + "' is not a number");
             }
         }
