@@ -39,13 +39,11 @@ final class InfoCommand implements Callable<Integer> {
             var stored = ModelLoader.storedConfig(checkpoint);
             if (stored.isPresent()) {
                 report(out, "the configuration stored in the file (image size " + stored.get().imgSize() + ")", stored.get(), w.shapes());
-            } else if (w.format() == Checkpoints.Format.SAFETENSORS) {
-                try (SafeTensors st = SafeTensors.open(checkpoint)) {
-                    String named = st.metadata().get("config");
-                    if (named != null) {
-                        out.println("config:     the metadata names \"" + StrictJson.shorten(named) + "\", not a configuration;"
-                                + " check against its config.json with --config");
-                    }
+            } else {
+                String named = SafeTensors.metadataOf(checkpoint).get("config");
+                if (named != null) {
+                    out.println("config:     the metadata names \"" + StrictJson.shorten(named) + "\", not a configuration;"
+                            + " check against its config.json with --config");
                 }
             }
             if (config != null) {

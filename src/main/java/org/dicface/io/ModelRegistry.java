@@ -105,13 +105,7 @@ public final class ModelRegistry {
      * on MIT and public-domain faces, and carry no third-party licence).
      */
     public static boolean needsLicence(Path file) throws IOException {
-        if (!file.getFileName().toString().endsWith(".safetensors")) {
-            return true;
-        }
-        try (SafeTensors st = SafeTensors.open(file)) {
-            String config = st.metadata().get("config");
-            return config == null || !config.strip().startsWith("{");
-        }
+        return !SafeTensors.holdsConfiguration(SafeTensors.metadataOf(file));
     }
 
     /** Downloads a checkpoint into the home folder (resuming a broken download) and registers it. */

@@ -57,6 +57,25 @@ public final class SafeTensors implements AutoCloseable {
     }
 
     /** Opens and validates a file; close it when done (the mapping is released then). */
+    /**
+     * The metadata of a weights file: its header's {@code __metadata__} for a .safetensors file, empty for any
+     * other file (the .pth files of the official code store none).
+     */
+    public static Map<String, String> metadataOf(Path file) throws IOException {
+        if (!file.getFileName().toString().endsWith(".safetensors")) {
+            return Map.of();
+        }
+        try (SafeTensors st = open(file)) {
+            return Map.copyOf(st.metadata());
+        }
+    }
+
+    /** Whether metadata holds a configuration itself (a JSON object), not the name of one other tools write there. */
+    public static boolean holdsConfiguration(Map<String, String> metadata) {
+        String config = metadata.get("config");
+        return config != null && config.strip().startsWith("{");
+    }
+
     public static SafeTensors open(Path file) throws IOException {
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -36,20 +36,15 @@ public final class ModelLoader {
      * stored JSON configuration is checked like any input, against the limits, before anything is built.
      */
     public static Optional<DicFaceConfig> storedConfig(Path weights) throws IOException {
-        if (!weights.getFileName().toString().endsWith(".safetensors")) {
+        java.util.Map<String, String> metadata = SafeTensors.metadataOf(weights);
+        if (!SafeTensors.holdsConfiguration(metadata)) {
             return Optional.empty();
         }
-        try (SafeTensors st = SafeTensors.open(weights)) {
-            String json = st.metadata().get("config");
-            if (json == null || !json.strip().startsWith("{")) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(DicFaceConfig.fromJson(json));
-            } catch (IllegalArgumentException e) {
-                throw new CheckpointException(weights + ": the configuration stored in its metadata is invalid: "
-                        + e.getMessage());
-            }
+        try {
+            return Optional.of(DicFaceConfig.fromJson(metadata.get("config")));
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(weights + ": the configuration stored in its metadata is invalid: "
+                    + e.getMessage());
         }
     }
 
@@ -59,13 +54,7 @@ public final class ModelLoader {
      * .pth files name no task: the three share one architecture, so nothing can tell them apart.
      */
     public static Optional<String> taskMismatch(Path weights, org.dicface.io.Task task) throws IOException {
-        if (!weights.getFileName().toString().endsWith(".safetensors")) {
-            return Optional.empty();
-        }
-        String stored;
-        try (SafeTensors st = SafeTensors.open(weights)) {
-            stored = st.metadata().get("task");
-        }
+        String stored = SafeTensors.metadataOf(weights).get("task");
         org.dicface.io.Task trained;
         try {
             trained = stored == null ? task : org.dicface.io.Task.parse(stored);
