@@ -39,6 +39,10 @@ final class DegradeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "the degradation's seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--degradation-size", description = "the frame size the restoration degradation acts at: smaller frames are"
+            + " enlarged to it, degraded and reduced back (0: the clip's own size; default: ${DEFAULT-VALUE}, the official data's)")
+    int degradationSize = Degradation.OFFICIAL_SIZE;
+
     @Override
     public Integer call() throws Exception {
         Task kind = task;
@@ -50,7 +54,7 @@ final class DegradeCommand implements Callable<Integer> {
             for (int i = 0; i < source.frameCount(); i++) {
                 frames.add(source.unitFrame(i).unsqueeze(0));  // the degradations' range, [0, 1]
             }
-            List<Tensor> rows = Degradation.apply(kind, Tensor.cat(frames, 0), seed).chunk(frames.size(), 0);
+            List<Tensor> rows = Degradation.apply(kind, Tensor.cat(frames, 0), seed, degradationSize).chunk(frames.size(), 0);
             for (int i = 0; i < source.frameCount(); i++) {
                 stack.addSlice("frame " + (i + 1), StackFrames.toRgb(rows.get(i).reshape(3, source.height(), source.width()).mul(2).sub(1)));
             }
@@ -59,7 +63,9 @@ final class DegradeCommand implements Callable<Integer> {
         out.setDimensions(1, 1, stack.getSize());
         out.setCalibration(clean.getCalibration());
         ClipFiles.saveTiff(out, output);
-        System.out.println("wrote " + output + ": " + stack.getSize() + " frames, " + task + " degradation, seed " + seed);
+        System.out.println("wrote " + output + ": " + stack.getSize() + " frames, " + task + " degradation"
+                + (task == Task.RESTORE ? " at " + (degradationSize == 0 ? "the clip's own size" : degradationSize + " pixels") : "")
+                + ", seed " + seed);
         return 0;
     }
 }

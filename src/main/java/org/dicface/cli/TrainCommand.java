@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import org.dicface.model.DicFaceConfig;
 import org.dicface.torch.Device;
 import org.dicface.train.ColorJitter;
+import org.dicface.train.Degradation;
+import org.dicface.train.TrainingInput;
 import org.dicface.train.TrainingJob;
 import org.dicface.train.Unfreezing;
 import picocli.CommandLine.Command;
@@ -80,6 +82,13 @@ final class TrainCommand implements Callable<Integer> {
             + " (not official; default: ${DEFAULT-VALUE}, none)")
     double colorJitter;
 
+    @Option(names = "--flip", description = "mirror half of the training windows left-right (not official; more faces from few)")
+    boolean flip;
+
+    @Option(names = "--degradation-size", description = "the frame size the restoration degradation acts at: smaller frames are"
+            + " enlarged to it, degraded and reduced back (0: the frames' own size; default: ${DEFAULT-VALUE}, the official data's)")
+    int degradationSize = Degradation.OFFICIAL_SIZE;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto (CUDA when there is one), cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
     String device;
 
@@ -91,7 +100,8 @@ final class TrainCommand implements Callable<Integer> {
         return TrainingJob.builder(clips, checkpoints).task(task).config(DicFaceConfig.resolve(config)).init(init)
                 .steps(steps).lr(lr, lrMin).clipsPerStep(clipsPerStep).unfreezing(Unfreezing.parse(unfreezing))
                 .lpips(lpipsVgg, lpipsHeads).seed(seed).saveEvery(saveEvery).resume(resume).skipGradients(skipGradients)
-                .klWeight(klWeight).colorJitter(new ColorJitter(colorJitter)).device(Device.parse(device)).build();
+                .klWeight(klWeight)
+                .input(new TrainingInput(new ColorJitter(colorJitter), flip, degradationSize)).device(Device.parse(device)).build();
     }
 
     @Override

@@ -13,6 +13,8 @@ import ij.gui.Plot;
 import org.dicface.model.DicFaceConfig;
 import org.dicface.torch.Device;
 import org.dicface.train.ColorJitter;
+import org.dicface.train.Degradation;
+import org.dicface.train.TrainingInput;
 import org.dicface.train.TrainingJob;
 import org.dicface.train.Unfreezing;
 import org.scijava.ItemIO;
@@ -71,6 +73,15 @@ public final class TrainDicFace extends CancelableCommand {
     @Parameter(persist = false, label = "Colour jitter", min = "0", max = "0.5", stepSize = "0.05", description = "scale each window's"
             + " channels by gains in [1-a, 1+a] (not official; meant to make a model trained on few faces keep the input's colour)")
     double color_jitter = 0;
+
+    @Parameter(persist = false, label = "Mirror windows", description = "flip half of the windows left-right (not official;"
+            + " more faces from few)")
+    boolean flip;
+
+    @Parameter(persist = false, label = "Degradation size", min = "0", max = "4096", description = "the frame size the restoration"
+            + " degradation acts at: smaller frames are enlarged to it, degraded and reduced back (512: the official data's; 0: the"
+            + " frames' own size)")
+    int degradation_size = Degradation.OFFICIAL_SIZE;
 
     @Parameter(persist = false, label = "Device", choices = {"auto", "cpu", "cuda"})
     String device = "auto";
@@ -150,7 +161,8 @@ public final class TrainDicFace extends CancelableCommand {
         return TrainingJob.builder(clips, checkpoints.toPath()).task(Task.parse(task)).config(DicFaceConfig.resolve(config))
                 .init(init == null ? null : init.toPath()).steps(steps).lr(lr, lr_min).clipsPerStep(clips_per_step)
                 .unfreezing(Unfreezing.parse(unfreezing)).saveEvery(save_every).resume(resume).skipGradients(skip_gradients)
-                .klWeight(kl_weight).colorJitter(new ColorJitter(color_jitter)).device(Device.parse(device)).build();
+                .klWeight(kl_weight)
+                .input(new TrainingInput(new ColorJitter(color_jitter), flip, degradation_size)).device(Device.parse(device)).build();
     }
 
     private static Plot plot(List<Double> total, List<Double> l1, List<Double> kl) {

@@ -48,7 +48,7 @@ public final class Trainer implements AutoCloseable {
     private final double klWeight;
     private final long seed;
     private Unfreezing unfreezing = Unfreezing.OFFICIAL;
-    private ColorJitter colorJitter = ColorJitter.NONE;
+    private TrainingInput input = TrainingInput.OFFICIAL;
     private org.dicface.metrics.Lpips lpips;
     private long step;
 
@@ -81,9 +81,9 @@ public final class Trainer implements AutoCloseable {
         return this;
     }
 
-    /** Scales each window's channels before degrading it (default: none, as the official recipe). */
-    public Trainer colorJitter(ColorJitter jitter) {
-        this.colorJitter = jitter;
+    /** How windows are augmented and degraded (default: {@link TrainingInput#OFFICIAL}). */
+    public Trainer input(TrainingInput value) {
+        this.input = value;
         return this;
     }
 
@@ -126,9 +126,9 @@ public final class Trainer implements AutoCloseable {
             List<Tensor> truth = new ArrayList<>();
             List<Tensor> degraded = new ArrayList<>();
             for (int c = 0; c < clipsPerStep; c++) {
-                Tensor clip = colorJitter.apply(data.window(random), random);
+                Tensor clip = input.augment(data.window(random), random);
                 truth.add(clip);
-                degraded.add(Degradation.apply(task, clip, random.nextLong()));
+                degraded.add(Degradation.apply(task, clip, random.nextLong(), input.degradationSize()));
             }
             // windows and degradations are made on the CPU (FFmpeg, seeded draws); the network runs where the model is
             // [(b t), 3, H, W]: the windows' [0, 1] mapped once to the network's [-1, 1] ((x - 0.5) / 0.5, as the official code)
@@ -166,7 +166,9 @@ public final class Trainer implements AutoCloseable {
         meta.put("seed", Long.toString(seed));
         meta.put("task", task.id());
         meta.put("kl_weight", Double.toString(klWeight));
-        meta.put("color_jitter", Double.toString(colorJitter.amount()));
+        meta.put("color_jitter", Double.toString(input.colorJitter().amount()));
+        meta.put("flip", Boolean.toString(input.flip()));
+        meta.put("degradation_size", Integer.toString(input.degradationSize()));
         meta.put("config", config.toJson());
         try {
             SafeTensors.write(file, all, meta);

@@ -31,7 +31,7 @@ import org.dicface.torch.Device;
  */
 public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Path init, long steps, double lr,
         double lrMin, int clipsPerStep, Unfreezing unfreezing, Path lpipsVgg, Path lpipsHeads, long seed, Path checkpoints,
-        long saveEvery, boolean resume, boolean skipGradients, Double klWeight, ColorJitter colorJitter, Device device) {
+        long saveEvery, boolean resume, boolean skipGradients, Double klWeight, TrainingInput input, Device device) {
     /** The official recipe's defaults, which the CLI's and Fiji's fields start from. */
     public static final long STEPS = 100_000;
     public static final double LR = CosineSchedule.OFFICIAL_LR;
@@ -47,7 +47,7 @@ public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Pat
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(checkpoints, "checkpoints");
         Objects.requireNonNull(unfreezing, "unfreezing");
-        Objects.requireNonNull(colorJitter, "colorJitter");
+        Objects.requireNonNull(input, "input");
         Objects.requireNonNull(device, "device");
         clips = List.copyOf(clips);
         if (clips.isEmpty()) {
@@ -100,7 +100,7 @@ public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Pat
         private boolean resume;
         private boolean skipGradients;
         private Double klWeight;
-        private ColorJitter colorJitter = ColorJitter.NONE;
+        private TrainingInput input = TrainingInput.OFFICIAL;
         private Device device = Device.CPU;
 
         private Builder(List<Path> clips, Path checkpoints) {
@@ -181,8 +181,9 @@ public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Pat
             return this;
         }
 
-        public Builder colorJitter(ColorJitter value) {
-            colorJitter = value;
+        /** Augmentations and the degradation size (default: the official recipe's). */
+        public Builder input(TrainingInput value) {
+            input = value;
             return this;
         }
 
@@ -193,7 +194,7 @@ public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Pat
 
         public TrainingJob build() {
             return new TrainingJob(clips, task, config, init, steps, lr, lrMin, clipsPerStep, unfreezing, lpipsVgg, lpipsHeads,
-                    seed, checkpoints, saveEvery, resume, skipGradients, klWeight, colorJitter, device);
+                    seed, checkpoints, saveEvery, resume, skipGradients, klWeight, input, device);
         }
     }
 
@@ -226,7 +227,7 @@ public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Pat
             model.skipGradients(skipGradients);
             try (Trainer trainer = new Trainer(model, ema, data, task, new CosineSchedule(lr, lrMin, steps), clipsPerStep,
                     klWeight != null ? klWeight : Trainer.officialKlWeight(task), seed)) {
-                trainer.unfreezing(unfreezing).perceptual(lpips).colorJitter(colorJitter);
+                trainer.unfreezing(unfreezing).perceptual(lpips).input(input);
                 Path file = checkpointFile();
                 if (resume && Files.exists(file)) {
                     trainer.resume(file);

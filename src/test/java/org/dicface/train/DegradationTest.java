@@ -160,4 +160,45 @@ class DegradationTest extends ScopedTest {
                 Degradation.apply(Task.RESTORE, clip, 3).mul(255).reshape(15, 64, 64));
         assertTrue(restoredPsnr < 40, "the restoration input is visibly degraded: " + restoredPsnr + " dB");
     }
+
+    @Test
+    void smallerFramesAreDegradedAtTheDegradationSize() throws Exception {
+        assertEquals(4, Degradation.enlargement(128, 128, 512));
+        assertEquals(6, Degradation.enlargement(100, 90, 512), "the smallest whole factor reaching 512");
+        assertEquals(1, Degradation.enlargement(512, 512, 512));
+        assertEquals(1, Degradation.enlargement(300, 600, 512));
+        assertEquals(1, Degradation.enlargement(128, 128, 0));
+        assertThrows(IllegalArgumentException.class, () -> Degradation.checkSize(-1));
+        assertThrows(IllegalArgumentException.class, () -> Degradation.checkSize(Degradation.MAX_SIZE + 1));
+        Tensor clip = BlurKernel.apply(Tensor.uniform(0, 1, new Generator(4), 5, 3, 32, 32), BlurKernel.gaussian(3, 3, 0));
+        Tensor scaled = Degradation.apply(Task.RESTORE, clip, 5, 128);
+        assertArrayEquals(clip.shape(), scaled.shape());
+        // the same as enlarging by 4 by hand, degrading there and averaging each 4 x 4 block back
+        Tensor large = Degradation.apply(Task.RESTORE, clip.upsampleBicubic(128, 128, false).clamp(0, 1), 5, 0);
+        float[] l = large.toFloatArray();
+        float[] s = scaled.toFloatArray();
+        for (int p = 0; p < 15; p++) {
+            for (int y = 0; y < 32; y += 7) {
+                for (int x = 0; x < 32; x += 5) {
+                    double sum = 0;
+                    for (int dy = 0; dy < 4; dy++) {
+                        for (int dx = 0; dx < 4; dx++) {
+                            sum += l[p * 128 * 128 + (4 * y + dy) * 128 + 4 * x + dx];
+                        }
+                    }
+                    assertEquals(sum / 16, s[p * 32 * 32 + y * 32 + x], 1e-5);
+                }
+            }
+        }
+        // x4 of 32 pixels leaves 8; at 128 the clip keeps much more of itself
+        double own = 0;
+        double atSize = 0;
+        for (long seed = 0; seed < 8; seed++) {  // means over seeds: one strong blur kernel can hide it in one clip
+            own += ImageMetrics.psnr(clip.mul(255).reshape(15, 32, 32), Degradation.apply(Task.RESTORE, clip, seed, 0).mul(255).reshape(15, 32, 32)) / 8;
+            atSize += ImageMetrics.psnr(clip.mul(255).reshape(15, 32, 32), Degradation.apply(Task.RESTORE, clip, seed, 128).mul(255).reshape(15, 32, 32)) / 8;
+        }
+        assertTrue(atSize > own + 2, "at 128: " + atSize + " dB, at its own size: " + own + " dB");
+        assertArrayEquals(Degradation.apply(Task.RESTORE, clip, 5, 32).toFloatArray(), Degradation.apply(Task.RESTORE, clip, 5, 0).toFloatArray(),
+                "a clip as large as the degradation size is degraded as it is");
+    }
 }

@@ -48,7 +48,7 @@ class TrainingJobTest extends ScopedTest {
         assertEquals(false, job.resume());
         assertEquals(false, job.skipGradients());
         assertNull(job.klWeight());
-        assertEquals(ColorJitter.NONE, job.colorJitter());
+        assertEquals(TrainingInput.OFFICIAL, job.input());
         assertEquals(Device.CPU, job.device());
         assertEquals(dir.resolve("checkpoint.safetensors"), job.checkpointFile());
     }
