@@ -7,6 +7,7 @@ import ij.ImagePlus;
 import ij.io.FileSaver;
 import org.dicface.io.AtomicFile;
 import org.dicface.metrics.ClipEvaluation;
+import org.dicface.metrics.FaceMetrics;
 import org.dicface.metrics.ImageMetrics;
 import org.dicface.video.ClipFiles;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dicface evaluate}: per-frame PSNR, SSIM and temporal consistency as CSV and a plot, and a summary row. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Measure a restored clip (PSNR, SSIM, temporal).")
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Measure a restored clip (PSNR, SSIM, temporal; with --face-metrics IDS, AKD, TLME).")
 final class EvaluateCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "the restored clip (video, folder or TIFF)")
     Path restored;
@@ -31,6 +32,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--crop", defaultValue = "4", description = "border left out on every side (default: ${DEFAULT-VALUE}, as the official validation)")
     int crop;
 
+    @Option(names = "--face-metrics", description = "also identity similarity (IDS) and landmark distances (AKD, TLME) against"
+            + " the truth, by face-api's networks (protocol: README, Evaluation)")
+    boolean faceMetrics;
+
     @Option(names = {"-o", "--output"}, required = true, description = "the CSV table to write; a PNG plot goes beside it")
     Path output;
 
@@ -39,8 +44,13 @@ final class EvaluateCommand implements Callable<Integer> {
         ImagePlus out = ClipFiles.open(restored);
         ImagePlus gt = truth == null ? null : ClipFiles.open(truth);
         ImagePlus in = input == null ? null : ClipFiles.open(input);
-        ClipEvaluation.Report r = ClipEvaluation.evaluate(out, gt, in,
-                ImageMetrics.Channels.parse(channels), crop);
+        if (faceMetrics && gt == null) {
+            throw new IllegalArgumentException("--face-metrics compares with the ground truth: give --truth");
+        }
+        ClipEvaluation.Report r;
+        try (FaceMetrics faces = faceMetrics ? FaceMetrics.load(org.dicface.torch.Device.CPU) : null) {
+            r = ClipEvaluation.evaluate(out, gt, in, ImageMetrics.Channels.parse(channels), crop, faces);
+        }
         AtomicFile.writeString(output, r.toCsv());
         System.out.println(r.summary());
         Path png = output.resolveSibling(output.getFileName().toString().replaceFirst("\\.csv$", "") + ".png");

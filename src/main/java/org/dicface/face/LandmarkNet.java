@@ -80,10 +80,7 @@ public final class LandmarkNet extends Module {
     public static LandmarkNet load(TfjsWeights weights) {
         LandmarkNet net = new LandmarkNet();
         try {
-            Map<String, long[]> shapes = new LinkedHashMap<>();
-            weights.tensors().forEach((name, t) -> shapes.put(name.replace('/', '.'), torchShape(name, t.shape())));
-            net.loadStateDict(shapes, name -> toTorch(name, weights.get(name.replace('.', '/'))));
-            net.eval();
+            TfjsLayout.load(net, weights, name -> name.endsWith("depthwise_filter"));
             return net;
         } catch (StateDictException e) {
             net.close();
@@ -93,34 +90,6 @@ public final class LandmarkNet extends Module {
             net.close();
             throw e;
         }
-    }
-
-    /** A TF.js weight's shape in PyTorch's layout (see {@link #toTorch}). */
-    private static long[] torchShape(String name, long[] s) {
-        if (s.length == 4) {
-            return name.endsWith("depthwise_filter") ? new long[] {s[2], s[3], s[0], s[1]}
-                    : new long[] {s[3], s[2], s[0], s[1]};
-        }
-        return s.length == 2 ? new long[] {s[1], s[0]} : s;
-    }
-
-    /**
-     * TF.js kernels [kh, kw, in, out] to [out, in, kh, kw]; depthwise kernels [kh, kw, channels, 1] to
-     * [channels, 1, kh, kw]; the fully connected [in, out] to [out, in].
-     */
-    private static Tensor toTorch(String name, Tensor t) {
-        return Scope.unowned(() -> {
-            try (GradMode.Guard g = GradMode.NO_GRAD.enter()) {
-                Tensor p = switch (t.dim()) {
-                    case 4 -> name.endsWith("depthwise_filter") ? t.permute(2, 3, 0, 1) : t.permute(3, 2, 0, 1);
-                    case 2 -> t.transpose(0, 1);
-                    default -> t.detach();
-                };
-                try (p) {
-                    return p.contiguous();
-                }
-            }
-        });
     }
 
     /**
@@ -170,7 +139,7 @@ public final class LandmarkNet extends Module {
         try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.NO_GRAD.enter()) {
             List<Tensor> inputs = new ArrayList<>();
             for (FaceCrop crop : crops) {
-                inputs.add(input(frame, crop, device));
+                inputs.add(input(frame, crop, INPUT_SIZE, device));
             }
             out = forward(Tensor.stack(inputs, 0)).to(Device.CPU).toFloatArray();
         }
@@ -182,20 +151,20 @@ public final class LandmarkNet extends Module {
     }
 
     /**
-     * The network's input for one face, as face-api makes it: [3, 112, 112], RGB 0-255, on {@code device}.
-     * {@code frame} is RGB [3, H, W] in [-1, 1].
+     * A face network's input for one face, as face-api makes it: [3, size, size], RGB 0-255, on {@code device}
+     * (size 112 for this network). {@code frame} is RGB [3, H, W] in [-1, 1].
      */
-    public static Tensor input(Tensor frame, FaceCrop crop, Device device) {
+    public static Tensor input(Tensor frame, FaceCrop crop, int size, Device device) {
         try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.NO_GRAD.enter()) {
             Tensor pixels = frame.narrow(1, crop.y(), crop.height()).narrow(2, crop.x(), crop.width())
                     .to(device, DType.FLOAT32).add(1).mul(127.5);
             int side = crop.side();
             Tensor square = pixels.pad(new long[] {crop.padLeft(), side - crop.width() - crop.padLeft(), crop.padTop(),
                     side - crop.height() - crop.padTop()}, Tensor.PadMode.CONSTANT, 0);
-            if (side == INPUT_SIZE) {
+            if (side == size) {
                 return scope.keep(square.contiguous());
             }
-            Tensor resize = legacyResize(side, INPUT_SIZE).to(device);
+            Tensor resize = legacyResize(side, size).to(device);
             return scope.keep(resize.matmul(square).matmul(resize.transpose(0, 1)).contiguous());
         }
     }

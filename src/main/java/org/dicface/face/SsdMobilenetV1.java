@@ -243,15 +243,7 @@ public final class SsdMobilenetV1 extends Module {
     public static SsdMobilenetV1 load(TfjsWeights weights) {
         SsdMobilenetV1 net = new SsdMobilenetV1();
         try {
-            Map<String, long[]> shapes = new LinkedHashMap<>();
-            for (var e : net.namedParameters().entrySet()) {
-                Tensor w = weights.tensors().get(tfjsName(e.getKey()));
-                if (w != null) {
-                    shapes.put(e.getKey(), torchShape(e.getKey(), w.shape()));
-                }
-            }
-            net.loadStateDict(shapes, name -> toTorch(name, weights.get(tfjsName(name))));
-            net.eval();
+            TfjsLayout.load(net, weights, name -> name.endsWith(".depthwise_weights"));
             return net;
         } catch (StateDictException e) {
             net.close();
@@ -261,35 +253,5 @@ public final class SsdMobilenetV1 extends Module {
             net.close();
             throw e;
         }
-    }
-
-    /** "MobilenetV1.Conv2d_1_depthwise.BatchNorm.gamma" to the TF.js name. */
-    static String tfjsName(String name) {
-        return name.replace('.', '/');
-    }
-
-    private static boolean depthwiseKernel(String name) {
-        return name.endsWith(".depthwise_weights");
-    }
-
-    /** TF.js kernels [kh, kw, in, out] (depthwise: [kh, kw, channels, 1]) in PyTorch's layout. */
-    private static long[] torchShape(String name, long[] s) {
-        if (s.length != 4) {
-            return s;
-        }
-        return depthwiseKernel(name) ? new long[] {s[2], s[3], s[0], s[1]} : new long[] {s[3], s[2], s[0], s[1]};
-    }
-
-    private static Tensor toTorch(String name, Tensor t) {
-        return Scope.unowned(() -> {
-            try (GradMode.Guard g = GradMode.NO_GRAD.enter()) {
-                if (t.dim() != 4) {
-                    return t.detach();
-                }
-                try (Tensor p = depthwiseKernel(name) ? t.permute(2, 3, 0, 1) : t.permute(3, 2, 0, 1)) {
-                    return p.contiguous();
-                }
-            }
-        });
     }
 }

@@ -4,6 +4,7 @@ import java.io.File;
 
 import ij.ImagePlus;
 import org.dicface.metrics.ClipEvaluation;
+import org.dicface.metrics.FaceMetrics;
 import org.dicface.metrics.ImageMetrics;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -28,6 +29,10 @@ public final class EvaluateClip extends CancelableCommand {
     @Parameter(persist = false, label = "Crop border", min = "0")
     int crop = 4;
 
+    @Parameter(persist = false, label = "Face metrics (IDS, AKD, TLME)", description = "with ground truth: identity similarity and"
+            + " landmark distances by face-api's networks (protocol: README, Evaluation)")
+    boolean face_metrics;
+
     @Parameter(persist = false, label = "Table (CSV)", required = false, style = "save")
     File table;
 
@@ -48,8 +53,13 @@ public final class EvaluateClip extends CancelableCommand {
 
     @Override
     void execute() throws Exception {
-        ClipEvaluation.Report r = ClipEvaluation.evaluate(image, truth, input,
-                ImageMetrics.Channels.parse(channels), crop);
+        if (face_metrics && truth == null) {
+            throw new IllegalArgumentException("the face metrics compare with the ground truth: choose a Ground truth clip");
+        }
+        ClipEvaluation.Report r;
+        try (FaceMetrics faces = face_metrics ? FaceMetrics.load(org.dicface.torch.Device.CPU) : null) {
+            r = ClipEvaluation.evaluate(image, truth, input, ImageMetrics.Channels.parse(channels), crop, faces);
+        }
         plot = r.plot("PSNR of " + image.getTitle()).getImagePlus();
         summary = image.getTitle() + ": " + r.summary();
         if (table != null) {
@@ -73,6 +83,11 @@ public final class EvaluateClip extends CancelableCommand {
         t.addValue("Temporal error", r.mean(ClipEvaluation.Row::temporalError));
         t.addValue("Output change", r.mean(ClipEvaluation.Row::outputChange));
         t.addValue("Input change", r.mean(ClipEvaluation.Row::inputChange));
+        if (face_metrics) {
+            t.addValue("IDS", r.mean(ClipEvaluation.Row::ids));
+            t.addValue("AKD (px)", r.mean(ClipEvaluation.Row::akd));
+            t.addValue("TLME (px)", r.mean(ClipEvaluation.Row::tlme));
+        }
         t.addValue("Channels", channels);
         t.addValue("Crop", crop);
         return t;

@@ -16,11 +16,13 @@ import org.dicface.torch.Tensor;
  * Measures a restored clip: per frame PSNR and SSIM against the ground truth, and temporal consistency — with
  * ground truth, the mean absolute difference between the output's and the truth's frame-to-frame changes;
  * without it, the output's mean frame-to-frame change next to the input's (a flicker measure). All in 8-bit
- * units. Images are read as frames (gray is replicated), so any ImageJ clip works.
+ * units. Images are read as frames (gray is replicated), so any ImageJ clip works. With {@link FaceMetrics}
+ * and ground truth, each frame also gets the face figures IDS, AKD and TLME (their protocol is there).
  */
 public final class ClipEvaluation {
     /** One frame's figures; NaN where not measured (no truth, or the first frame for temporal ones). */
-    public record Row(int frame, double psnr, double ssim, double temporalError, double outputChange, double inputChange) {
+    public record Row(int frame, double psnr, double ssim, double temporalError, double outputChange, double inputChange,
+            double ids, double akd, double tlme) {
     }
 
     /** All rows and their means (over the frames where each is defined). */
@@ -30,13 +32,14 @@ public final class ClipEvaluation {
         }
 
         public String toCsv() {
-            StringBuilder sb = new StringBuilder("frame,psnr_db,ssim,temporal_error,output_change,input_change\n");
+            StringBuilder sb = new StringBuilder("frame,psnr_db,ssim,temporal_error,output_change,input_change,ids,akd_px,tlme_px\n");
             for (Row r : rows) {
-                sb.append(String.format(Locale.ROOT, "%d,%.4f,%.6f,%.4f,%.4f,%.4f%n", r.frame(), r.psnr(), r.ssim(),
-                        r.temporalError(), r.outputChange(), r.inputChange()));
+                sb.append(String.format(Locale.ROOT, "%d,%.4f,%.6f,%.4f,%.4f,%.4f,%.6f,%.4f,%.4f%n", r.frame(), r.psnr(), r.ssim(),
+                        r.temporalError(), r.outputChange(), r.inputChange(), r.ids(), r.akd(), r.tlme()));
             }
-            sb.append(String.format(Locale.ROOT, "mean,%.4f,%.6f,%.4f,%.4f,%.4f%n", mean(Row::psnr), mean(Row::ssim),
-                    mean(Row::temporalError), mean(Row::outputChange), mean(Row::inputChange)));
+            sb.append(String.format(Locale.ROOT, "mean,%.4f,%.6f,%.4f,%.4f,%.4f,%.6f,%.4f,%.4f%n", mean(Row::psnr), mean(Row::ssim),
+                    mean(Row::temporalError), mean(Row::outputChange), mean(Row::inputChange), mean(Row::ids), mean(Row::akd),
+                    mean(Row::tlme)));
             return sb.toString();
         }
 
@@ -45,7 +48,9 @@ public final class ClipEvaluation {
             return String.format(Locale.ROOT, "%d frames (%s, crop %d): PSNR %.2f dB, SSIM %.4f, temporal error %.3f, "
                     + "output change %.3f", rows.size(), channels, crop, mean(Row::psnr), mean(Row::ssim),
                     mean(Row::temporalError), mean(Row::outputChange))
-                    + (Double.isNaN(inputChange) ? "" : String.format(Locale.ROOT, " (input %.3f)", inputChange));
+                    + (Double.isNaN(inputChange) ? "" : String.format(Locale.ROOT, " (input %.3f)", inputChange))
+                    + (Double.isNaN(mean(Row::ids)) ? "" : String.format(Locale.ROOT, ", IDS %.4f, AKD %.3f px, TLME %.3f px",
+                    mean(Row::ids), mean(Row::akd), mean(Row::tlme)));
         }
 
         /** PSNR (and, when measured, temporal error) per frame. */
@@ -60,8 +65,14 @@ public final class ClipEvaluation {
     private ClipEvaluation() {
     }
 
-    /** {@code truth} and {@code input} may be null (then the figures that need them are NaN). */
+    /** {@code truth} and {@code input} may be null (then the figures that need them are NaN); no face figures. */
     public static Report evaluate(ImagePlus output, ImagePlus truth, ImagePlus input, ImageMetrics.Channels channels, int crop) {
+        return evaluate(output, truth, input, channels, crop, null);
+    }
+
+    /** As above, with the face figures when {@code faces} is not null and there is ground truth (whole frames, no crop). */
+    public static Report evaluate(ImagePlus output, ImagePlus truth, ImagePlus input, ImageMetrics.Channels channels, int crop,
+            FaceMetrics faces) {
         if (crop < 0) {
             throw new IllegalArgumentException("the crop border must be 0 or more pixels, got " + crop);
         }
@@ -72,6 +83,7 @@ public final class ClipEvaluation {
         Tensor prevOut = null;
         Tensor prevGt = null;
         Tensor prevIn = null;
+        FaceMetrics.Frame prevFace = null;
         try (GradMode.Guard g = GradMode.NO_GRAD.enter()) {
             for (int i = 0; i < out.frameCount(); i++) {
                 try (Scope scope = Scope.open()) {
@@ -93,7 +105,12 @@ public final class ClipEvaluation {
                             inChange = x.sub(prevIn).abs().mean().item();
                         }
                     }
-                    rows.add(new Row(i + 1, psnr, ssim, temporal, outChange, inChange));
+                    FaceMetrics.Frame face = faces == null || gt == null ? null : faces.measure(out.frame(i), gt.frame(i));
+                    double tlme = face == null || prevFace == null ? Double.NaN
+                            : FaceMetrics.motionError(prevFace.output(), face.output(), prevFace.truth(), face.truth());
+                    rows.add(new Row(i + 1, psnr, ssim, temporal, outChange, inChange, face == null ? Double.NaN : face.ids(),
+                            face == null ? Double.NaN : face.akd(), tlme));
+                    prevFace = face;
                     prevOut = replace(prevOut, o);
                     prevGt = t == null ? null : replace(prevGt, t);
                     prevIn = x == null ? null : replace(prevIn, x);

@@ -71,7 +71,7 @@ class LandmarkNetTest {
                 assertEquals(c.get("width").getAsInt(), w);
                 assertEquals(c.get("height").getAsInt(), h);
                 FaceCrop crop = FaceCrop.of(new Box(0, 0, w, h), w, h);
-                float[] got = net.forward(LandmarkNet.input(frame, crop, Device.CPU).unsqueeze(0)).toFloatArray();
+                float[] got = net.forward(LandmarkNet.input(frame, crop, LandmarkNet.INPUT_SIZE, Device.CPU).unsqueeze(0)).toFloatArray();
                 JsonArray want = c.getAsJsonArray("output");
                 assertEquals(136, want.size());
                 double worst = 0;
