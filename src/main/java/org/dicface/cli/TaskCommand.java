@@ -101,20 +101,8 @@ abstract class TaskCommand implements Callable<Integer> {
             outcomes = Batch.run(model, dev, settings, inputs, outputDir, task(), clip -> job(clip).withFaces(faces), existing, maps,
                     new ConsoleProgress());
         }
-        long failed = outcomes.stream().filter(o -> o.status().equals("failed") || o.status().equals("cancelled")).count();
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("task", task().id());
-        summary.put("weights", weights.toString());
-        summary.put("sampling", settings.sampling().name());
-        summary.put("seed", settings.seed());
-        summary.put("fidelity", settings.fidelity());
-        summary.put("device", dev.toString());
-        summary.put("precision", run.precision().toString());
-        summary.put("failed", failed);
-        summary.put("outcomes", outcomes);
-        String json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(summary);
-        Path summaryFile = Outputs.summary(outputDir);
-        AtomicFile.writeString(summaryFile, json);
+        Path summaryFile = Batch.writeSummary(outputDir, task(), weights, settings, dev, run.precision(), outcomes);
+        long failed = Batch.failures(outcomes);
         for (Batch.Outcome o : outcomes) {
             System.out.println(o.status() + "  " + o.input() + (o.output() != null ? "  ->  " + o.output() : "")
                     + (o.error() != null ? "  (" + o.error() + ")" : "") + (o.note() != null ? "  [" + o.note() + "]" : ""));

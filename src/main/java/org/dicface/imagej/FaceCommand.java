@@ -21,52 +21,14 @@ import org.scijava.plugin.Parameter;
  * log line. Parameter names are the macro keys (snake_case). Each command only builds its job and calls
  * {@link ClipRestoration}; the input image is never modified, the result is a new image.
  */
-abstract class FaceCommand extends CancelableCommand {
+abstract class FaceCommand extends ModelCommand {
     @Parameter(persist = false, label = "Clip", description = "the image stack to treat as a clip (time, or z, is the frame axis)")
     ImagePlus image;
-
-    @Parameter(label = "Weights", required = false, persist = false,
-            description = "checkpoint (.pth or .safetensors); empty: the one registered in the Model Manager")
-    File weights;
-
-    @Parameter(persist = false, label = "Configuration", required = false, description = "auto (stored in the weights, else official), official, or a config.json")
-    String config = "auto";
-
-    @Parameter(persist = false, label = "Sampling", choices = {"sample", "mean", "mc:4", "mc:8", "mc:16", "argmax", "topk:4",
-            "topk:16"}, description = "sample (official: one seeded Dirichlet draw), mean (its expectation), mc:K (the mean"
-            + " of K draws), argmax (one entry per cell), topk:K (the K strongest entries); a macro may give any K")
-    String sampling = RunOptions.SAMPLING;
-
-    @Parameter(persist = false, label = "Seed", description = "the same seed gives the same pixels")
-    long seed = RunOptions.SEED;
-
-    @Parameter(persist = false, label = "Fidelity weight", min = "0", max = "1", stepSize = "0.05",
-            description = "fusion of the input's features (official: 1)")
-    double fidelity = RunOptions.FIDELITY;
-
-    @Parameter(persist = false, label = "Device", choices = {"auto", "cpu", "cuda"})
-    String device = RunOptions.DEVICE;
-
-    @Parameter(persist = false, label = "Precision", choices = {"fp32", "tf32", "fp16", "bf16"},
-            description = "fp32 exact; tf32, fp16, bf16 faster on a GPU (fp16: CUDA only)")
-    String precision = RunOptions.PRECISION;
-
-    @Parameter(persist = false, label = "Faces", choices = {"auto", "all", "largest", "aligned"},
-            description = "all: every face of an ordinary video, found, tracked and restored in place; largest: the largest"
-                    + " face of each shot; aligned: the frames are aligned face crops; auto: aligned for square frames of the"
-                    + " model's size, else all")
-    String faces = "auto";
-
-    @Parameter(persist = false, label = "Smallest face (pixels)", min = "0", description = "faces whose box is smaller are left as they are")
-    double min_face = org.dicface.face.TrackerOptions.DEFAULT.minFaceSize();
 
     // a path as text, as result_file: an unset File input makes SciJava headless cancel the command silently
     @Parameter(label = "Face tracks (optional)", required = false, persist = false,
             description = "a tracks.json from Detect Faces or dicface faces, used instead of finding the faces again")
     String tracks_file = "";
-
-    @Parameter(persist = false, label = "Uncertainty map", choices = {"none", "concentration", "entropy"})
-    String uncertainty = RunOptions.UNCERTAINTY;
 
     @Parameter(label = "Write the result to (for long clips)", required = false, persist = false,
             description = "empty: the result is an image in memory; a .tif file: frames are written there as they are "
@@ -81,6 +43,9 @@ abstract class FaceCommand extends CancelableCommand {
 
     @Parameter(persist = false, required = false)
     StatusService status;
+
+    /** The index in the whole clip of {@link #image}'s first frame (a preview restores a part of a clip). */
+    int firstFrame;
 
     abstract Task task();
 
@@ -97,19 +62,16 @@ abstract class FaceCommand extends CancelableCommand {
 
     @Override
     void execute() throws IOException {
-        RunOptions run = RunOptions.parse(sampling, seed, fidelity, device, precision, uncertainty);
-        Path w = LoadedModel.weightsFor(task(), weights);
-        org.dicface.model.ModelLoader.taskMismatch(w, task()).ifPresent(m -> {
-            log.warn(m);
-            ij.IJ.log("DicFace " + title() + ": warning: " + m);
-        });
+        RunOptions run = runOptions();
+        Path w = weights(task());
         Device dev = run.device();
         Precision prec = run.precision();
-        Settings settings = run.settings();
-        ClipRestoration.Job job = job().withFaces(org.dicface.pipeline.Faces.parse(faces, min_face,
+        Settings settings = run.settings().fromFrame(firstFrame);
+        ClipRestoration.Job job = job().withFaces(faces(
                 tracks_file == null || tracks_file.isBlank() ? null : org.dicface.face.TracksJson.read(Path.of(tracks_file.trim()))));
         Path file = result_file == null || result_file.isBlank() ? null : resultFile(Path.of(result_file.trim()));
-        ClipRestoration.Result r = LoadedModel.use(config, w, dev, prec, model -> {
+        String configuration = configuration();
+        ClipRestoration.Result r = LoadedModel.use(configuration, w, dev, prec, model -> {
             settings.checkFor(model.config());  // before any frame is restored
             ClipRestoration.Result done = file == null ? ClipRestoration.run(model, dev, settings, image, job, this::progress)
                     : toFile(model, dev, settings, job, file);
@@ -118,7 +80,7 @@ abstract class FaceCommand extends CancelableCommand {
         });
         result = r.output();
         uncertainty_map = r.uncertainty();
-        Provenance.stamp(Provenance.text(task(), w, config, settings, prec, dev), result, uncertainty_map);
+        Provenance.stamp(Provenance.text(task(), w, configuration, settings, prec, dev), result, uncertainty_map);
         String note = org.dicface.video.StackFrames.depthNote(image);
         if (note != null) {
             report("DicFace " + task() + ": " + note);

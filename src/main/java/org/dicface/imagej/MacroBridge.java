@@ -30,11 +30,14 @@ import org.scijava.module.ModuleItem;
  */
 public final class MacroBridge {
     /** The argument of each plugins.config entry and the command it runs. */
-    static final Map<String, Class<? extends Command>> COMMANDS = Map.of(
-            "restore", RestoreFaces.class, "inpaint", InpaintFaces.class, "colorize", ColorizeFaces.class,
-            "codebook", CodebookInspector.class, "models", ModelManager.class, "open-video", OpenVideo.class,
-            "save-video", SaveAsVideo.class, "evaluate", EvaluateClip.class, "train", TrainDicFace.class,
-            "detect-faces", DetectFaces.class);
+    static final Map<String, Class<? extends Command>> COMMANDS = Map.ofEntries(
+            Map.entry("restore", RestoreFaces.class), Map.entry("inpaint", InpaintFaces.class),
+            Map.entry("colorize", ColorizeFaces.class), Map.entry("codebook", CodebookInspector.class),
+            Map.entry("models", ModelManager.class), Map.entry("open-video", OpenVideo.class),
+            Map.entry("save-video", SaveAsVideo.class), Map.entry("evaluate", EvaluateClip.class),
+            Map.entry("train", TrainDicFace.class), Map.entry("detect-faces", DetectFaces.class),
+            Map.entry("preview", PreviewRestore.class), Map.entry("compare", CompareClips.class),
+            Map.entry("batch", BatchRestore.class));
     private static Context context;
 
     private MacroBridge() {
@@ -86,7 +89,7 @@ public final class MacroBridge {
             } else if (value instanceof String text) {
                 IJ.log(text);
             } else if (value instanceof ij.measure.ResultsTable table) {
-                table.show(EvaluateClip.TABLE);  // headless: printed
+                table.show(type == BatchRestore.class ? BatchRestore.TABLE : EvaluateClip.TABLE);  // headless: printed
             }
         }
     }
@@ -101,6 +104,8 @@ public final class MacroBridge {
                 items.add(item);
             }
         }
+        // the images first, then the inputs in their order (inherited ones come first in SciJava's)
+        items.sort(java.util.Comparator.comparing(i -> i.getType() != ImagePlus.class));
         String options = Macro.getOptions();
         boolean headless = GraphicsEnvironment.isHeadless();
         Map<String, Object> values = new LinkedHashMap<>();
@@ -130,10 +135,12 @@ public final class MacroBridge {
             } else if (numberField(item)) {
                 double v = Double.parseDouble(initial);
                 gd.addNumericField(name, v, digits(t, v));
-            } else if (t == File.class && "directory".equals(item.getWidgetStyle())) {
+            } else if ("directory".equals(item.getWidgetStyle())) {
                 gd.addDirectoryField(name, initial, 30);
-            } else if (t == File.class) {
-                gd.addFileField(name, initial, 30);  // a text field with a Browse button
+            } else if ("save".equals(item.getWidgetStyle())) {
+                addSaveField(gd, name, label(item), initial);
+            } else if (t == File.class || "open".equals(item.getWidgetStyle())) {
+                gd.addFileField(name, initial, 30);  // a text field with a Browse button (an Open dialog)
             } else {
                 gd.addStringField(name, initial, 30);  // text, and optional numbers (empty: the default)
             }
@@ -164,6 +171,24 @@ public final class MacroBridge {
             }
         }
         return values;
+    }
+
+    /**
+     * A path field whose Browse button opens a Save dialog (GenericDialog's file field opens an Open dialog, which
+     * refuses a file that does not exist yet).
+     */
+    private static void addSaveField(GenericDialog gd, String name, String label, String initial) {
+        gd.addStringField(name, initial, 30);
+        java.awt.TextField field = (java.awt.TextField) gd.getStringFields().lastElement();
+        gd.addToSameRow();
+        gd.addButton("Browse...", e -> {
+            File current = new File(field.getText().trim());
+            ij.io.SaveDialog sd = new ij.io.SaveDialog(label, current.getParent() == null ? null : current.getParent(),
+                    current.getName().isEmpty() ? "" : current.getName(), "");
+            if (sd.getFileName() != null) {
+                field.setText(new File(sd.getDirectory(), sd.getFileName()).getPath());
+            }
+        });
     }
 
     /** The declared device choices, then each CUDA device by index ("cuda:0", "cuda:1", ...). */

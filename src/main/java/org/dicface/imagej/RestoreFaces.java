@@ -11,7 +11,7 @@ import org.scijava.plugin.Plugin;
 
 /** Plugins > DicFace > Restore Faces...: blind face restoration; a rectangle selection restores that region only. */
 @Plugin(type = Command.class, label = "Restore Faces...")  // menu entry: plugins.config (through the Java check)
-public final class RestoreFaces extends FaceCommand {
+public class RestoreFaces extends FaceCommand {
     @Parameter(persist = false, label = "Output at the input's size", description = "otherwise at the model's size (512)")
     boolean keep_size = true;
 

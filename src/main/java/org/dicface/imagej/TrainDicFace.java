@@ -36,8 +36,13 @@ public final class TrainDicFace extends CancelableCommand {
     @Parameter(persist = false, label = "Task", choices = {"restore", "inpaint", "colorize"})
     String task = "restore";
 
-    @Parameter(persist = false, label = "Configuration", required = false, description = "official, or a config.json")
+    @Parameter(persist = false, label = "Configuration", choices = {"official", ConfigChoice.FILE},
+            description = "official: the 512-pixel model; file: the config.json below")
     String config = "official";
+
+    @Parameter(persist = false, label = "Configuration file", required = false, style = "open",
+            description = "a config.json (with Configuration: file)")
+    String config_file = "";
 
     @Parameter(persist = false, label = "Start from weights", required = false, description = "empty: from scratch")
     File init;
@@ -102,7 +107,7 @@ public final class TrainDicFace extends CancelableCommand {
 
     @Override
     void execute() throws Exception {
-        List<Path> clips = clips(data);
+        List<Path> clips = ClipFolder.clips(data, "training clips folder", LAYOUT);
         TrainingJob job = job(clips);
         List<Double> total = new ArrayList<>();
         List<Double> l1 = new ArrayList<>();
@@ -132,33 +137,14 @@ public final class TrainDicFace extends CancelableCommand {
         report("DicFace training " + summary);
     }
 
-    static final String LAYOUT = "one clip per entry: videos (.mp4, .mov, .avi, .mkv), TIFF stacks, or folders of images"
-            + " (one clip each), of aligned faces";
-
-    /** The clips of the data folder, with the layout named when it holds none. */
-    static List<Path> clips(File folder) throws java.io.IOException {
-        if (folder == null || folder.getPath().isBlank()) {
-            throw new IllegalArgumentException("choose the training clips folder: it holds " + LAYOUT);
-        }
-        if (!folder.isDirectory()) {
-            throw new IllegalArgumentException(folder + " is not a folder: choose the folder that holds " + LAYOUT);
-        }
-        List<Path> clips;
-        try (var entries = Files.list(folder.toPath())) {
-            clips = entries.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-        }
-        if (clips.isEmpty()) {
-            throw new IllegalArgumentException(folder + " is empty: it should hold " + LAYOUT);
-        }
-        return clips;
-    }
+    static final String LAYOUT = ClipFolder.LAYOUT + ", of aligned faces";
 
     /** The job these parameters describe (the same builder, defaults and checks as the CLI's). */
     TrainingJob job(List<Path> clips) throws java.io.IOException {
         if (checkpoints == null) {
             throw new IllegalArgumentException("choose the checkpoint folder");
         }
-        return TrainingJob.builder(clips, checkpoints.toPath()).task(Task.parse(task)).config(DicFaceConfig.resolve(config))
+        return TrainingJob.builder(clips, checkpoints.toPath()).task(Task.parse(task)).config(DicFaceConfig.resolve(ConfigChoice.resolve(config, config_file)))
                 .init(init == null ? null : init.toPath()).steps(steps).lr(lr, lr_min).clipsPerStep(clips_per_step)
                 .unfreezing(Unfreezing.parse(unfreezing)).saveEvery(save_every).resume(resume).skipGradients(skip_gradients)
                 .klWeight(kl_weight)

@@ -90,6 +90,30 @@ public final class Batch {
         return outcomes;
     }
 
+    /** How many inputs failed or were cancelled. */
+    public static long failures(List<Outcome> outcomes) {
+        return outcomes.stream().filter(o -> o.status().equals("failed") || o.status().equals("cancelled")).count();
+    }
+
+    /** Writes the run's summary.json in the output folder (the settings, then each input's outcome); returns its path. */
+    public static Path writeSummary(Path outputDir, Task task, Path weights, Settings settings, Device device,
+            org.dicface.model.Precision precision, List<Outcome> outcomes) throws IOException {
+        java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>();
+        summary.put("task", task.id());
+        summary.put("weights", weights.toString());
+        summary.put("sampling", settings.sampling().name());
+        summary.put("seed", settings.seed());
+        summary.put("fidelity", settings.fidelity());
+        summary.put("device", device.toString());
+        summary.put("precision", precision.toString());
+        summary.put("failed", failures(outcomes));
+        summary.put("outcomes", outcomes);
+        String json = new com.google.gson.GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(summary);
+        Path file = Outputs.summary(outputDir);
+        AtomicFile.writeString(file, json);
+        return file;
+    }
+
     /** One clip through the model into its output files, each written as it comes and committed at the end. */
     private static StreamingRestorer.Summary restore(DicFace model, Device device, Settings settings, ImagePlus clip,
             ClipRestoration.Job job, Outputs o, Progress progress) throws IOException {

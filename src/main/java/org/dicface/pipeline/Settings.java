@@ -6,9 +6,10 @@ import org.dicface.model.Sampling;
  * How a clip is restored: the Dirichlet sampling mode and its seed, the fidelity weight, and which optional
  * outputs to make. The same settings give the same pixels on every run: each output frame draws from its
  * own generator, seeded from the seed and the frame index, so a frame does not depend on which frames were
- * restored before it.
+ * restored before it. {@code firstFrame}: the index, in the whole clip, of the first frame restored (0 unless a part
+ * of a clip is restored on its own, as a preview): frame k of the part draws as frame firstFrame + k of the whole.
  */
-public record Settings(Sampling sampling, long seed, double fidelity, Uncertainty uncertainty) {
+public record Settings(Sampling sampling, long seed, double fidelity, Uncertainty uncertainty, int firstFrame) {
     /** Optional per-cell uncertainty map: none, the concentration sum(alpha), or the entropy of w. */
     public enum Uncertainty {
         NONE, CONCENTRATION, ENTROPY;
@@ -30,7 +31,19 @@ public record Settings(Sampling sampling, long seed, double fidelity, Uncertaint
         }
     }
 
+    public Settings(Sampling sampling, long seed, double fidelity, Uncertainty uncertainty) {
+        this(sampling, seed, fidelity, uncertainty, 0);
+    }
+
+    /** These settings for a part of a clip that starts at frame {@code index} of the whole. */
+    public Settings fromFrame(int index) {
+        return new Settings(sampling, seed, fidelity, uncertainty, index);
+    }
+
     public Settings {
+        if (firstFrame < 0) {
+            throw new IllegalArgumentException("the first frame's index must be 0 or more, got " + firstFrame);
+        }
         java.util.Objects.requireNonNull(sampling, "sampling");
         java.util.Objects.requireNonNull(uncertainty, "uncertainty");
         if (!(fidelity >= 0 && fidelity <= 1)) {  // NaN too
@@ -50,7 +63,7 @@ public record Settings(Sampling sampling, long seed, double fidelity, Uncertaint
 
     /** The seed of frame {@code index}'s generator (SplitMix64 of seed and index). */
     long frameSeed(int index) {
-        long z = seed + 0x9E3779B97F4A7C15L * (index + 1);
+        long z = seed + 0x9E3779B97F4A7C15L * ((long) firstFrame + index + 1);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -57,6 +57,33 @@ public final class StackSource implements FrameSource {
         return image.getHeight();
     }
 
+    /** The frame the image's window shows (0-based, along the frame axis). */
+    public int currentFrame() {
+        return (alongZ ? image.getZ() : image.getT()) - 1;
+    }
+
+    /** Frames first to first + count - 1 as a new image of the same layout (channels kept, frames on the time axis). */
+    public ImagePlus part(int first, int count) {
+        if (first < 0 || count < 1 || first + count > frames) {
+            throw new IndexOutOfBoundsException("frames " + first + " to " + (first + count - 1) + " of " + frames);
+        }
+        int channels = threeChannels ? 3 : 1;
+        ImageStack out = new ImageStack(image.getWidth(), image.getHeight());
+        for (int f = first; f < first + count; f++) {
+            for (int c = 1; c <= channels; c++) {
+                out.addSlice(stack.getSliceLabel(stackIndex(c, f)), stack.getProcessor(stackIndex(c, f)));
+            }
+        }
+        ImagePlus part = new ImagePlus(image.getTitle(), out);
+        part.setDimensions(channels, 1, count);
+        if (channels == 3) {
+            part = new ij.CompositeImage(part, ij.CompositeImage.COMPOSITE);
+        }
+        part.setCalibration(image.getCalibration().copy());
+        part.setDisplayRange(min, max);
+        return part;
+    }
+
     private int stackIndex(int channel, int frame) {
         return alongZ ? image.getStackIndex(channel, frame + 1, 1) : image.getStackIndex(channel, 1, frame + 1);
     }

@@ -42,19 +42,20 @@ abstract class CommandHarness extends ScopedTest {
     static CommandModule run(Class<? extends Command> command, Object... extra) throws Exception {
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("weights", Fixture.file("weights.safetensors").toFile());
-        inputs.put("config", Fixture.file("config.json").toString());
+        inputs.put("config", ConfigChoice.FILE);
+        inputs.put("config_file", Fixture.file("config.json").toString());
         inputs.put("sampling", "mean");
         inputs.put("seed", 0L);
         inputs.put("fidelity", 1.0);
         inputs.put("device", "cpu");
         inputs.put("precision", "fp32");
         inputs.put("uncertainty", "none");
-        if (FaceCommand.class.isAssignableFrom(command)) {
+        if (ModelCommand.class.isAssignableFrom(command)) {
             // the tests' clips are synthetic textures, not faces: whole frames unless a test says otherwise
             inputs.put("faces", "aligned");
             inputs.put("min_face", org.dicface.face.TrackerOptions.DEFAULT.minFaceSize());
         }
-        if (command == RestoreFaces.class) {
+        if (RestoreFaces.class.isAssignableFrom(command)) {
             inputs.put("use_selection", false);
             inputs.put("feather", 16);
             inputs.put("keep_size", true);

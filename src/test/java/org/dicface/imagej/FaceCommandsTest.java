@@ -158,7 +158,7 @@ class FaceCommandsTest extends CommandHarness {
         java.nio.file.Path config = Fixture.file("config.json");
         Thread t = new Thread(() -> {
             ij.WindowManager.setTempCurrentImage(clip);  // ImageJ keeps the temporary current image per thread
-            ij.Macro.setOptions("image=headless-clip weights=" + weights + " config="
+            ij.Macro.setOptions("image=headless-clip weights=" + weights + " config=file config_file="
                     + config + " sampling=mean seed=0 fidelity=1 device=cpu uncertainty=none keep_size feather=16");
             new org.dicface.boot.DicFacePlugin().run("restore");
             made[0] = ij.WindowManager.getTempCurrentImage();
@@ -254,8 +254,8 @@ class FaceCommandsTest extends CommandHarness {
         new ij.io.FileSaver(ClipRestorationTest.rgbClip(40, 40, 6)).saveAsTiffStack(clips.resolve("a.tif").toString());
         Path config = java.nio.file.Files.writeString(home.resolve("tiny.json"), org.dicface.train.TrainerTest.TINY.toJson());
         Path ckpt = home.resolve("ckpt");
-        CommandModule m = commands.run(TrainDicFace.class, true, "data", clips.toFile(), "task", "restore", "config", config.toString(),
-                "init", null, "steps", 3L, "lr", 1e-3, "clips_per_step", 1, "checkpoints", ckpt.toFile(), "save_every", 2L,
+        CommandModule m = commands.run(TrainDicFace.class, true, "data", clips.toFile(), "task", "restore", "config", "file",
+                "config_file", config.toString(), "init", null, "steps", 3L, "lr", 1e-3, "clips_per_step", 1, "checkpoints", ckpt.toFile(), "save_every", 2L,
                 "resume", false).get();
         assertNull(m.getCancelReason(), m.getCancelReason());
         assertTrue(((String) m.getOutput("summary")).startsWith("done after 3 steps"), (String) m.getOutput("summary"));
@@ -265,7 +265,7 @@ class FaceCommandsTest extends CommandHarness {
         Path empty = java.nio.file.Files.createDirectories(home.resolve("no-clips"));
         java.nio.file.Files.writeString(empty.resolve(".hidden"), "x");
         CommandModule none = commands.run(TrainDicFace.class, true, "data", empty.toFile(), "task", "restore", "config",
-                config.toString(), "init", null, "steps", 3L, "checkpoints", ckpt.toFile(), "resume", false).get();
+                "file", "config_file", config.toString(), "init", null, "steps", 3L, "checkpoints", ckpt.toFile(), "resume", false).get();
         assertEquals("DicFace Train: " + empty.toFile() + " is empty: it should hold " + TrainDicFace.LAYOUT, none.getCancelReason());
     }
 }

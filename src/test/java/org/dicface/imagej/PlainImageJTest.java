@@ -68,7 +68,7 @@ class PlainImageJTest {
         Path out = Files.createDirectories(ij.resolve("out"));
         String w = Fixture.file("weights.safetensors").toAbsolutePath().toString();
         String c = Fixture.file("config.json").toAbsolutePath().toString();
-        String common = " weights=" + w + " config=" + c + " sampling=mean seed=0 fidelity=1 device=cpu uncertainty=none";
+        String common = " weights=" + w + " config=file config_file=" + c + " sampling=mean seed=0 fidelity=1 device=cpu uncertainty=none";
         String macro = String.join("\n",
                 "newImage(\"clip\", \"RGB ramp\", 96, 80, 3);",
                 "run(\"Properties...\", \"channels=1 slices=1 frames=3\");",
