@@ -178,17 +178,22 @@ public final class MacroBridge {
      * refuses a file that does not exist yet).
      */
     private static void addSaveField(GenericDialog gd, String name, String label, String initial) {
-        gd.addStringField(name, initial, 30);
+        gd.addFileField(name, initial, 30);  // its text field is recorded; its Browse button is given a Save dialog
         java.awt.TextField field = (java.awt.TextField) gd.getStringFields().lastElement();
-        gd.addToSameRow();
-        gd.addButton("Browse...", e -> {
-            File current = new File(field.getText().trim());
-            ij.io.SaveDialog sd = new ij.io.SaveDialog(label, current.getParent() == null ? null : current.getParent(),
-                    current.getName().isEmpty() ? "" : current.getName(), "");
-            if (sd.getFileName() != null) {
-                field.setText(new File(sd.getDirectory(), sd.getFileName()).getPath());
+        for (java.awt.Component c : field.getParent().getComponents()) {
+            if (c instanceof java.awt.Button browse) {
+                for (java.awt.event.ActionListener l : browse.getActionListeners()) {
+                    browse.removeActionListener(l);
+                }
+                browse.addActionListener(e -> {
+                    File current = new File(field.getText().trim());
+                    ij.io.SaveDialog sd = new ij.io.SaveDialog(label, current.getParent(), current.getName(), "");
+                    if (sd.getFileName() != null) {
+                        field.setText(new File(sd.getDirectory(), sd.getFileName()).getPath());
+                    }
+                });
             }
-        });
+        }
     }
 
     /** The declared device choices, then each CUDA device by index ("cuda:0", "cuda:1", ...). */

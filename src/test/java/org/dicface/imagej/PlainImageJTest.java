@@ -106,11 +106,8 @@ class PlainImageJTest {
         assertTrue(Files.size(out.resolve("restored.tif")) > 10_000);
         assertEquals(65, Files.readAllLines(out.resolve("usage.csv")).size());
         assertTrue(Files.size(out.resolve("screen.png")) > 1_000, "screenshot taken");
-        String keep = System.getProperty("dicface.test.screenshots");
-        if (keep != null) {
-            Files.createDirectories(Path.of(keep));
-            Files.copy(out.resolve("screen.png"), Path.of(keep, "plain-imagej.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path keep = Files.createDirectories(Path.of(System.getProperty("dicface.test.screenshots", "target/screenshots")));
+        Files.copy(out.resolve("screen.png"), keep.resolve("plain-imagej.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The dialog of a menu command, recorded by ImageJ's macro recorder with the input names as keys. */
@@ -125,6 +122,7 @@ class PlainImageJTest {
                 "-cp", ijJar + File.pathSeparator + "target/test-classes", RecorderProbe.class.getName(), out.toString(),
                 Fixture.file("weights.safetensors").toAbsolutePath().toString(), Fixture.file("config.json").toAbsolutePath().toString()));
         String log = runBounded(new ProcessBuilder(cmd));
+        keepProbeOutput(out);
         assertTrue(Files.exists(out.resolve("recorded.txt")), log);
         String recorded = Files.readString(out.resolve("recorded.txt"));
         assertTrue(recorded.contains("run(\"Restore Faces...\", \"image=clip weights=") && recorded.contains("sampling=mean")
@@ -152,10 +150,34 @@ class PlainImageJTest {
         java.awt.image.BufferedImage dialog = javax.imageio.ImageIO.read(out.resolve("dialog.png").toFile());
         assertTrue(dialog.getWidth() > 200 && dialog.getHeight() > 200, "a screenshot of the dialog");
         assertEquals(1280, javax.imageio.ImageIO.read(out.resolve("result.png").toFile()).getWidth(), "a screenshot of the screen");
-        String keep = System.getProperty("dicface.test.screenshots");
-        if (keep != null) {
-            for (String f : new String[] {"dialog.png", "result.png"}) {
-                Files.copy(out.resolve(f), Path.of(keep, f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // every menu command's dialog, kept in the test output (target/screenshots)
+        for (String command : MacroBridge.COMMANDS.keySet()) {
+            Path shot = out.resolve("dialogs").resolve(command + ".png");
+            assertTrue(Files.exists(shot), "a screenshot of " + command + "'s dialog; ImageJ printed:\n" + log);
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(shot.toFile());
+            assertTrue(image.getWidth() > 150 && image.getHeight() > 80, command + ": " + image.getWidth() + "x" + image.getHeight());
+        }
+        assertEquals("save", Files.readString(out.resolve("dialogs").resolve("evaluate-browse.txt")),
+                "an output file's Browse button opens a Save dialog");
+        Path keep = Files.createDirectories(Path.of(System.getProperty("dicface.test.screenshots", "target/screenshots")));
+        for (String f : new String[] {"dialog.png", "result.png"}) {
+            Files.copy(out.resolve(f), keep.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (var shots = Files.list(out.resolve("dialogs"))) {
+            for (Path f : shots.toList()) {
+                Files.copy(f, keep.resolve("dialog-" + f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** The probe's files (screenshots, labels, recorded text) in target/probe-output, to look at after a failure. */
+    private static void keepProbeOutput(Path out) throws IOException {
+        Path keep = Files.createDirectories(Path.of("target", "probe-output"));
+        try (var files = Files.walk(out)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path to = keep.resolve(out.relativize(f).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }

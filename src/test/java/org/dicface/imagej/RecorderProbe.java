@@ -64,16 +64,17 @@ public final class RecorderProbe {
             }
         }
         Files.writeString(out.resolve("labels.txt"), labels);
-        var fields = gd.getStringFields();
-        ((TextField) fields.get(0)).setText(args[1]);   // weights
-        ((TextField) fields.get(1)).setText(args[2]);   // config
-        ((java.awt.Choice) gd.getChoices().get(1)).select("mean");  // sampling (after the image choice)
-        ((java.awt.Choice) gd.getChoices().get(2)).select("cpu");   // device
+        ((TextField) field(gd, "Weights", TextField.class)).setText(args[1]);
+        ((java.awt.Choice) field(gd, "Configuration", java.awt.Choice.class)).select("file");
+        ((TextField) field(gd, "Configuration file", TextField.class)).setText(args[2]);
+        ((java.awt.Choice) field(gd, "Sampling", java.awt.Choice.class)).select("mean");
+        ((java.awt.Choice) field(gd, "Device", java.awt.Choice.class)).select("cpu");
         IJ.wait(500);
         Rectangle r = gd.getBounds();
         javax.imageio.ImageIO.write(new Robot().createScreenCapture(r), "png", out.resolve("dialog.png").toFile());
-        Button ok = gd.getButtons()[0];
-        gd.actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, ok.getLabel()));
+        // on the event thread, as a click: an action performed from this thread races with the dialog's own closing on the event
+        // thread, which resets GenericDialog's field counters while the command reads its values
+        click(gd, gd.getButtons()[0]);
         for (int i = 0; i < 1200 && WindowManager.getImage("clip-restore") == null; i++) {
             IJ.wait(100);
         }
@@ -94,6 +95,94 @@ public final class RecorderProbe {
         IJ.saveAsTiff(result, out.resolve("result.tif").toString());
         Rectangle screen = new Rectangle(java.awt.Toolkit.getDefaultToolkit().getScreenSize());
         javax.imageio.ImageIO.write(new Robot().createScreenCapture(screen), "png", out.resolve("result.png").toFile());
+        dialogs(out.resolve("dialogs"));
         System.exit(0);
+    }
+
+    /** Presses a dialog button as a click does: its action on the event thread. */
+    private static void click(GenericDialog gd, Button button) throws Exception {
+        java.awt.EventQueue.invokeAndWait(() -> gd.actionPerformed(new ActionEvent(button, ActionEvent.ACTION_PERFORMED, button.getLabel())));
+    }
+
+    /** The component of the field whose label reads {@code label}: the first of its kind after the label. */
+    private static java.awt.Component field(GenericDialog gd, String label, Class<?> kind) {
+        java.awt.Component[] parts = gd.getComponents();
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i] instanceof java.awt.Label l && l.getText().equals(label)) {
+                for (int k = i + 1; k < parts.length; k++) {
+                    java.awt.Component c = parts[k] instanceof java.awt.Panel p && p.getComponentCount() > 0 ? p.getComponent(0) : parts[k];
+                    if (kind.isInstance(c)) {
+                        return c;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no field labelled '" + label + "'");
+    }
+
+    /** Presses the Browse button of Evaluate Clip's table field: a Save dialog must open (its kind is written down). */
+    private static void saveDialogOf(GenericDialog gd, Path folder) throws Exception {
+        java.awt.Container row = ((TextField) field(gd, "Table (CSV)", TextField.class)).getParent();
+        Button browse = null;
+        for (java.awt.Component c : row.getComponents()) {
+            if (c instanceof Button b) {
+                browse = b;
+            }
+        }
+        Button pressed = browse;
+        new Thread(() -> {
+            for (java.awt.event.ActionListener l : pressed.getActionListeners()) {
+                l.actionPerformed(new ActionEvent(pressed, ActionEvent.ACTION_PERFORMED, pressed.getLabel()));
+            }
+        }, "browse").start();
+        String kind = "none";
+        for (int i = 0; i < 100 && kind.equals("none"); i++) {
+            IJ.wait(100);
+            for (Window w : Window.getWindows()) {
+                if (w.isShowing() && w instanceof java.awt.FileDialog f) {
+                    kind = f.getMode() == java.awt.FileDialog.SAVE ? "save" : "open";
+                    f.setVisible(false);
+                } else if (w.isShowing() && w instanceof javax.swing.JDialog d
+                        && d.getContentPane().getComponentCount() > 0 && d.getContentPane().getComponent(0) instanceof javax.swing.JFileChooser fc) {
+                    kind = fc.getDialogType() == javax.swing.JFileChooser.SAVE_DIALOG ? "save" : "open";
+                    fc.cancelSelection();
+                }
+            }
+        }
+        Files.writeString(folder.resolve("evaluate-browse.txt"), kind);
+    }
+
+    /** A screenshot of every menu command's dialog (plugins.config's order), each cancelled after. */
+    private static void dialogs(Path folder) throws Exception {
+        Files.createDirectories(folder);
+        for (String line : Files.readAllLines(Path.of("target", "classes", "plugins.config"))) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]+)\", .*DicFacePlugin\\(\"([^\"]+)\"\\)").matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            IJ.doCommand(m.group(1));
+            GenericDialog gd = null;
+            for (int i = 0; i < 300 && gd == null; i++) {
+                IJ.wait(100);
+                for (Window w : Window.getWindows()) {
+                    if (w instanceof GenericDialog d && d.isShowing() && d.getTitle().equals(m.group(1))) {
+                        gd = d;
+                    }
+                }
+            }
+            if (gd == null) {
+                Files.writeString(folder.resolve(m.group(2) + ".txt"), "no dialog");
+                continue;
+            }
+            IJ.wait(300);
+            javax.imageio.ImageIO.write(new Robot().createScreenCapture(gd.getBounds()), "png", folder.resolve(m.group(2) + ".png").toFile());
+            if (m.group(2).equals("evaluate")) {
+                saveDialogOf(gd, folder);
+            }
+            click(gd, gd.getButtons()[1]);
+            for (int i = 0; i < 50 && gd.isShowing(); i++) {
+                IJ.wait(100);
+            }
+        }
     }
 }
