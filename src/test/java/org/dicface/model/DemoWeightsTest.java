@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The embedded demonstration weights (models/demo): small, loadable with their stored configuration, and
  * giving their recorded result on a face they were not trained on (the astronaut frames of the tiny fixture,
- * degraded as training degrades, seed 1): they gain 0.42 dB over the degraded input, 0.55 dB with the colour
+ * degraded at the clip's own size as these weights were trained, seed 1): they gain 0.42 dB over the degraded input, 0.55 dB with the colour
  * fix (each frame given the input's channel means).
  *
  * <p>These are regression pins, not an independent reference: recorded from this model and pipeline, they move
@@ -50,7 +50,7 @@ public class DemoWeightsTest extends ScopedTest {
                 org.dicface.io.SafeTensors st = org.dicface.io.SafeTensors.open(io);
                 Generator random = new Generator(0)) {
             Tensor clean = st.load("input").add(1).div(2);  // [5, 3, 128, 128], astronaut.png, held out of training
-            Tensor degraded = Degradation.apply(Task.RESTORE, clean, 1);
+            Tensor degraded = Degradation.apply(Task.RESTORE, clean, 1, 0);  // at the clip's own size, as these weights were trained
             Tensor restored = model.forward(degraded.mul(2).sub(1), new Sampling.Mean(), random, 1.0, Probe.NONE)
                     .out().clamp(-1, 1).add(1).div(2);
             assertEquals(18.429, meanPsnr(degraded, clean), PIN_DB, "degraded input, dB (regression pin)");

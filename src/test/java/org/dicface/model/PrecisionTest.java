@@ -68,7 +68,7 @@ class PrecisionTest {
                 DicFace half = ModelLoader.load(ModelLoader.config("auto", WEIGHTS), WEIGHTS, Device.CPU, Precision.BF16)) {
             assertEquals(DType.FLOAT32, full.dtype());
             assertEquals(DType.BFLOAT16, half.dtype());
-            Tensor degraded = Degradation.apply(Task.RESTORE, clean, 1).mul(2).sub(1);
+            Tensor degraded = Degradation.apply(Task.RESTORE, clean, 1, 0).mul(2).sub(1);
             Tensor a;
             Tensor b;
             try (Generator r1 = new Generator(0); Generator r2 = new Generator(0)) {
