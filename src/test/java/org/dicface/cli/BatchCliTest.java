@@ -99,6 +99,13 @@ class BatchCliTest extends ScopedTest {
         assertTrue(r.out().contains("output change") && !r.out().contains("(input") && !r.out().contains("NaN"), r.out());
         assertEquals(4, Files.readAllLines(table).size());
         assertTrue(Files.size(out.resolve("eval.png")) > 500);
+        // the face figures: a clip against itself has IDS 1, AKD 0 and TLME 0 (the columns named in the README)
+        r = CliTest.run("evaluate", stack.toString(), "--truth", stack.toString(), "--face-metrics", "-o", out.resolve("faces.csv").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("IDS 1.0000, AKD 0.000 px, TLME 0.000 px"), r.out());
+        assertTrue(Files.readAllLines(out.resolve("faces.csv")).get(0).endsWith(",ids,akd_px,tlme_px"));
+        r = CliTest.run("evaluate", stack.toString(), "--face-metrics", "-o", out.resolve("no-truth.csv").toString());
+        assertTrue(r.exit() != 0 && r.err().contains("--face-metrics compares with the ground truth: give --truth"), r.err());
     }
 
     /** A 7-frame 40 x 40 RGB clip to train on, as a TIFF stack. */

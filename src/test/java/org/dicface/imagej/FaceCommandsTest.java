@@ -246,6 +246,9 @@ class FaceCommandsTest extends CommandHarness {
         assertEquals(psnr, metrics.getValue("PSNR (dB)", last), 1e-3);
         assertEquals(restored.getTitle(), metrics.getStringValue("Clip", last));
         assertEquals(3, metrics.getValue("Frames", last));
+        Path plain = java.nio.file.Files.createFile(home.resolve("plain-" + System.nanoTime()));
+        assertEquals(java.nio.file.Files.getPosixFilePermissions(plain), java.nio.file.Files.getPosixFilePermissions(table),
+                "the table gets the umask's mode, not a temporary file's");
     }
 
     @Test

@@ -103,6 +103,14 @@ class GuiCommandsTest extends CommandHarness {
         // the same pixels as Restore Faces on the same clip
         ImagePlus direct = (ImagePlus) run(RestoreFaces.class, "image", ClipRestorationTest.rgbClip(40, 36, 3)).getOutput("result");
         assertArrayEquals(pixels(direct, 2), pixels(a, 2));
+        // the usual permissions: what a plain new file gets under this umask, not a temporary file's 0600
+        Path plain = Files.createFile(home.resolve("plain-" + System.nanoTime()));
+        for (String name : new String[] {"a-restore.tif", "summary.json", "a-restore-codebook.csv"}) {
+            if (Files.exists(out.resolve(name))) {
+                assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out.resolve(name)), name);
+            }
+        }
+        assertTrue(Files.exists(out.resolve("a-restore.tif")) && Files.exists(out.resolve("summary.json")));
         String json = Files.readString(out.resolve("summary.json"));
         assertTrue(json.contains("\"failed\": 1") && json.contains("\"task\": \"restore\""), json);
         CommandModule again = run(BatchRestore.class, "clips", in.toFile(), "output", out.toFile(), "task", "restore", "color_fix",
