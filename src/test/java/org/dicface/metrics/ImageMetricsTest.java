@@ -128,7 +128,7 @@ class ImageMetricsTest extends ScopedTest {
         assertEquals(Double.POSITIVE_INFINITY, r.rows().get(0).psnr());
         assertEquals(10 * Math.log10(255.0 * 255 / 25), r.rows().get(1).psnr(), 1e-6);
         assertEquals(10 * Math.log10(255.0 * 255 / 25), r.mean(ClipEvaluation.Row::psnr), 1e-6, "infinite PSNR left out of the mean");
-        assertTrue(r.toCsv().startsWith("frame,psnr_db,ssim,temporal_error,output_change,input_change\n1,Infinity"));
+        assertTrue(r.toCsv().startsWith("frame,psnr_db,ssim,temporal_error,output_change,input_change,ids,akd_px,tlme_px\n1,Infinity"));
         assertTrue(r.toCsv().contains("\nmean,"));
         var e = assertThrows(IllegalArgumentException.class, () -> ClipEvaluation.evaluate(output, clip(1, 2), null,
                 ImageMetrics.Channels.RGB, 0));
