@@ -2,12 +2,9 @@ package org.dicface.cli;
 
 import org.dicface.io.Task;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.google.gson.GsonBuilder;
 import ij.ImagePlus;
 import org.dicface.io.AtomicFile;
 import org.dicface.model.DicFace;

@@ -2,9 +2,7 @@ package org.dicface.face;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.dicface.io.CheckpointException;
 

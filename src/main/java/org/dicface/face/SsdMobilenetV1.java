@@ -1,15 +1,12 @@
 package org.dicface.face;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.dicface.io.CheckpointException;
 import org.dicface.nn.Module;
 import org.dicface.nn.Parameter;
 import org.dicface.nn.StateDictException;
-import org.dicface.torch.GradMode;
 import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
 

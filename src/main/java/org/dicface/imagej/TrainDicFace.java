@@ -2,7 +2,6 @@ package org.dicface.imagej;
 
 import org.dicface.io.Task;
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
