@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.dicface.io.CheckpointException;
 import org.dicface.nn.Init;
 import org.dicface.nn.Module;
 import org.dicface.nn.Parameter;
 import org.dicface.nn.SamePadding;
-import org.dicface.nn.StateDictException;
 import org.dicface.torch.DType;
 import org.dicface.torch.Device;
 import org.dicface.torch.GradMode;
@@ -69,18 +67,7 @@ public final class FaceRecognitionNet extends Module {
 
     /** The network with the weights of a TF.js manifest of face-api's face_recognition_model, on the CPU. */
     public static FaceRecognitionNet load(TfjsWeights weights) {
-        FaceRecognitionNet net = new FaceRecognitionNet();
-        try {
-            TfjsLayout.load(net, weights, name -> false);
-            return net;
-        } catch (StateDictException e) {
-            net.close();
-            throw new CheckpointException(weights.source() + " does not hold face-api's face recognition network: "
-                    + e.getMessage());
-        } catch (RuntimeException e) {
-            net.close();
-            throw e;
-        }
+        return TfjsLayout.load(new FaceRecognitionNet(), weights, name -> false, "face recognition network");
     }
 
     /** The network itself: {@code input} [N, 3, 150, 150], RGB 0-255 on the module's device, to [N, 128]. */
@@ -100,21 +87,10 @@ public final class FaceRecognitionNet extends Module {
         if (boxes.isEmpty()) {
             return List.of();
         }
-        LandmarkNet.checkFrame(frame);
-        int height = (int) frame.size(1);
-        int width = (int) frame.size(2);
+        List<FaceCrop> crops = LandmarkNet.crops(frame, boxes);
         float[] out;
         try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.NO_GRAD.enter()) {
-            List<Tensor> inputs = new ArrayList<>();
-            for (Box box : boxes) {
-                FaceCrop crop = FaceCrop.of(box, width, height);
-                if (crop == null) {
-                    throw new IllegalArgumentException("the face box " + box + " covers no pixel of the " + width + "x"
-                            + height + " frame");
-                }
-                inputs.add(LandmarkNet.input(frame, crop, INPUT_SIZE, fc.get().device()));
-            }
-            out = forward(Tensor.stack(inputs, 0)).to(Device.CPU).toFloatArray();
+            out = forward(LandmarkNet.inputs(frame, crops, INPUT_SIZE, fc.get().device())).to(Device.CPU).toFloatArray();
         }
         List<float[]> result = new ArrayList<>();
         for (int i = 0; i < boxes.size(); i++) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.dicface.io.CheckpointException;
 
 import org.dicface.nn.Init;
 import org.dicface.nn.Layer;
@@ -12,7 +11,6 @@ import org.dicface.nn.Module;
 import org.dicface.nn.Parameter;
 import org.dicface.nn.SamePadding;
 import org.dicface.nn.SeparableConv2d;
-import org.dicface.nn.StateDictException;
 import org.dicface.torch.DType;
 import org.dicface.torch.Device;
 import org.dicface.torch.GradMode;
@@ -76,18 +74,7 @@ public final class LandmarkNet extends Module {
 
     /** The network with the weights of a TF.js manifest of face-api's face_landmark_68_model, on the CPU. */
     public static LandmarkNet load(TfjsWeights weights) {
-        LandmarkNet net = new LandmarkNet();
-        try {
-            TfjsLayout.load(net, weights, name -> name.endsWith("depthwise_filter"));
-            return net;
-        } catch (StateDictException e) {
-            net.close();
-            throw new CheckpointException(weights.source() + " does not hold face-api's 68-point landmark network: "
-                    + e.getMessage());
-        } catch (RuntimeException e) {
-            net.close();
-            throw e;
-        }
+        return TfjsLayout.load(new LandmarkNet(), weights, name -> name.endsWith("depthwise_filter"), "68-point landmark network");
     }
 
     /**
@@ -120,6 +107,20 @@ public final class LandmarkNet extends Module {
         if (boxes.isEmpty()) {
             return List.of();
         }
+        List<FaceCrop> crops = crops(frame, boxes);
+        float[] out;
+        try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.NO_GRAD.enter()) {
+            out = forward(inputs(frame, crops, INPUT_SIZE, device())).to(Device.CPU).toFloatArray();
+        }
+        List<Landmarks> result = new ArrayList<>();
+        for (int i = 0; i < crops.size(); i++) {
+            result.add(crops.get(i).toFrame(out, i * 2 * POINTS));
+        }
+        return result;
+    }
+
+    /** The crop of each box of {@code frame} (RGB [3, H, W]); every box must cover at least one pixel of the frame. */
+    static List<FaceCrop> crops(Tensor frame, List<Box> boxes) {
         checkFrame(frame);
         int height = (int) frame.size(1);
         int width = (int) frame.size(2);
@@ -132,20 +133,18 @@ public final class LandmarkNet extends Module {
             }
             crops.add(crop);
         }
-        Device device = device();
-        float[] out;
-        try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.NO_GRAD.enter()) {
+        return crops;
+    }
+
+    /** The crops as one batch [N, 3, size, size] of a face network's inputs (see {@link #input}), in the caller's scope. */
+    static Tensor inputs(Tensor frame, List<FaceCrop> crops, int size, Device device) {
+        try (Scope scope = Scope.open()) {
             List<Tensor> inputs = new ArrayList<>();
             for (FaceCrop crop : crops) {
-                inputs.add(input(frame, crop, INPUT_SIZE, device));
+                inputs.add(input(frame, crop, size, device));
             }
-            out = forward(Tensor.stack(inputs, 0)).to(Device.CPU).toFloatArray();
+            return scope.keep(Tensor.stack(inputs, 0));
         }
-        List<Landmarks> result = new ArrayList<>();
-        for (int i = 0; i < crops.size(); i++) {
-            result.add(crops.get(i).toFrame(out, i * 2 * POINTS));
-        }
-        return result;
     }
 
     /**

@@ -3,10 +3,8 @@ package org.dicface.face;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.dicface.io.CheckpointException;
 import org.dicface.nn.Module;
 import org.dicface.nn.Parameter;
-import org.dicface.nn.StateDictException;
 import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
 
@@ -238,17 +236,6 @@ public final class SsdMobilenetV1 extends Module {
 
     /** The network with the weights of a TF.js manifest of face-api's ssd_mobilenetv1_model, on the CPU. */
     public static SsdMobilenetV1 load(TfjsWeights weights) {
-        SsdMobilenetV1 net = new SsdMobilenetV1();
-        try {
-            TfjsLayout.load(net, weights, name -> name.endsWith(".depthwise_weights"));
-            return net;
-        } catch (StateDictException e) {
-            net.close();
-            throw new CheckpointException(weights.source() + " does not hold face-api's SSD MobileNetV1 detector: "
-                    + e.getMessage());
-        } catch (RuntimeException e) {
-            net.close();
-            throw e;
-        }
+        return TfjsLayout.load(new SsdMobilenetV1(), weights, name -> name.endsWith(".depthwise_weights"), "SSD MobileNetV1 detector");
     }
 }

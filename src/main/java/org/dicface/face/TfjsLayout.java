@@ -19,10 +19,25 @@ final class TfjsLayout {
     }
 
     /**
-     * Fills {@code net}'s parameters from {@code weights}; {@code depthwise} names the depthwise kernels. Throws
-     * {@link org.dicface.nn.StateDictException} when names or shapes do not match.
+     * {@code net} (new, with undefined weights) filled from {@code weights}, in inference mode; when the weights are
+     * not those of the network (names or shapes), it is closed and the message names {@code what} it should be.
      */
-    static void load(Module net, TfjsWeights weights, Predicate<String> depthwise) {
+    static <M extends Module> M load(M net, TfjsWeights weights, Predicate<String> depthwise, String what) {
+        try {
+            fill(net, weights, depthwise);
+            return net;
+        } catch (org.dicface.nn.StateDictException e) {
+            net.close();
+            throw new org.dicface.io.CheckpointException(weights.source() + " does not hold face-api's " + what + ": "
+                    + e.getMessage());
+        } catch (RuntimeException e) {
+            net.close();
+            throw e;
+        }
+    }
+
+    /** Fills {@code net}'s parameters from {@code weights}; {@code depthwise} names the depthwise kernels. */
+    private static void fill(Module net, TfjsWeights weights, Predicate<String> depthwise) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (String name : net.namedParameters().keySet()) {
             Tensor w = weights.tensors().get(tfjsName(name));
