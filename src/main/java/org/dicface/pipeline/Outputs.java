@@ -109,8 +109,8 @@ public record Outputs(Path input, Path clip, Path uncertainty, Path codebook) {
             for (Outputs o : plan) {
                 for (Path out : o.files()) {
                     if (Files.exists(out) && sources.stream().noneMatch(s -> same(out, s))) {
-                        problems.add(out + " exists already: --resume skips inputs whose outputs are complete, --overwrite"
-                                + " replaces them");
+                        problems.add(out + " exists already: resume (--resume; Batch Restore: Existing outputs resume) skips"
+                                + " inputs whose outputs are complete, overwrite replaces them");
                     }
                 }
             }

@@ -82,7 +82,7 @@ class OutputsTest {
         Files.writeString(out.resolve("a-restore.tif"), "someone's file");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Outputs.plan(List.of(a), out, Task.RESTORE, false, Outputs.Existing.REFUSE));
-        assertTrue(e.getMessage().contains("a-restore.tif exists already: --resume") && e.getMessage().contains("--overwrite"),
+        assertTrue(e.getMessage().contains("a-restore.tif exists already: resume (--resume") && e.getMessage().contains("overwrite replaces"),
                 e.getMessage());
         assertEquals(1, Outputs.plan(List.of(a), out, Task.RESTORE, false, Outputs.Existing.RESUME).size());
         assertEquals(1, Outputs.plan(List.of(a), out, Task.RESTORE, false, Outputs.Existing.REPLACE).size());
