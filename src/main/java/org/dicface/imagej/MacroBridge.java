@@ -134,7 +134,8 @@ public final class MacroBridge {
                 gd.addChoice(name, choices.toArray(String[]::new), initial);
             } else if (numberField(item)) {
                 double v = Double.parseDouble(initial);
-                gd.addNumericField(name, v, digits(t, v));
+                int digits = digits(t, v);
+                gd.addNumericField(name, v, digits, digits < 0 ? 10 : 6, null);  // room for 5.000E-5
             } else if ("directory".equals(item.getWidgetStyle())) {
                 gd.addDirectoryField(name, initial, 30);
             } else if ("save".equals(item.getWidgetStyle())) {
