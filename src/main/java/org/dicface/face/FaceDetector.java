@@ -76,11 +76,7 @@ public final class FaceDetector implements AutoCloseable {
     }
 
     public static FaceDetector load(Device device, Options options) throws IOException {
-        try (TfjsWeights weights = TfjsWeights.readResource(FaceDetector.class, WEIGHTS)) {
-            SsdMobilenetV1 net = SsdMobilenetV1.load(weights);
-            net.to(device, DType.FLOAT32);
-            return new FaceDetector(net, device, options);
-        }
+        return new FaceDetector(TfjsLayout.bundled(WEIGHTS, SsdMobilenetV1::load, device), device, options);
     }
 
     public Device device() {

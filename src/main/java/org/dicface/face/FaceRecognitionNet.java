@@ -58,11 +58,7 @@ public final class FaceRecognitionNet extends Module {
 
     /** The network with the bundled weights, on a device. */
     public static FaceRecognitionNet load(Device device) throws IOException {
-        try (TfjsWeights weights = TfjsWeights.readResource(FaceRecognitionNet.class, WEIGHTS)) {
-            FaceRecognitionNet net = load(weights);
-            net.to(device, DType.FLOAT32);
-            return net;
-        }
+        return TfjsLayout.bundled(WEIGHTS, FaceRecognitionNet::load, device);
     }
 
     /** The network with the weights of a TF.js manifest of face-api's face_recognition_model, on the CPU. */

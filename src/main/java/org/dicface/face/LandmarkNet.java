@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-
 import org.dicface.nn.Init;
 import org.dicface.nn.Layer;
 import org.dicface.nn.Module;
@@ -65,11 +64,7 @@ public final class LandmarkNet extends Module {
 
     /** The network with the bundled weights, on a device. */
     public static LandmarkNet load(Device device) throws IOException {
-        try (TfjsWeights weights = TfjsWeights.readResource(LandmarkNet.class, WEIGHTS)) {
-            LandmarkNet net = load(weights);
-            net.to(device, DType.FLOAT32);
-            return net;
-        }
+        return TfjsLayout.bundled(WEIGHTS, LandmarkNet::load, device);
     }
 
     /** The network with the weights of a TF.js manifest of face-api's face_landmark_68_model, on the CPU. */

@@ -36,6 +36,16 @@ final class TfjsLayout {
         }
     }
 
+    /** A network with the bundled weights {@code resource} (beside {@code TfjsWeights}), moved to {@code device} in fp32. */
+    static <M extends Module> M bundled(String resource, java.util.function.Function<TfjsWeights, M> load, org.dicface.torch.Device device)
+            throws java.io.IOException {
+        try (TfjsWeights weights = TfjsWeights.readResource(TfjsLayout.class, resource)) {
+            M net = load.apply(weights);
+            net.to(device, org.dicface.torch.DType.FLOAT32);
+            return net;
+        }
+    }
+
     /** Fills {@code net}'s parameters from {@code weights}; {@code depthwise} names the depthwise kernels. */
     private static void fill(Module net, TfjsWeights weights, Predicate<String> depthwise) {
         Map<String, long[]> shapes = new LinkedHashMap<>();

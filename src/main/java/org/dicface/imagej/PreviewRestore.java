@@ -7,7 +7,6 @@ import ij.gui.Overlay;
 import ij.gui.TextRoi;
 import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
-import org.dicface.io.Task;
 import org.dicface.model.ModelLoader;
 import org.dicface.torch.Scope;
 import org.dicface.video.StackFrames;
@@ -72,9 +71,7 @@ public final class PreviewRestore extends RestoreFaces {
         int h = before.getHeight();
         ImageProcessor after = restored.getWidth() == w && restored.getHeight() == h ? restored.convertToRGB()
                 : restored.convertToRGB().resize(w, h, true);
-        ColorProcessor both = new ColorProcessor(2 * w, h);
-        both.insert(before, 0, 0);
-        both.insert(after, w, 0);
+        ColorProcessor both = CompareClips.sideBySide(before, (ColorProcessor) after);
         ImagePlus preview = new ImagePlus(input.getShortTitle() + "-preview-frame" + (index + 1), both);
         preview.setCalibration(input.getCalibration().copy());
         Overlay labels = new Overlay();

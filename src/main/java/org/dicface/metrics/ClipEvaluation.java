@@ -87,9 +87,11 @@ public final class ClipEvaluation {
         try (GradMode.Guard g = GradMode.NO_GRAD.enter()) {
             for (int i = 0; i < out.frameCount(); i++) {
                 try (Scope scope = Scope.open()) {
-                    Tensor o = prepared(out, i, channels, crop);
-                    Tensor t = gt == null ? null : prepared(gt, i, channels, crop);
-                    Tensor x = in == null ? null : prepared(in, i, channels, crop);
+                    Tensor outFrame = out.frame(i);
+                    Tensor gtFrame = gt == null ? null : gt.frame(i);
+                    Tensor o = prepared(outFrame, channels, crop);
+                    Tensor t = gtFrame == null ? null : prepared(gtFrame, channels, crop);
+                    Tensor x = in == null ? null : prepared(in.frame(i), channels, crop);
                     double psnr = t == null ? Double.NaN : ImageMetrics.psnr(o, t);
                     double ssim = t == null ? Double.NaN : ImageMetrics.ssim(o, t);
                     double temporal = Double.NaN;
@@ -105,7 +107,7 @@ public final class ClipEvaluation {
                             inChange = x.sub(prevIn).abs().mean().item();
                         }
                     }
-                    FaceMetrics.Frame face = faces == null || gt == null ? null : faces.measure(out.frame(i), gt.frame(i));
+                    FaceMetrics.Frame face = faces == null || gt == null ? null : faces.measure(outFrame, gtFrame);
                     double tlme = face == null || prevFace == null ? Double.NaN
                             : FaceMetrics.motionError(prevFace.output(), face.output(), prevFace.truth(), face.truth());
                     rows.add(new Row(i + 1, psnr, ssim, temporal, outChange, inChange, face == null ? Double.NaN : face.ids(),
@@ -133,10 +135,10 @@ public final class ClipEvaluation {
         return Scope.unowned(next::copy);
     }
 
-    private static Tensor prepared(FrameSource source, int i, ImageMetrics.Channels channels, int crop) {
+    /** A frame in [-1, 1] as the metrics read it: [0, 255], the channels chosen, the border cropped. */
+    private static Tensor prepared(Tensor frame, ImageMetrics.Channels channels, int crop) {
         try (Scope scope = Scope.open()) {
-            Tensor frame = source.frame(i).add(1).mul(127.5);  // frames are [-1, 1]: back to [0, 255]
-            return scope.keep(ImageMetrics.prepare(frame, channels, crop));
+            return scope.keep(ImageMetrics.prepare(frame.add(1).mul(127.5), channels, crop));
         }
     }
 
