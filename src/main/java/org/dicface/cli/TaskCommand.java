@@ -6,16 +6,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import ij.ImagePlus;
-import org.dicface.io.AtomicFile;
-import org.dicface.model.DicFace;
 import org.dicface.model.DicFaceConfig;
 import org.dicface.model.ModelLoader;
 import org.dicface.pipeline.Batch;
 import org.dicface.pipeline.ClipRestoration;
 import org.dicface.pipeline.Outputs;
 import org.dicface.pipeline.RunOptions;
-import org.dicface.pipeline.Settings;
-import org.dicface.torch.Device;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -83,23 +79,13 @@ abstract class TaskCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume and --overwrite exclude each other: pick one");
         }
         Outputs.Existing existing = resume ? Outputs.Existing.RESUME : overwrite ? Outputs.Existing.REPLACE : Outputs.Existing.REFUSE;
-        Settings settings = run.settings();
-        boolean maps = settings.uncertainty() != Settings.Uncertainty.NONE;
-        // before any work, and before anything is created: options the model refuses, then a clash or an
-        // unwritable folder, are found in a second, not after hours
         DicFaceConfig modelConfig = ModelLoader.config(config, weights);
-        run.checkFor(modelConfig);
         ModelLoader.taskMismatch(weights, task()).ifPresent(w -> System.err.println("warning: " + w));
-        Outputs.plan(inputs, outputDir, task(), maps, existing);
-        AtomicFile.checkWritable(outputDir);
-        Device dev = run.device();
-        List<Batch.Outcome> outcomes;
-        try (DicFace model = ModelLoader.load(modelConfig, weights, dev, run.precision())) {
-            outcomes = Batch.run(model, dev, settings, inputs, outputDir, task(), clip -> job(clip).withFaces(faces), existing, maps,
-                    new ConsoleProgress());
-        }
-        Path summaryFile = Batch.writeSummary(outputDir, task(), weights, settings, dev, run.precision(), outcomes);
-        long failed = Batch.failures(outcomes);
+        Batch.Result result = Batch.run(modelConfig, weights, run, inputs, outputDir, task(), clip -> job(clip).withFaces(faces),
+                existing, new ConsoleProgress());
+        List<Batch.Outcome> outcomes = result.outcomes();
+        Path summaryFile = result.summary();
+        long failed = result.failed();
         for (Batch.Outcome o : outcomes) {
             System.out.println(o.status() + "  " + o.input() + (o.output() != null ? "  ->  " + o.output() : "")
                     + (o.error() != null ? "  (" + o.error() + ")" : "") + (o.note() != null ? "  [" + o.note() + "]" : ""));

@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 import ij.measure.ResultsTable;
-import org.dicface.io.AtomicFile;
 import org.dicface.io.Task;
-import org.dicface.model.DicFace;
 import org.dicface.model.ModelLoader;
 import org.dicface.pipeline.Batch;
 import org.dicface.pipeline.ClipRestoration;
@@ -47,7 +45,7 @@ public final class BatchRestore extends ModelCommand {
             + " before any work; resume: skip clips whose outputs are complete; overwrite: replace them")
     String existing = "stop";
 
-    @Parameter(type = ItemIO.OUTPUT)
+    @Parameter(type = ItemIO.OUTPUT, label = TABLE)
     ResultsTable batch;
 
     @Parameter(type = ItemIO.OUTPUT)
@@ -75,45 +73,31 @@ public final class BatchRestore extends ModelCommand {
         };
         RunOptions run = runOptions();
         Path w = weights(kind);
-        var modelConfig = ModelLoader.config(configuration(), w);
-        run.checkFor(modelConfig);
-        Path out = output.toPath();
-        boolean maps = run.settings().uncertainty() != org.dicface.pipeline.Settings.Uncertainty.NONE;
-        Outputs.plan(inputs, out, kind, maps, mode);  // clashes and existing outputs, before the model loads
-        AtomicFile.checkWritable(out);
         ClipRestoration.Job job = (kind == Task.RESTORE ? ClipRestoration.Job.restore().withColorFix(color_fix)
                 : ClipRestoration.Job.colorize()).withFaces(faces(null));
-        List<Batch.Outcome> outcomes;
-        try (DicFace model = ModelLoader.load(modelConfig, w, run.device(), run.precision())) {
-            outcomes = Batch.run(model, run.device(), run.settings(), inputs, out, kind, clip -> job, mode, maps, new Batch.Listener() {
-                private int index;
-                private int total;
+        Batch.Result done = Batch.run(ModelLoader.config(configuration(), w), w, run, inputs, output.toPath(), kind, clip -> job,
+                mode, new Batch.Listener() {
+                    private int index;
+                    private int total;
 
-                @Override
-                public void started(Path input, int i, int n) {
-                    index = i;
-                    total = n;
-                }
-
-                @Override
-                public boolean frameDone(Path input, int done, int frames) {
-                    ij.IJ.showProgress(index * frames + done, total * frames);
-                    ij.IJ.showStatus("DicFace batch: clip " + (index + 1) + " of " + total + ", frame " + done + " of " + frames);
-                    if (ij.IJ.escapePressed()) {
-                        ij.IJ.resetEscape();
-                        cancel("cancelled with Esc");
+                    @Override
+                    public void started(Path input, int i, int n) {
+                        index = i;
+                        total = n;
                     }
-                    return !isCanceled();
-                }
-            });
-        }
+
+                    @Override
+                    public boolean frameDone(Path input, int frame, int frames) {
+                        return progressed(index * frames + frame, total * frames, "DicFace batch: clip " + (index + 1) + " of "
+                                + total + ", frame " + frame + " of " + frames, "frames of the batch");
+                    }
+                });
         ij.IJ.showProgress(1.0);
-        Path file = Batch.writeSummary(out, kind, w, run.settings(), run.device(), run.precision(), outcomes);
+        List<Batch.Outcome> outcomes = done.outcomes();
         batch = table(outcomes);
-        long failed = Batch.failures(outcomes);
         summary = String.format(Locale.ROOT, "%d clips: %d done, %d skipped, %d failed; summary: %s", outcomes.size(),
                 outcomes.stream().filter(o -> o.status().equals("done")).count(),
-                outcomes.stream().filter(o -> o.status().equals("skipped")).count(), failed, file);
+                outcomes.stream().filter(o -> o.status().equals("skipped")).count(), done.failed(), done.summary());
         report("DicFace batch: " + summary);
     }
 

@@ -33,6 +33,21 @@ abstract class CancelableCommand implements Command, Cancelable {
         }
     }
 
+    /**
+     * Shows progress in ImageJ's status bar (the menu runs commands in a context of their own) with {@code status};
+     * Esc stops the command, as plain ImageJ's commands stop (the cancel reason says after how much of
+     * {@code unit}). False once cancelled.
+     */
+    boolean progressed(int done, int total, String status, String unit) {
+        ij.IJ.showProgress(done, total);
+        ij.IJ.showStatus(status);
+        if (ij.IJ.escapePressed()) {
+            ij.IJ.resetEscape();
+            cancel("cancelled with Esc after " + done + " of " + total + " " + unit);
+        }
+        return !isCanceled();
+    }
+
     /** What the command did, for SciJava's log and ImageJ's Log window. */
     void report(String line) {
         log.info(line);

@@ -107,12 +107,6 @@ public final class DetectFaces extends CancelableCommand {
     }
 
     private boolean progress(int done, int total) {
-        ij.IJ.showProgress(done, total);
-        ij.IJ.showStatus("DicFace detect faces: frame " + done + " of " + total);
-        if (ij.IJ.escapePressed()) {
-            ij.IJ.resetEscape();
-            cancel("cancelled with Esc after " + done + " of " + total + " frames");
-        }
-        return !isCanceled();
+        return progressed(done, total, "DicFace detect faces: frame " + done + " of " + total, "frames");
     }
 }

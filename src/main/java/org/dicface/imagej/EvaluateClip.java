@@ -43,7 +43,7 @@ public final class EvaluateClip extends CancelableCommand {
     String summary;
 
     /** The means as a row of ImageJ's "DicFace metrics" table, one row per evaluation. */
-    @Parameter(type = ItemIO.OUTPUT)
+    @Parameter(type = ItemIO.OUTPUT, label = TABLE)
     ij.measure.ResultsTable metrics;
 
     @Override

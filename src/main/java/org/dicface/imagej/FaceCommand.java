@@ -131,15 +131,10 @@ abstract class FaceCommand extends ModelCommand {
     }
 
     private boolean progress(int done, int total) {
+        String text = "DicFace " + task() + ": frame " + done + " of " + total;
         if (status != null) {
-            status.showStatus(done, total, "DicFace " + task() + ": frame " + done + " of " + total);
+            status.showStatus(done, total, text);
         }
-        ij.IJ.showProgress(done, total);  // ImageJ's own status bar (the menu runs commands in a context of their own)
-        ij.IJ.showStatus("DicFace " + task() + ": frame " + done + " of " + total);
-        if (ij.IJ.escapePressed()) {  // plain ImageJ: Esc stops a running command
-            ij.IJ.resetEscape();
-            cancel("cancelled with Esc after " + done + " of " + total + " frames");
-        }
-        return !isCanceled();
+        return progressed(done, total, text, "frames");
     }
 }

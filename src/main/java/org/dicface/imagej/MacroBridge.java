@@ -89,7 +89,7 @@ public final class MacroBridge {
             } else if (value instanceof String text) {
                 IJ.log(text);
             } else if (value instanceof ij.measure.ResultsTable table) {
-                table.show(type == BatchRestore.class ? BatchRestore.TABLE : EvaluateClip.TABLE);  // headless: printed
+                table.show(out.getLabel());  // the output's label is the table's title; headless: printed
             }
         }
     }

@@ -12,6 +12,8 @@ import ij.ImagePlus;
 import org.dicface.io.AtomicFile;
 import org.dicface.io.Task;
 import org.dicface.model.DicFace;
+import org.dicface.model.DicFaceConfig;
+import org.dicface.model.ModelLoader;
 import org.dicface.torch.Device;
 import org.dicface.video.ClipFiles;
 import org.dicface.video.ClipWriter;
@@ -44,15 +46,36 @@ public final class Batch {
     private Batch() {
     }
 
+    /** The outcomes and the summary.json written for them. */
+    public record Result(List<Outcome> outcomes, Path summary) {
+        public long failed() {
+            return failures(outcomes);
+        }
+    }
+
     /**
+     * The whole batch as both front-ends run it: first, before anything is loaded or created, the options the
+     * model refuses, clashing or existing outputs and an unwritable folder (found in a second, not after hours);
+     * then the model loaded once, every input restored, and summary.json written.
+     *
      * @param jobFor the task job for an opened input (masks, say, depend on its size)
-     * @throws IllegalArgumentException before any work, when the outputs cannot be written as planned
      */
-    public static List<Outcome> run(DicFace model, Device device, Settings settings, List<Path> inputs, Path outputDir,
-            Task task, Function<ImagePlus, ClipRestoration.Job> jobFor, Outputs.Existing existing,
-            boolean writeUncertainty, Listener listener) throws IOException {
-        List<Outputs> plan = Outputs.plan(inputs, outputDir, task, writeUncertainty, existing);
+    public static Result run(DicFaceConfig config, Path weights, RunOptions run, List<Path> inputs, Path outputDir, Task task,
+            Function<ImagePlus, ClipRestoration.Job> jobFor, Outputs.Existing existing, Listener listener) throws IOException {
+        run.checkFor(config);
+        Settings settings = run.settings();
+        boolean maps = settings.uncertainty() != Settings.Uncertainty.NONE;
+        List<Outputs> plan = Outputs.plan(inputs, outputDir, task, maps, existing);
         AtomicFile.checkWritable(outputDir);
+        List<Outcome> outcomes;
+        try (DicFace model = ModelLoader.load(config, weights, run.device(), run.precision())) {
+            outcomes = run(model, run.device(), settings, plan, jobFor, existing, listener);
+        }
+        return new Result(outcomes, writeSummary(outputDir, task, weights, settings, run.device(), run.precision(), outcomes));
+    }
+
+    private static List<Outcome> run(DicFace model, Device device, Settings settings, List<Outputs> plan,
+            Function<ImagePlus, ClipRestoration.Job> jobFor, Outputs.Existing existing, Listener listener) {
         List<Outcome> outcomes = new ArrayList<>();
         for (int n = 0; n < plan.size(); n++) {
             Outputs o = plan.get(n);
@@ -65,7 +88,7 @@ public final class Batch {
                 }
                 note = "redone: the earlier output was incomplete";
             }
-            listener.started(input, n, inputs.size());
+            listener.started(input, n, plan.size());
             ImagePlus clip = null;
             try {
                 clip = ClipFiles.open(input, true);
@@ -96,7 +119,7 @@ public final class Batch {
     }
 
     /** Writes the run's summary.json in the output folder (the settings, then each input's outcome); returns its path. */
-    public static Path writeSummary(Path outputDir, Task task, Path weights, Settings settings, Device device,
+    static Path writeSummary(Path outputDir, Task task, Path weights, Settings settings, Device device,
             org.dicface.model.Precision precision, List<Outcome> outcomes) throws IOException {
         java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>();
         summary.put("task", task.id());
