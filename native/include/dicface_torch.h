@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature changes; the Java side refuses a library with another version. */
-#define DFT_API_VERSION 3
+#define DFT_API_VERSION 4
 
 typedef struct dft_tensor dft_tensor;
 typedef struct dft_error dft_error;
@@ -71,6 +71,11 @@ DFT_API int32_t dft_get_num_threads(void);
 DFT_API dft_error* dft_set_num_threads(int32_t threads);                  /* applies to every OS thread */
 DFT_API dft_error* dft_manual_seed(int64_t seed);                         /* default generators, all devices */
 DFT_API dft_error* dft_cuda_empty_cache(void);                            /* no-op without CUDA */
+/* A CUDA device's memory in bytes: out[0] free and out[1] total (the driver's), out[2] allocated now, out[3] allocated
+   at most, out[4] reserved now, out[5] reserved at most (libtorch's caching allocator, since the last reset). An error
+   when the library was built without CUDA or the device does not exist. */
+DFT_API dft_error* dft_cuda_memory(int32_t device_index, int64_t* out);
+DFT_API dft_error* dft_cuda_reset_peak_memory(int32_t device_index);     /* the "at most" figures start again */
 DFT_API dft_error* dft_set_allow_tf32(int32_t allow);                     /* TF32 tensor-core math for fp32 convolutions and matmuls on CUDA */
 DFT_API int32_t dft_get_allow_tf32(void);                                 /* 1 when cuDNN may use TF32 */
 DFT_API int64_t dft_live_tensors(void);                                   /* handles not yet freed */

@@ -1,4 +1,5 @@
 // Elementwise, neural-network, shape and reduction ops.
+#include <ATen/Context.h>
 #include <cmath>
 #include <vector>
 
@@ -117,8 +118,19 @@ dft_error* dft_conv2d(int32_t mode, dft_tensor** out, const dft_tensor* x, const
                       const dft_tensor* bias, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
                       int64_t dilation, int64_t groups) {
   return op(mode, out, [&] {
-    return at::conv2d(need(x, "x"), need(weight, "weight"), optional_tensor(bias), {stride_h, stride_w},
-                      {pad_h, pad_w}, {dilation, dilation}, groups);
+    const at::Tensor& input = need(x, "x");
+    const at::Tensor& w = need(weight, "weight");
+    at::Tensor b = optional_tensor(bias);
+    // libtorch runs a small one-frame float input on its own CPU kernel and the same input in a batch on oneDNN, so a
+    // frame's features would depend on how many frames share the call. oneDNN for every float convolution without
+    // gradients keeps a frame's result the same in any batch (training keeps libtorch's choice and its autograd).
+    bool needs_grad = c10::GradMode::is_enabled() &&
+                      (input.requires_grad() || w.requires_grad() || (b.defined() && b.requires_grad()));
+    if (!needs_grad && input.device().is_cpu() && input.scalar_type() == at::kFloat && input.dim() == 4 &&
+        w.scalar_type() == at::kFloat && at::hasMKLDNN() && at::globalContext().userEnabledMkldnn()) {
+      return at::mkldnn_convolution(input, w, b, {pad_h, pad_w}, {stride_h, stride_w}, {dilation, dilation}, groups);
+    }
+    return at::conv2d(input, w, b, {stride_h, stride_w}, {pad_h, pad_w}, {dilation, dilation}, groups);
   });
 }
 

@@ -8,11 +8,14 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
 #ifdef DFT_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
+#include <c10/cuda/CUDAGuard.h>
 #endif
 
 #include "internal.h"
@@ -100,6 +103,49 @@ dft_error* dft_cuda_empty_cache(void) {
   return guarded([&] {
 #ifdef DFT_WITH_CUDA
     if (at::hasCUDA()) c10::cuda::CUDACachingAllocator::emptyCache();
+#endif
+  });
+}
+
+#ifdef DFT_WITH_CUDA
+namespace {
+c10::DeviceIndex cuda_device(int32_t index) {
+  if (!at::hasCUDA() || index < 0 || index >= static_cast<int32_t>(at::getNumGPUs())) {
+    throw std::invalid_argument("no CUDA device " + std::to_string(index));
+  }
+  return static_cast<c10::DeviceIndex>(index);
+}
+}  // namespace
+#endif
+
+dft_error* dft_cuda_memory(int32_t device_index, int64_t* out) {
+  return guarded([&] {
+    if (out == nullptr) throw std::invalid_argument("output array is NULL");
+#ifdef DFT_WITH_CUDA
+    c10::DeviceIndex device = cuda_device(device_index);
+    c10::cuda::CUDAGuard guard(device);
+    size_t free_bytes = 0, total_bytes = 0;
+    C10_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+    auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device);
+    const size_t aggregate = 0;  // StatType::AGGREGATE in every libtorch (the enum moved namespace in 2.x)
+    out[0] = static_cast<int64_t>(free_bytes);
+    out[1] = static_cast<int64_t>(total_bytes);
+    out[2] = stats.allocated_bytes[aggregate].current;
+    out[3] = stats.allocated_bytes[aggregate].peak;
+    out[4] = stats.reserved_bytes[aggregate].current;
+    out[5] = stats.reserved_bytes[aggregate].peak;
+#else
+    throw std::runtime_error("this build of the native library has no CUDA");
+#endif
+  });
+}
+
+dft_error* dft_cuda_reset_peak_memory(int32_t device_index) {
+  return guarded([&] {
+#ifdef DFT_WITH_CUDA
+    c10::cuda::CUDACachingAllocator::resetPeakStats(cuda_device(device_index));
+#else
+    throw std::runtime_error("this build of the native library has no CUDA");
 #endif
   });
 }

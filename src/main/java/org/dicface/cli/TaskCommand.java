@@ -48,6 +48,11 @@ abstract class TaskCommand implements Callable<Integer> {
     @Option(names = "--uncertainty", defaultValue = RunOptions.UNCERTAINTY, description = "also write a map: none, concentration, entropy")
     String uncertainty;
 
+    @Option(names = "--batch", defaultValue = RunOptions.BATCH, description = "output frames restored per step: auto (as"
+            + " many as fit in the device's free memory, at most 16 on a GPU and 4 on the CPU) or 1 to 64; the frames are"
+            + " the same whatever the batch (default: ${DEFAULT-VALUE})")
+    String batch;
+
     @Option(names = "--resume", description = "skip inputs whose outputs are there and complete (read back with the"
             + " input's frame count); redo the others")
     boolean resume;
@@ -72,7 +77,7 @@ abstract class TaskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunOptions run = options.parse(uncertainty);
+        RunOptions run = options.parse(uncertainty).withBatch(batch);
         faces = faceOptions.parse();
         checkOptions();
         if (resume && overwrite) {
@@ -110,6 +115,12 @@ abstract class TaskCommand implements Callable<Integer> {
                 System.err.println();
             }
             return true;
+        }
+
+        @Override
+        public void note(Path input, String message) {
+            System.err.println();
+            System.err.println("note: " + message);
         }
     }
 }

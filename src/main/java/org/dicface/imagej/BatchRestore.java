@@ -91,6 +91,11 @@ public final class BatchRestore extends ModelCommand {
                         return progressed(index * frames + frame, total * frames, "DicFace batch: clip " + (index + 1) + " of "
                                 + total + ", frame " + frame + " of " + frames, "frames of the batch");
                     }
+
+                    @Override
+                    public void note(Path input, String message) {
+                        report("DicFace batch: " + input.getFileName() + ": " + message);
+                    }
                 });
         ij.IJ.showProgress(1.0);
         List<Batch.Outcome> outcomes = done.outcomes();

@@ -73,7 +73,7 @@ abstract class FaceCommand extends ModelCommand {
         String configuration = configuration();
         ClipRestoration.Result r = LoadedModel.use(configuration, w, dev, prec, model -> {
             settings.checkFor(model.config());  // before any frame is restored
-            ClipRestoration.Result done = file == null ? ClipRestoration.run(model, dev, settings, image, job, this::progress)
+            ClipRestoration.Result done = file == null ? ClipRestoration.run(model, dev, settings, image, job, progress())
                     : toFile(model, dev, settings, job, file);
             finished(done, model);
             return done;
@@ -115,7 +115,7 @@ abstract class FaceCommand extends ModelCommand {
         try (org.dicface.video.TiffWriter out = new org.dicface.video.TiffWriter(file, fps);
              org.dicface.video.TiffWriter unc = maps == null ? null : new org.dicface.video.TiffWriter(maps, fps)) {
             var summary = ClipRestoration.run(model, dev, settings, image, job, org.dicface.video.FrameSink.rgb(out),
-                    unc == null ? null : org.dicface.video.FrameSink.maps(unc), this::progress);
+                    unc == null ? null : org.dicface.video.FrameSink.maps(unc), progress());
             out.commit();
             if (unc != null) {
                 unc.commit();
@@ -128,6 +128,10 @@ abstract class FaceCommand extends ModelCommand {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    private org.dicface.pipeline.Progress progress() {
+        return org.dicface.pipeline.Progress.of(this::progress, m -> report("DicFace " + task() + ": " + m));
     }
 
     private boolean progress(int done, int total) {

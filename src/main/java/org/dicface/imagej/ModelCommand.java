@@ -59,9 +59,14 @@ abstract class ModelCommand extends CancelableCommand {
     @Parameter(persist = false, label = "Uncertainty map", choices = {"none", "concentration", "entropy"})
     String uncertainty = RunOptions.UNCERTAINTY;
 
+    @Parameter(persist = false, label = "Frames per step", choices = {"auto", "1", "2", "4", "8", "16"},
+            description = "output frames restored at once: auto fits them to the free memory; the result is the same,"
+                    + " only the speed and the memory differ (a macro may give 1 to 64)")
+    String batch = RunOptions.BATCH;
+
     /** The run's options, checked. */
     RunOptions runOptions() {
-        return RunOptions.parse(sampling, seed, fidelity, device, precision, uncertainty);
+        return RunOptions.parse(sampling, seed, fidelity, device, precision, uncertainty).withBatch(batch);
     }
 
     /** The weights for a task (given, or registered), with a warning in the Log when they were made for another task. */

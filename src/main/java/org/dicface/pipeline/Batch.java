@@ -41,6 +41,10 @@ public final class Batch {
         void started(Path input, int index, int total);
 
         boolean frameDone(Path input, int done, int frames);
+
+        /** A note of the run on this input (see {@link Progress#note}). */
+        default void note(Path input, String message) {
+        }
     }
 
     private Batch() {
@@ -95,7 +99,7 @@ public final class Batch {
                 String depth = StackFrames.depthNote(clip);
                 note = note == null ? depth : depth == null ? note : note + "; " + depth;
                 StreamingRestorer.Summary s = restore(model, device, settings, clip, jobFor.apply(clip), o,
-                        (done, total) -> listener.frameDone(input, done, total));
+                        Progress.of((done, total) -> listener.frameDone(input, done, total), m -> listener.note(input, m)));
                 outcomes.add(new Outcome(input.toString(), o.clip().toString(), "done", null, s.frames(), s.secondsPerFrame(), note));
             } catch (CancelledException e) {
                 outcomes.add(new Outcome(input.toString(), null, "cancelled", e.getMessage(), 0, 0, note));

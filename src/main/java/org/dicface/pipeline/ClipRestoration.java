@@ -160,7 +160,9 @@ public final class ClipRestoration {
             return inTheWild(model, device, settings, stack, org.dicface.video.VideoFiles.frameRate(input), job, mode,
                     output, progress);
         }
-        int window = model.config().frameLength() + 1;  // the frames a sink may still ask for again
+        settings = settings.withBatch(Batching.choose(settings.batch(), model, device));
+        // the frames a sink may still ask for again: the network reads a batch and its windows ahead of the sink
+        int window = model.config().frameLength() + settings.batch();
         boolean fullSize = job.keepSize() || job.region() != null || job.task() == Task.INPAINT || job.keepLuminance();
         FrameSink frames = output;
         FrameSink maps = uncertaintyOut == null ? (i, f) -> { } : uncertaintyOut;
@@ -216,14 +218,14 @@ public final class ClipRestoration {
         if (tracks == null) {
             // the two passes share one progress: finding is the first half, restoring the second
             tracks = FaceAnalysis.find(video, mode, job.faces().options(), device, fps,
-                    (done, total) -> progress.frameDone(done, 2 * total));
+                    Progress.of((done, total) -> progress.frameDone(done, 2 * total), progress::note));
         } else if (mode == FaceMode.LARGEST) {
             tracks = FaceAnalysis.largest(tracks);
         }
         int offset = job.faces().tracks() == null ? frames : 0;
         int total = offset + frames;
         return FaceRestoration.run(model, device, settings, video, tracks, job, output,
-                (done, all) -> progress.frameDone(offset + done, total));
+                Progress.of((done, all) -> progress.frameDone(offset + done, total), progress::note));
     }
 
     /** One-channel zero frames of the source's size: the background an uncertainty map of a region is pasted on. */

@@ -1,7 +1,9 @@
 package org.dicface.pipeline;
 
 import org.dicface.video.FrameSource;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,7 +15,7 @@ import org.dicface.torch.Tensor;
 
 /**
  * The per-frame part of the network (encoder + MultiScaleFuse) computed once per frame and kept while a
- * window may still need it (docs/ARCHITECTURE.md, decision 7): a ring of at most frame_length entries.
+ * window may still need it (docs/ARCHITECTURE.md, decision 7): at most batch + frame_length - 1 entries.
  */
 final class EncoderCache implements AutoCloseable {
     private final DicFace model;
@@ -30,19 +32,44 @@ final class EncoderCache implements AutoCloseable {
     }
 
     DicFace.Encoded get(int index) {
-        DicFace.Encoded e = entries.get(index);
-        if (e == null) {
-            // outside every scope: the entry lives until dropBefore or close
-            e = Scope.unowned(() -> {
-                try (Tensor frame = source.frame(index); Tensor onDevice = frame.to(device, model.dtype()); Tensor batch = onDevice.unsqueeze(0)) {
-                    return model.encode(batch, Probe.NONE);
-                }
-            });
-            entries.put(index, e);
-            encoded++;
-            most = Math.max(most, entries.size());
+        encode(index, index + 1);
+        return entries.get(index);
+    }
+
+    /**
+     * Encodes the frames from {@code from} to {@code to} (exclusive) not held yet, as one batch; each frame's entry
+     * is its slice of the batch. A frame's features do not depend on the others in the batch.
+     */
+    void encode(int from, int to) {
+        List<Integer> missing = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            if (!entries.containsKey(i)) {
+                missing.add(i);
+            }
         }
-        return e;
+        if (missing.isEmpty()) {
+            return;
+        }
+        // outside every scope: the entries live until dropBefore or close
+        Scope.unowned(() -> {
+            try (Scope scope = Scope.open()) {
+                List<Tensor> frames = new ArrayList<>(missing.size());
+                for (int i : missing) {
+                    frames.add(source.frame(i).to(device, model.dtype()).unsqueeze(0));
+                }
+                DicFace.Encoded batch = model.encode(Tensor.cat(frames, 0), Probe.NONE);
+                for (int k = 0; k < missing.size(); k++) {
+                    Map<Integer, Tensor> skips = new LinkedHashMap<>();
+                    for (var skip : batch.skips().entrySet()) {
+                        skips.put(skip.getKey(), scope.keep(skip.getValue().narrow(0, k, 1)));
+                    }
+                    entries.put(missing.get(k), new DicFace.Encoded(scope.keep(batch.lqFeat().narrow(0, k, 1)), skips));
+                }
+            }
+            return null;
+        });
+        encoded += missing.size();
+        most = Math.max(most, entries.size());
     }
 
     /** Frees the entries of frames before {@code first}: no later window reaches back to them. */
@@ -57,7 +84,7 @@ final class EncoderCache implements AutoCloseable {
         }
     }
 
-    /** The most frames held at once (frame_length at most: memory does not grow with the clip). */
+    /** The most frames held at once (batch + frame_length - 1 at most: memory does not grow with the clip). */
     int mostHeld() {
         return most;
     }

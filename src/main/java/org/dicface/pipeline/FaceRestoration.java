@@ -45,6 +45,7 @@ public final class FaceRestoration {
         int frames = video.frameCount();
         int ahead = model.config().frameLength() / 2;
         long start = System.nanoTime();
+        settings = settings.withBatch(Batching.choose(settings.batch(), model, device));
         StreamingRestorer restorer = new StreamingRestorer(model, device, settings);
         List<Track> order = new ArrayList<>(tracks.tracks());
         order.sort(Comparator.comparingInt(Track::firstFrame));
@@ -55,9 +56,11 @@ public final class FaceRestoration {
         List<Integer> counts = new ArrayList<>();
         int encoderPasses = 0;
         int mostCached = 0;
-        // each frame is read once: the streams look `ahead` frames forward, the paste-back at the current one
-        try (Frames.Memo original = Frames.memo(video, ahead + 2);
-             Frames.Memo prepared = Frames.memo(prepared(original, job), ahead + 2)) {
+        int batch = settings.batch();
+        // each frame is read once: the streams look a batch and `ahead` frames forward, the paste-back at the current one
+        int kept = settings.batch() + ahead + 2;
+        try (Frames.Memo original = Frames.memo(video, kept);
+             Frames.Memo prepared = Frames.memo(prepared(original, job), kept)) {
             FrameSink sink = job.task() == Task.INPAINT ? Frames.composited(output, original, job.masks()) : output;
             if (job.keepLuminance()) {
                 sink = Frames.keepingLuminance(sink, original);
@@ -68,7 +71,7 @@ public final class FaceRestoration {
                     while (next < order.size() && order.get(next).firstFrame() == f) {
                         Track t = order.get(next++);
                         fits.put(t, new Similarity[t.frames().size()]);
-                        active.put(t, restorer.open(aligned(prepared, t, fits.get(t), size), false));
+                        active.put(t, restorer.open(aligned(prepared, t, fits.get(t), size), false, progress));
                     }
                     try (Scope scope = Scope.open()) {
                         List<PasteBack.PlacedFace> faces = new ArrayList<>();
@@ -95,6 +98,7 @@ public final class FaceRestoration {
                             counts.add(s.frames());
                             encoderPasses += s.encoderPasses();
                             mostCached = Math.max(mostCached, s.mostCachedFrames());
+                            batch = Math.min(batch, s.batch());
                             e.getValue().close();
                             fits.remove(e.getKey());
                             ended.remove();
@@ -110,7 +114,7 @@ public final class FaceRestoration {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new StreamingRestorer.Summary(frames, encoderPasses, mostCached, seconds / frames,
-                CodebookUsage.combined(usages, counts, model.config().codebookSize()));
+                CodebookUsage.combined(usages, counts, model.config().codebookSize()), batch);
     }
 
     /** The frames the faces are cut from: as they are, painted white in the holes, or gray. */

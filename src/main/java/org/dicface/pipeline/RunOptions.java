@@ -17,6 +17,7 @@ public record RunOptions(Settings settings, Device device, Precision precision) 
     public static final String DEVICE = "auto";
     public static final String PRECISION = "fp32";
     public static final String UNCERTAINTY = "none";
+    public static final String BATCH = "auto";
 
     public RunOptions {
         java.util.Objects.requireNonNull(settings, "settings");
@@ -34,6 +35,11 @@ public record RunOptions(Settings settings, Device device, Precision precision) 
         Settings settings = new Settings(Sampling.parse(sampling), seed, fidelity, Settings.Uncertainty.parse(uncertainty));
         Precision p = Precision.parse(precision);
         return new RunOptions(settings, Device.parse(device), p);
+    }
+
+    /** These options restoring {@code batch} frames per step: auto or 1 to {@link Settings#MAX_BATCH} (see {@link Batching}). */
+    public RunOptions withBatch(String batch) {
+        return new RunOptions(settings.withBatch(Batching.parse(batch)), device, precision);
     }
 
     /** Refuses what a model of this configuration cannot do (topk:K beyond its codebook), before any work. */

@@ -8,8 +8,15 @@ import org.dicface.model.Sampling;
  * own generator, seeded from the seed and the frame index, so a frame does not depend on which frames were
  * restored before it. {@code firstFrame}: the index, in the whole clip, of the first frame restored (0 unless a part
  * of a clip is restored on its own, as a preview): frame k of the part draws as frame firstFrame + k of the whole.
+ * {@code batch}: output frames restored per step ({@link #AUTO_BATCH}: as many as fit, see {@link Batching}); it
+ * changes the speed and the memory, never a pixel.
  */
-public record Settings(Sampling sampling, long seed, double fidelity, Uncertainty uncertainty, int firstFrame) {
+public record Settings(Sampling sampling, long seed, double fidelity, Uncertainty uncertainty, int firstFrame, int batch) {
+    /** {@code batch} chosen from the device's free memory. */
+    public static final int AUTO_BATCH = 0;
+    /** More frames per step than this gain nothing measurable and only hold memory (and a typo's 10000 is refused). */
+    public static final int MAX_BATCH = 64;
+
     /** Optional per-cell uncertainty map: none, the concentration sum(alpha), or the entropy of w. */
     public enum Uncertainty {
         NONE, CONCENTRATION, ENTROPY;
@@ -32,17 +39,25 @@ public record Settings(Sampling sampling, long seed, double fidelity, Uncertaint
     }
 
     public Settings(Sampling sampling, long seed, double fidelity, Uncertainty uncertainty) {
-        this(sampling, seed, fidelity, uncertainty, 0);
+        this(sampling, seed, fidelity, uncertainty, 0, AUTO_BATCH);
     }
 
     /** These settings for a part of a clip that starts at frame {@code index} of the whole. */
     public Settings fromFrame(int index) {
-        return new Settings(sampling, seed, fidelity, uncertainty, index);
+        return new Settings(sampling, seed, fidelity, uncertainty, index, batch);
+    }
+
+    /** These settings restoring {@code frames} output frames per step ({@link #AUTO_BATCH}: as many as fit). */
+    public Settings withBatch(int frames) {
+        return new Settings(sampling, seed, fidelity, uncertainty, firstFrame, frames);
     }
 
     public Settings {
         if (firstFrame < 0) {
             throw new IllegalArgumentException("the first frame's index must be 0 or more, got " + firstFrame);
+        }
+        if (batch < 0 || batch > MAX_BATCH) {
+            throw new IllegalArgumentException("the batch must be 1 to " + MAX_BATCH + " frames per step, or auto; got " + batch);
         }
         java.util.Objects.requireNonNull(sampling, "sampling");
         java.util.Objects.requireNonNull(uncertainty, "uncertainty");

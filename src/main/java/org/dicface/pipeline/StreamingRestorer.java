@@ -3,7 +3,9 @@ package org.dicface.pipeline;
 import org.dicface.video.FrameSink;
 import org.dicface.video.FrameSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.dicface.model.CodebookUsage;
 import org.dicface.model.DicFace;
@@ -15,27 +17,47 @@ import org.dicface.torch.Generator;
 import org.dicface.torch.GradMode;
 import org.dicface.torch.Scope;
 import org.dicface.torch.Tensor;
+import org.dicface.torch.Torch;
+import org.dicface.torch.TorchException;
 
 /**
  * Restores a clip frame by frame with the streaming scheme (docs/ARCHITECTURE.md, decision 7): output frame i comes
  * from the frame_length-frame group centred on i (indices clamped to the clip, so clips of any length from
  * one frame work); each frame is encoded once and cached; the transformer runs on the group, and the
- * Dirichlet head, the sampling, the latent and the generator run for frame i only. Memory does not grow
- * with the clip: at most one group of encoded frames is held.
+ * Dirichlet head, the sampling, the latent and the generator run for frame i only. Frames are restored a batch at a
+ * time: the new frames encoded as one batch, the batch's windows through the transformer, then the head and the
+ * generator on the batch's frames. On the CPU a frame is bit for bit what it is alone; on a GPU, within rounding
+ * (see the constructor). Memory does not grow with the clip: at most one
+ * batch and its windows' extra frames are held.
  */
 public final class StreamingRestorer {
     private final DicFace model;
     private final Device device;
     private final Settings settings;
+    private final boolean together;
 
     /** What a run produced besides the frames; {@code mostCachedFrames}: encoded frames held at once, at most. */
-    public record Summary(int frames, int encoderPasses, int mostCachedFrames, double secondsPerFrame, CodebookUsage codebookUsage) {
+    /** {@code batch}: the output frames restored per step at the end (fewer than asked if memory ran out). */
+    public record Summary(int frames, int encoderPasses, int mostCachedFrames, double secondsPerFrame, CodebookUsage codebookUsage,
+            int batch) {
     }
 
     public StreamingRestorer(DicFace model, Device device, Settings settings) {
+        this(model, device, settings, device.type() == Device.Type.CUDA);
+    }
+
+    /**
+     * {@code together}: the token part of a step (transformer, Dirichlet head, latent) in one call for the whole batch,
+     * or one call per frame. The token part's matrix products give rows whose last bits depend on how many rows share
+     * the call, so one call per frame keeps a frame bit for bit what it is in any batch (the encoder and generator
+     * are so anyway, see the C API's convolution); it is the CPU's way, where the token part is a small share of the
+     * work. A GPU's kernels, chosen by shape, differ in the last bits anyway, and there one call is what pays.
+     */
+    StreamingRestorer(DicFace model, Device device, Settings settings, boolean together) {
         this.model = model;
         this.device = device;
         this.settings = settings;
+        this.together = together;
     }
 
     /**
@@ -44,7 +66,7 @@ public final class StreamingRestorer {
      * if not null, receives a [1, H, W] map per frame when the settings ask for one.
      */
     public Summary run(FrameSource source, FrameSink sink, FrameSink uncertainty, Progress progress) {
-        try (Stream stream = open(source, uncertainty != null)) {
+        try (Stream stream = open(source, uncertainty != null, progress)) {
             int total = source.frameCount();
             for (int i = 0; i < total; i++) {
                 try (Scope scope = Scope.open()) {
@@ -70,7 +92,7 @@ public final class StreamingRestorer {
      * Starts restoring {@code source} one output frame at a time, so that several clips (the faces of a video, each
      * its own track) can advance together, frame by frame, in one pass over the video. Close it to free its cache.
      */
-    public Stream open(FrameSource source, boolean withUncertainty) {
+    public Stream open(FrameSource source, boolean withUncertainty, Progress progress) {
         int size = model.config().imgSize();
         if (source.width() != size || source.height() != size) {
             throw new IllegalArgumentException("the model takes " + size + "x" + size + " frames, the source gives "
@@ -79,27 +101,37 @@ public final class StreamingRestorer {
         if (source.frameCount() < 1) {
             throw new IllegalArgumentException("the clip has no frames");
         }
-        return new Stream(source, withUncertainty && settings.uncertainty() != Settings.Uncertainty.NONE);
+        return new Stream(source, withUncertainty && settings.uncertainty() != Settings.Uncertainty.NONE, progress);
     }
 
-    /** See {@link #open}: {@link #next} gives output frames 0, 1, ... in order; the results belong to the caller's scope. */
+    /**
+     * See {@link #open}: {@link #next} gives output frames 0, 1, ... in order; the results belong to the caller's scope.
+     * The frames are restored {@code batch} at a time (each exactly as it would be alone: its own window, its own
+     * seed) and handed out one by one.
+     */
     public final class Stream implements AutoCloseable {
         private final FrameSource source;
         private final boolean withUncertainty;
         private final EncoderCache cache;
+        private final java.util.ArrayDeque<Output> ready = new java.util.ArrayDeque<>();
         private final long start = System.nanoTime();
-        private int next;
+        private final Progress progress;
+        private int batch;
+        private int restored;
+        private int handedOut;
         private Tensor usage;
 
-        private Stream(FrameSource source, boolean withUncertainty) {
+        private Stream(FrameSource source, boolean withUncertainty, Progress progress) {
             this.source = source;
             this.withUncertainty = withUncertainty;
+            this.progress = progress;
             this.cache = new EncoderCache(model, source, device);
+            this.batch = Batching.choose(settings.batch(), model, device);
         }
 
         /** Whether output frames remain. */
         public boolean hasNext() {
-            return next < source.frameCount();
+            return handedOut < source.frameCount();
         }
 
         /** The next output frame (and its map), made in the caller's scope. */
@@ -107,48 +139,144 @@ public final class StreamingRestorer {
             if (!hasNext()) {
                 throw new IllegalStateException("all " + source.frameCount() + " frames are restored");
             }
-            int i = next;
+            if (ready.isEmpty()) {
+                restoreBatch();
+            }
+            Output out = ready.poll();
+            handedOut++;
+            Scope.adopt(out.frame());
+            if (out.uncertainty() != null) {
+                Scope.adopt(out.uncertainty());
+            }
+            return out;
+        }
+
+        /** Restores the next frames, {@code batch} of them (fewer at the clip's end), halving the batch when memory runs out. */
+        private void restoreBatch() {
+            while (true) {
+                int b = Math.min(batch, source.frameCount() - restored);
+                try {
+                    restore(restored, b);
+                    restored += b;
+                    cache.dropBefore(restored - model.config().frameLength() / 2);
+                    return;
+                } catch (TorchException e) {
+                    if (!Batching.isOutOfMemory(e)) {
+                        throw e;
+                    }
+                    if (b == 1) {
+                        throw new TorchException("out of " + (device.type() == Device.Type.CUDA ? "GPU " : "") + "memory"
+                                + " restoring one frame at a time on " + device + ": " + Batching.outOfMemoryAdvice(device)
+                                + " (libtorch: " + e.getMessage().lines().findFirst().orElse("") + ")");
+                    }
+                    batch = b / 2;
+                    Torch.emptyCudaCache();
+                    progress.note("out of " + (device.type() == Device.Type.CUDA ? "GPU " : "") + "memory with " + b
+                            + " frames per step on " + device + ": going on with " + batch);
+                }
+            }
+        }
+
+        /** Output frames {@code first} ... {@code first + b - 1}, into {@link #ready} (owned by no scope). */
+        private void restore(int first, int b) {
             int total = source.frameCount();
             int t = model.config().frameLength();
             int half = t / 2;
-            Output result;
-            try (GradMode.Guard g = GradMode.INFERENCE.enter(); Scope scope = Scope.open();
-                 Generator random = new Generator(settings.frameSeed(i))) {
-                List<Tensor> window = new ArrayList<>(t);
-                for (int k = i - half; k < i - half + t; k++) {
-                    window.add(cache.get(Math.clamp(k, 0, total - 1)).lqFeat());
+            Scope.unowned(() -> {
+                try (GradMode.Guard g = GradMode.INFERENCE.enter(); Scope scope = Scope.open()) {
+                    cache.encode(Math.max(0, first - half), Math.min(total, first + b + half));
+                    List<Tensor> windows = new ArrayList<>(b * t);
+                    for (int j = 0; j < b; j++) {
+                        int i = first + j;
+                        for (int k = i - half; k < i - half + t; k++) {
+                            windows.add(cache.get(Math.clamp(k, 0, total - 1)).lqFeat());
+                        }
+                    }
+                    // the token part: one call for the batch (a GPU), or one per frame (the CPU; see the constructor)
+                    List<Tensor> alphas = new ArrayList<>(b);
+                    if (together) {
+                        alphas.addAll(DirichletHead.alpha(model.logits(middleTokens(windows, 0, b))).chunk(b, 0));
+                    } else {
+                        for (int j = 0; j < b; j++) {
+                            alphas.add(DirichletHead.alpha(model.logits(middleTokens(windows, j, 1))));
+                        }
+                    }
+                    List<Tensor> ws = new ArrayList<>(b);
+                    List<Tensor> latents = new ArrayList<>(b);
+                    for (int j = 0; j < b; j++) {
+                        try (Generator random = new Generator(settings.frameSeed(first + j))) {
+                            ws.add(settings.sampling().weights(alphas.get(j), random));
+                        }
+                        if (!together) {
+                            latents.add(model.latent(ws.get(j)));
+                        }
+                    }
+                    Tensor w = Tensor.cat(ws, 0);
+                    Tensor latent = together ? model.latent(w) : Tensor.cat(latents, 0);
+                    Map<Integer, Tensor> skips = new LinkedHashMap<>();
+                    for (int r : model.config().connectList()) {
+                        List<Tensor> perFrame = new ArrayList<>(b);
+                        for (int j = 0; j < b; j++) {
+                            perFrame.add(cache.get(first + j).skips().get(r));
+                        }
+                        skips.put(r, Tensor.cat(perFrame, 0));
+                    }
+                    Tensor out = model.decode(latent, skips, settings.fidelity()).to(Device.CPU, DType.FLOAT32);
+                    int size = model.config().imgSize();
+                    List<Output> made = new ArrayList<>(b);
+                    for (int j = 0; j < b; j++) {
+                        made.add(new Output(out.narrow(0, j, 1).reshape(3, size, size), withUncertainty
+                                ? uncertaintyMap(alphas.get(j), ws.get(j), size).to(Device.CPU, DType.FLOAT32) : null));
+                    }
+                    // summed where w is (the GPU, say) and copied to the CPU once, at the end
+                    Tensor batchUsage = w.to(DType.FLOAT64).sum(new long[] {0, 1}, false);
+                    Tensor sum = usage == null ? batchUsage.copy() : usage.add(batchUsage);
+                    // nothing below fails: the results leave the scope only now, so a failed step leaves no trace
+                    if (usage != null) {
+                        usage.close();
+                    }
+                    usage = scope.keep(sum);
+                    for (Output o : made) {
+                        scope.keep(o.frame());
+                        if (o.uncertainty() != null) {
+                            scope.keep(o.uncertainty());
+                        }
+                        ready.add(o);
+                    }
                 }
-                Tensor tokens = model.transformer(Tensor.cat(window, 0), org.dicface.model.Probe.NONE);
-                Tensor alpha = DirichletHead.alpha(model.logits(tokens.narrow(1, half, 1)));
-                Tensor w = settings.sampling().weights(alpha, random);
-                Tensor out = model.decode(model.latent(w), cache.get(i).skips(), settings.fidelity());
-                Tensor frame = scope.keep(out.reshape(out.shape()[1], out.shape()[2], out.shape()[3]).to(Device.CPU, DType.FLOAT32));
-                Tensor map = withUncertainty
-                        ? scope.keep(uncertaintyMap(alpha, w, model.config().imgSize()).to(Device.CPU, DType.FLOAT32)) : null;
-                result = new Output(frame, map);
-                // summed where w is (the GPU, say) and copied to the CPU once, at the end
-                Tensor frameUsage = w.sum(new long[] {0, 1}, false).to(DType.FLOAT64);
-                Tensor sum = usage;
-                usage = Scope.unowned(() -> sum == null ? frameUsage.copy() : sum.add(frameUsage));
-                if (sum != null) {
-                    sum.close();
-                }
+                return null;
+            });
+        }
+
+        /** The transformer's output tokens [h*w, count, E] at the middle frames of windows from..from+count-1 (t frames each). */
+        private Tensor middleTokens(List<Tensor> windows, int from, int count) {
+            int t = model.config().frameLength();
+            Tensor tokens = model.transformer(Tensor.cat(windows.subList(from * t, (from + count) * t), 0),
+                    org.dicface.model.Probe.NONE);
+            List<Tensor> middles = new ArrayList<>(count);
+            for (int j = 0; j < count; j++) {
+                middles.add(tokens.narrow(1, (long) j * t + t / 2, 1));
             }
-            next++;
-            cache.dropBefore(next - half);
-            return result;
+            return count == 1 ? middles.get(0) : Tensor.cat(middles, 1);
         }
 
         /** What the frames restored so far came to. */
         public Summary summary() {
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Summary(next, cache.encodedFrames(), cache.mostHeld(), next == 0 ? 0 : seconds / next,
-                    CodebookUsage.of(usage));
+            return new Summary(handedOut, cache.encodedFrames(), cache.mostHeld(), handedOut == 0 ? 0 : seconds / handedOut,
+                    CodebookUsage.of(usage), batch);
         }
 
         @Override
         public void close() {
             cache.close();
+            ready.forEach(o -> {
+                o.frame().close();
+                if (o.uncertainty() != null) {
+                    o.uncertainty().close();
+                }
+            });
+            ready.clear();
             if (usage != null) {
                 usage.close();
                 usage = null;

@@ -53,6 +53,15 @@ public final class Scope implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands a tensor that no scope owns (one made under {@link #unowned}) to the innermost open scope of this thread,
+     * as if it had been made there; returns it.
+     */
+    public static Tensor adopt(Tensor tensor) {
+        register(tensor);
+        return tensor;
+    }
+
     /** Registers a new tensor with the innermost open scope of this thread, if any. */
     static void register(Tensor tensor) {
         Scope scope = CURRENT.get();

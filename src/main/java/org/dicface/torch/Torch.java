@@ -141,4 +141,28 @@ public final class Torch {
             return new CpuCacheStats(v[0] == 1, v[1], v[2], v[3]);
         }
     }
+
+    /**
+     * A CUDA device's memory in bytes: what the driver says is free and in all, and what libtorch's caching allocator
+     * has allocated and reserved, now and at most since {@link #resetPeakCudaMemory} (nvidia-smi shows the reserved
+     * memory plus the CUDA context).
+     */
+    public record CudaMemory(long free, long total, long allocated, long peakAllocated, long reserved, long peakReserved) {
+    }
+
+    /** The memory of CUDA device {@code index}; an error without CUDA. */
+    public static CudaMemory cudaMemory(int index) {
+        init();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(ValueLayout.JAVA_LONG, 6);
+            Native.check(dft_cuda_memory(index, s));
+            long[] v = s.toArray(ValueLayout.JAVA_LONG);
+            return new CudaMemory(v[0], v[1], v[2], v[3], v[4], v[5]);
+        }
+    }
+
+    public static void resetPeakCudaMemory(int index) {
+        init();
+        Native.check(dft_cuda_reset_peak_memory(index));
+    }
 }

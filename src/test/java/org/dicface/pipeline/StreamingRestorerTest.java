@@ -120,17 +120,111 @@ class StreamingRestorerTest extends ScopedTest {
         List<Tensor> longClip = new ArrayList<>(clip);
         longClip.addAll(clip);  // 14 frames: long enough for the cache to grow if it were not trimmed
         for (List<Tensor> frames : List.of(clip, longClip)) {
+            for (int batch : new int[] {1, 3}) {
+                StreamingRestorer.Summary s = new StreamingRestorer(model, Device.CPU, mean().withBatch(batch))
+                        .run(source(frames), (i, f) -> { }, null, (done, total) -> true);
+                assertEquals(frames.size(), s.frames());
+                assertEquals(frames.size(), s.encoderPasses(), "each frame encoded once");
+                assertTrue(s.mostCachedFrames() <= batch + groupSize - 1, frames.size() + " frames, batch " + batch
+                        + ": one batch and its windows' extra frames held at most, not " + s.mostCachedFrames());
+                if (batch == 1) {
+                    assertEquals(groupSize, s.mostCachedFrames(), "one frame per step: one group held");
+                }
+                assertEquals(batch, s.batch());
+            }
             StreamingRestorer.Summary s = new StreamingRestorer(model, Device.CPU, mean()).run(source(frames), (i, f) -> { }, null,
                     (done, total) -> true);
-            assertEquals(frames.size(), s.frames());
-            assertEquals(frames.size(), s.encoderPasses(), "each frame encoded once");
-            assertEquals(groupSize, s.mostCachedFrames(), frames.size() + " frames: one group of encoded frames held at most");
             assertEquals(64, s.codebookUsage().share().length);
             assertEquals(1, Arrays.stream(s.codebookUsage().share()).sum(), 1e-9);
         }
         org.dicface.torch.LiveHandles.Check handles = org.dicface.torch.LiveHandles.check();
         run(clip, mean());
         handles.assertNothingLeft("no handle outlives a run");
+    }
+
+    /** Frames and maps of a run, for comparing runs. */
+    record Run(List<float[]> frames, List<float[]> maps, StreamingRestorer.Summary summary) {
+    }
+
+    static Run runWithMaps(List<Tensor> frames, Settings settings, boolean windowsTogether) {
+        List<float[]> out = new ArrayList<>();
+        List<float[]> maps = new ArrayList<>();
+        StreamingRestorer.Summary s = new StreamingRestorer(model, Device.CPU, settings, windowsTogether).run(source(frames),
+                (i, f) -> out.add(f.toFloatArray()), (i, m) -> maps.add(m.toFloatArray()), Progress.NONE);
+        return new Run(out, maps, s);
+    }
+
+    /**
+     * Batched steps give every frame (and map) of one frame per step, for any batch and clips shorter than it: bit for
+     * bit with the token part one call per frame (the CPU's way), seeded draws included. With one call per batch (a
+     * GPU's way) the tokens move in their last bits (3e-7), which this random test network (its logits and fusion
+     * scaled up) makes 2e-5 of its output: checked with the fixture's tolerance, 1e-4, and the mean (a draw is not
+     * continuous in alpha: Gamma's rejection sampler may take another candidate when alpha moves in its last bits).
+     */
+    @Test
+    void batchedEqualsUnbatched() {
+        Settings drawn = new Settings(new Sampling.Sample(), 5, 1.0, Settings.Uncertainty.ENTROPY);
+        Settings mean = new Settings(new Sampling.Mean(), 5, 1.0, Settings.Uncertainty.ENTROPY);
+        for (int n : new int[] {7, 3, 1}) {
+            List<Tensor> frames = clip.subList(0, n);
+            Run one = runWithMaps(frames, drawn.withBatch(1), false);
+            Run oneMean = runWithMaps(frames, mean.withBatch(1), false);
+            for (int batch = n == 7 ? 1 : 8; batch <= 8; batch++) {  // every batch on 7 frames, and clips shorter than one
+                for (boolean together : new boolean[] {false, true}) {
+                    Run many = runWithMaps(frames, (together ? mean : drawn).withBatch(batch), together);
+                    Run ref = together ? oneMean : one;
+                    String what = n + " frames, batch " + batch + (together ? ", token part in one call" : "");
+                    assertEquals(n, many.frames().size(), what);
+                    assertEquals(batch, many.summary().batch(), what);
+                    for (int i = 0; i < n; i++) {
+                        if (together) {
+                            double rel = Fixture.relativeError(many.frames().get(i), ref.frames().get(i));
+                            assertTrue(rel <= 1e-4, what + ", frame " + i + ": rel " + rel);
+                            double relMap = Fixture.relativeError(many.maps().get(i), ref.maps().get(i));
+                            assertTrue(relMap <= 1e-4, what + ", map " + i + ": rel " + relMap);
+                        } else {
+                            assertArrayEquals(ref.frames().get(i), many.frames().get(i), what + ", frame " + i);
+                            assertArrayEquals(ref.maps().get(i), many.maps().get(i), what + ", map " + i);
+                        }
+                    }
+                    assertArrayEquals(ref.summary().codebookUsage().share(), many.summary().codebookUsage().share(), together ? 1e-6 : 1e-9, what);
+                }
+            }
+        }
+    }
+
+    /** Out of memory with a batch: the step is done again with half of it (a note says so); with one frame, a clear error. */
+    @Test
+    void outOfMemoryHalvesTheBatch() {
+        List<float[]> expected = run(clip, mean().withBatch(1));
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        FrameSource oomOnce = FrameSource.of(clip.size(), 128, 128, i -> {
+            if (i == 5 && !failed.getAndSet(true)) {
+                throw new org.dicface.torch.TorchException("CUDA out of memory. Tried to allocate 2.00 GiB");
+            }
+            return clip.get(i).copy();
+        });
+        List<String> notes = new ArrayList<>();
+        List<float[]> out = new ArrayList<>();
+        StreamingRestorer.Summary s = new StreamingRestorer(model, Device.CPU, mean().withBatch(8)).run(oomOnce,
+                (i, f) -> out.add(f.toFloatArray()), null, Progress.of(Progress.NONE, notes::add));
+        assertEquals(3, s.batch(), "the 7 frames left did not fit: 3");
+        assertEquals(List.of("out of memory with 7 frames per step on cpu: going on with 3"), notes);
+        for (int i = 0; i < clip.size(); i++) {
+            assertTrue(Fixture.relativeError(out.get(i), expected.get(i)) <= 1e-5, "frame " + i);
+        }
+        FrameSource never = FrameSource.of(2, 128, 128, i -> {
+            throw new org.dicface.torch.TorchException("DefaultCPUAllocator: can't allocate memory: you tried to allocate 9 bytes");
+        });
+        org.dicface.torch.TorchException e = assertThrows(org.dicface.torch.TorchException.class, () ->
+                new StreamingRestorer(model, Device.CPU, mean().withBatch(1)).run(never, (i, f) -> { }, null, Progress.NONE));
+        assertTrue(e.getMessage().startsWith("out of memory restoring one frame at a time on cpu: close other programs"), e.getMessage());
+        FrameSource broken = FrameSource.of(2, 128, 128, i -> {
+            throw new org.dicface.torch.TorchException("shape mismatch");
+        });
+        assertEquals("shape mismatch", assertThrows(org.dicface.torch.TorchException.class, () ->
+                new StreamingRestorer(model, Device.CPU, mean().withBatch(4)).run(broken, (i, f) -> { }, null, Progress.NONE))
+                .getMessage(), "other errors are not retried");
     }
 
     @Test

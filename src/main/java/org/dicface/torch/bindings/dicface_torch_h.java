@@ -40,10 +40,10 @@ public class dicface_torch_h {
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
-    private static final int DFT_API_VERSION = (int)3L;
+    private static final int DFT_API_VERSION = (int)4L;
     /**
      * {@snippet lang=c :
-     * DFT_API_VERSION = 3
+     * DFT_API_VERSION = 4
      * }
      */
     public static int DFT_API_VERSION() {
@@ -1158,6 +1158,127 @@ public class dicface_torch_h {
                 traceDowncall("dft_cuda_empty_cache");
             }
             return (MemorySegment)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_cuda_memory {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT,
+            dicface_torch_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_cuda_memory");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_cuda_memory(int32_t device_index, int64_t* out)
+     * }
+     */
+    public static FunctionDescriptor dft_cuda_memory$descriptor() {
+        return dft_cuda_memory.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_cuda_memory(int32_t device_index, int64_t* out)
+     * }
+     */
+    public static MethodHandle dft_cuda_memory$handle() {
+        return dft_cuda_memory.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_cuda_memory(int32_t device_index, int64_t* out)
+     * }
+     */
+    public static MemorySegment dft_cuda_memory$address() {
+        return dft_cuda_memory.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_cuda_memory(int32_t device_index, int64_t* out)
+     * }
+     */
+    public static MemorySegment dft_cuda_memory(int device_index, MemorySegment out) {
+        var mh$ = dft_cuda_memory.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_cuda_memory", device_index, out);
+            }
+            return (MemorySegment)mh$.invokeExact(device_index, out);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_cuda_reset_peak_memory {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_cuda_reset_peak_memory");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_cuda_reset_peak_memory(int32_t device_index)
+     * }
+     */
+    public static FunctionDescriptor dft_cuda_reset_peak_memory$descriptor() {
+        return dft_cuda_reset_peak_memory.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_cuda_reset_peak_memory(int32_t device_index)
+     * }
+     */
+    public static MethodHandle dft_cuda_reset_peak_memory$handle() {
+        return dft_cuda_reset_peak_memory.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_cuda_reset_peak_memory(int32_t device_index)
+     * }
+     */
+    public static MemorySegment dft_cuda_reset_peak_memory$address() {
+        return dft_cuda_reset_peak_memory.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_cuda_reset_peak_memory(int32_t device_index)
+     * }
+     */
+    public static MemorySegment dft_cuda_reset_peak_memory(int device_index) {
+        var mh$ = dft_cuda_reset_peak_memory.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_cuda_reset_peak_memory", device_index);
+            }
+            return (MemorySegment)mh$.invokeExact(device_index);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
