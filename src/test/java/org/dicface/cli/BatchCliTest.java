@@ -70,6 +70,31 @@ class BatchCliTest extends ScopedTest {
         assertTrue(Files.readString(out.resolve("summary.json")).contains("\"status\": \"skipped\""));
     }
 
+    /** The same pixels whatever the batch, seeded draws included: 1 frame per step, 3, and the automatic choice. */
+    @Test
+    void theBatchChangesNoPixel() throws Exception {
+        Path stack = dir.resolve("clip.tif");
+        new FileSaver(ClipRestorationTest.rgbClip(128, 128, 7)).saveAsTiffStack(stack.toString());
+        int[][] first = null;
+        for (String batch : new String[] {"1", "3", "auto"}) {
+            Path out = dir.resolve("out-" + batch);
+            CliTest.Run r = CliTest.run("restore", "--config", Fixture.file("config.json").toString(), "--weights",
+                    Fixture.file("weights.safetensors").toString(), "-o", out.toString(), "--device", "cpu", "--seed", "4",
+                    "--batch", batch, stack.toString());
+            assertEquals(0, r.exit(), r.err());
+            ImagePlus restored = IJ.openImage(out.resolve("clip-restore.tif").toString());
+            int[][] pixels = new int[restored.getStackSize()][];
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (int[]) restored.getStack().getProcessor(i + 1).getPixels();
+            }
+            if (first == null) {
+                first = pixels;
+            } else {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(first, pixels, "batch " + batch);
+            }
+        }
+    }
+
     @Test
     void inpaintAndColorizeFromTheCommandLine() throws Exception {
         Path stack = dir.resolve("c.tif");

@@ -57,6 +57,9 @@ class OptionsCliTest {
             {"--feather", "-1", "the feather must be 0 or more pixels, got -1"},
             {"--region", "1,2,x,4", "--region takes x,y,width,height in whole pixels, got '1,2,x,4'"},
             {"--region", "0,0,0,4", "--region 0,0,0,4: x and y must be 0 or more, width and height 1 or more"},
+            {"--batch", "65", "the batch is auto or a number of frames per step from 1 to 64, not '65'"},
+            {"--batch", "-2", "the batch is auto or a number of frames per step from 1 to 64, not '-2'"},
+            {"--batch", "many", "the batch is auto or a number of frames per step from 1 to 64, not 'many'"},
         };
         for (String[] c : cases) {
             Path out = dir.resolve("out-" + Math.abs(String.join(" ", c).hashCode()));
