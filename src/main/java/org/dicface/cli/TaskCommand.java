@@ -49,7 +49,7 @@ abstract class TaskCommand implements Callable<Integer> {
     String uncertainty;
 
     @Option(names = "--batch", defaultValue = RunOptions.BATCH, description = "output frames restored per step: auto (as"
-            + " many as fit in the device's free memory, at most 16 on a GPU and 4 on the CPU) or 1 to 64; the frames are"
+            + " many as fit in a GPU's free memory, at most 16; 1 on the CPU, where more do not pay) or 1 to 64; the frames are"
             + " the same whatever the batch (default: ${DEFAULT-VALUE})")
     String batch;
 

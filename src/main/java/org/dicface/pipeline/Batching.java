@@ -1,8 +1,5 @@
 package org.dicface.pipeline;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 import org.dicface.model.DicFace;
@@ -13,16 +10,18 @@ import org.dicface.torch.TorchException;
 
 /**
  * How many output frames one step restores ({@link Settings#batch}): as given, or, when automatic, as many as fit
- * in half the device's free memory (a quarter on the CPU, where the rest of the machine lives too), at most
- * {@link #MAX_AUTO_GPU} on a GPU and {@link #MAX_AUTO_CPU} on the CPU. The estimate of one frame's memory is
+ * in half a GPU's free memory, at most {@link #MAX_AUTO_GPU}, and one on the CPU ({@link #MAX_AUTO_CPU}). The estimate of one frame's memory is
  * {@link #bytesPerFrame}; a step that runs out of memory anyway is retried with half the batch (see
  * {@link StreamingRestorer}), so the guess only has to be close.
  */
 public final class Batching {
     /** A GPU's kernels are large enough from 16 frames on (more only holds memory). */
     public static final int MAX_AUTO_GPU = 16;
-    /** On the CPU a batch saves only per-call overhead: 4 frames take all of it (see the README's CPU figures). */
-    public static final int MAX_AUTO_CPU = 4;
+    /**
+     * On the CPU a batch does not pay: a 512-pixel frame's activations already overflow the caches, and four at once
+     * took 11.5 s a frame against 8.9 s for one (README, Performance). Auto is one frame there.
+     */
+    public static final int MAX_AUTO_CPU = 1;
 
     private Batching() {
     }
@@ -50,13 +49,13 @@ public final class Batching {
         if (requested != Settings.AUTO_BATCH) {
             return requested;
         }
-        long perFrame = bytesPerFrame(model.config(), model.dtype().byteSize());
         if (device.type() == Device.Type.CUDA) {
+            long perFrame = bytesPerFrame(model.config(), model.dtype().byteSize());
             Torch.CudaMemory m = Torch.cudaMemory(device.index());
             long free = m.free() + (m.reserved() - m.allocated());  // the allocator's idle blocks are free to us
             return fit(free / 2, perFrame, MAX_AUTO_GPU);
         }
-        return fit(availableMemory() / 4, perFrame, MAX_AUTO_CPU);
+        return MAX_AUTO_CPU;
     }
 
     /** How many frames of {@code perFrame} bytes fit in {@code budget}, from 1 to {@code most}. */
@@ -88,20 +87,5 @@ public final class Batching {
         return device.type() == Device.Type.CUDA
                 ? "close what else uses the GPU, or choose --precision fp16 or bf16 (half the memory), or --device cpu"
                 : "close other programs, or choose --precision bf16 (half the memory)";
-    }
-
-    /** MemAvailable of /proc/meminfo (Linux), else what the JVM may still take: the best guess of free memory. */
-    static long availableMemory() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemAvailable:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException | SecurityException e) {
-            // not Linux: fall through
-        }
-        Runtime rt = Runtime.getRuntime();
-        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
 }

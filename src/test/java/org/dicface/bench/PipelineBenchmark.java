@@ -30,9 +30,10 @@ import org.dicface.torch.Torch;
  * both through this model;</li>
  * <li>{@code memory [config] [frames]}: restores a generated clip of that many frames, discarding the
  * output, and prints the peak resident memory;</li>
- * <li>{@code fps [config] [frames] [device] [fp32|tf32|fp16|bf16] [sampling]}: frames per second of the whole streaming restorer on
- * that device and precision, frames going in from and out to Java's heap as in a real run (after a
- * warm-up of one window).</li>
+ * <li>{@code fps [config] [frames] [device] [fp32|tf32|fp16|bf16] [sampling] [batch]}: frames per second of the whole
+ * streaming restorer on that device and precision with that batch (auto: as a run chooses it), frames going in from
+ * and out to Java's heap as in a real run (after a warm-up of one batch), and on CUDA the peak memory libtorch's
+ * allocator held (allocated and reserved).</li>
  * </ul>
  * Weights are random: time and memory do not depend on them.
  */
@@ -59,13 +60,25 @@ public final class PipelineBenchmark {
                 Precision precision = Precision.parse(args.length > 4 ? args[4] : "fp32");
                 org.dicface.model.ModelLoader.place(model, device, precision);
                 Settings chosen = new Settings(Sampling.parse(args.length > 5 ? args[5] : "sample"), 0, 1.0, Settings.Uncertainty.NONE);
+                int batch = org.dicface.pipeline.Batching.choose(org.dicface.pipeline.Batching.parse(args.length > 6 ? args[6] : "auto"),
+                        model, device);
+                chosen = chosen.withBatch(batch);
                 StreamingRestorer restorer = new StreamingRestorer(model, device, chosen);
-                restorer.run(generated(config.frameLength(), size), (i, f) -> { }, null, Progress.NONE);  // warm-up
+                restorer.run(generated(Math.max(config.frameLength(), batch), size), (i, f) -> { }, null, Progress.NONE);  // warm-up
+                if (device.type() == Device.Type.CUDA) {
+                    Torch.resetPeakCudaMemory(device.index());
+                }
                 StreamingRestorer.Summary s = restorer.run(generated(frames, size), (i, f) -> { }, null, Progress.NONE);  // frames reach the sink on the CPU: each one waits for the GPU
-                System.out.printf("%dx%d, %s, %s, sampling %s, %d frames: %.4f s per frame, %.2f frames/s%n", size, size, device,
-                        precision, chosen.sampling().name(), s.frames(), s.secondsPerFrame(), 1 / s.secondsPerFrame());
-                System.out.printf("RESULT device=%s precision=%s sampling=%s size=%d frames=%d seconds_per_frame=%.4f fps=%.2f%n",
-                        device, precision, chosen.sampling().name(), size, s.frames(), s.secondsPerFrame(), 1 / s.secondsPerFrame());
+                String memory = "";
+                if (device.type() == Device.Type.CUDA) {
+                    Torch.CudaMemory m = Torch.cudaMemory(device.index());
+                    memory = String.format(" peak_allocated_mb=%d peak_reserved_mb=%d", m.peakAllocated() >> 20, m.peakReserved() >> 20);
+                }
+                System.out.printf("%dx%d, %s, %s, sampling %s, batch %d, %d frames: %.4f s per frame, %.2f frames/s%s%n", size, size,
+                        device, precision, chosen.sampling().name(), s.batch(), s.frames(), s.secondsPerFrame(), 1 / s.secondsPerFrame(), memory);
+                System.out.printf("RESULT device=%s precision=%s sampling=%s size=%d batch=%d frames=%d seconds_per_frame=%.4f fps=%.2f%s%n",
+                        device, precision, chosen.sampling().name(), size, s.batch(), s.frames(), s.secondsPerFrame(),
+                        1 / s.secondsPerFrame(), memory);
                 return;
             }
             if (mode.equals("memory")) {
