@@ -46,7 +46,7 @@ public final class BatchRestore extends ModelCommand {
     String existing = "stop";
 
     @Parameter(type = ItemIO.OUTPUT, label = TABLE)
-    ResultsTable batch;
+    ResultsTable outcomes;
 
     @Parameter(type = ItemIO.OUTPUT)
     String summary;
@@ -98,11 +98,11 @@ public final class BatchRestore extends ModelCommand {
                     }
                 });
         ij.IJ.showProgress(1.0);
-        List<Batch.Outcome> outcomes = done.outcomes();
-        batch = table(outcomes);
-        summary = String.format(Locale.ROOT, "%d clips: %d done, %d skipped, %d failed; summary: %s", outcomes.size(),
-                outcomes.stream().filter(o -> o.status().equals("done")).count(),
-                outcomes.stream().filter(o -> o.status().equals("skipped")).count(), done.failed(), done.summary());
+        List<Batch.Outcome> each = done.outcomes();
+        outcomes = table(each);
+        summary = String.format(Locale.ROOT, "%d clips: %d done, %d skipped, %d failed; summary: %s", each.size(),
+                each.stream().filter(o -> o.status().equals("done")).count(),
+                each.stream().filter(o -> o.status().equals("skipped")).count(), done.failed(), done.summary());
         report("DicFace batch: " + summary);
     }
 

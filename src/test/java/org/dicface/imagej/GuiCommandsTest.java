@@ -91,7 +91,7 @@ class GuiCommandsTest extends CommandHarness {
         CommandModule m = run(BatchRestore.class, "clips", in.toFile(), "output", out.toFile(), "task", "restore", "color_fix", false,
                 "existing", "stop");
         assertNull(m.getCancelReason(), m.getCancelReason());
-        ResultsTable t = (ResultsTable) m.getOutput("batch");
+        ResultsTable t = (ResultsTable) m.getOutput("outcomes");
         assertEquals(3, t.size());
         assertEquals("done", t.getStringValue("Status", 0));
         assertEquals("done", t.getStringValue("Status", 1));
@@ -118,6 +118,6 @@ class GuiCommandsTest extends CommandHarness {
         assertTrue(again.getCancelReason() != null && again.getCancelReason().contains("exist"), again.getCancelReason());
         CommandModule resumed = run(BatchRestore.class, "clips", in.toFile(), "output", out.toFile(), "task", "restore", "color_fix",
                 false, "existing", "resume");
-        assertEquals("skipped", ((ResultsTable) resumed.getOutput("batch")).getStringValue("Status", 0));
+        assertEquals("skipped", ((ResultsTable) resumed.getOutput("outcomes")).getStringValue("Status", 0));
     }
 }
