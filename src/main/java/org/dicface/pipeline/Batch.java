@@ -148,7 +148,8 @@ public final class Batch {
         ClipWriter.Options options = new ClipWriter.Options(new StackSource(clip).frameCount(), VideoFiles.frameRate(clip),
                 source == null ? null : Path.of(source));
         boolean maps = o.uncertainty() != null && settings.uncertainty() != Settings.Uncertainty.NONE;
-        try (ClipWriter out = ClipFiles.writer(o.clip(), options);
+        // encoding on a thread of its own: the restorer does not wait for it
+        try (ClipWriter out = new org.dicface.video.BackgroundWriter(ClipFiles.writer(o.clip(), options));
              ClipWriter unc = maps ? new TiffWriter(o.uncertainty(), options.frameRate()) : null) {
             StreamingRestorer.Summary s = ClipRestoration.run(model, device, settings, clip, job, FrameSink.rgb(out),
                     unc == null ? null : FrameSink.maps(unc), progress);
