@@ -147,7 +147,13 @@ public final class ClipRestoration {
      */
     public static StreamingRestorer.Summary run(DicFace model, Device device, Settings settings, ImagePlus input, Job job,
             FrameSink output, FrameSink uncertaintyOut, Progress progress) {
-        StackSource stack = new StackSource(input);
+        try (StackSource stack = StackSource.readingAhead(input)) {  // a video decodes while the model works
+            return run(model, device, settings, input, stack, job, output, uncertaintyOut, progress);
+        }
+    }
+
+    private static StreamingRestorer.Summary run(DicFace model, Device device, Settings settings, ImagePlus input,
+            StackSource stack, Job job, FrameSink output, FrameSink uncertaintyOut, Progress progress) {
         int w = stack.width();
         int h = stack.height();
         int size = model.config().imgSize();

@@ -9,7 +9,10 @@ import org.dicface.torch.Tensor;
  * or three channels taken as R, G, B; time, or z where there is no time axis, is the frame axis. Other
  * layouts are refused with a message. The image is never modified.
  */
-public final class StackSource implements FrameSource {
+public final class StackSource implements FrameSource, AutoCloseable {
+    /** Frames a video is decoded ahead of the restorer (see {@link #readingAhead}). */
+    public static final int READ_AHEAD = 8;
+
     private final ImagePlus image;
     private final ImageStack stack;
     private final boolean threeChannels;
@@ -17,6 +20,21 @@ public final class StackSource implements FrameSource {
     private final int frames;
     private final double min;
     private final double max;
+
+    private ReadAhead<ij.process.ImageProcessor[]> ahead;
+
+    /**
+     * A source that decodes a virtual stack's frames (a video, files on disk) on a thread of its own, {@link #READ_AHEAD}
+     * frames ahead, so that reading overlaps with restoring; an image in memory is read as it is. Close it to stop
+     * the thread.
+     */
+    public static StackSource readingAhead(ImagePlus image) {
+        StackSource source = new StackSource(image);
+        if (source.stack.isVirtual()) {
+            source.ahead = new ReadAhead<>(source::slices, source.frames, READ_AHEAD);
+        }
+        return source;
+    }
 
     public StackSource(ImagePlus image) {
         this.image = image;
@@ -102,15 +120,32 @@ public final class StackSource implements FrameSource {
         if (index < 0 || index >= frames) {
             throw new IndexOutOfBoundsException("frame " + index + " of " + frames);
         }
+        ij.process.ImageProcessor[] slices = ahead != null ? ahead.get(index) : slices(index);
         if (!threeChannels) {
-            return convert(stack.getProcessor(stackIndex(1, index)), unit);
+            return convert(slices[0], unit);
         }
         try (org.dicface.torch.Scope scope = org.dicface.torch.Scope.open()) {
             java.util.List<Tensor> planes = new java.util.ArrayList<>();
-            for (int ch = 1; ch <= 3; ch++) {
-                planes.add(convert(stack.getProcessor(stackIndex(ch, index)), unit).narrow(0, 0, 1));
+            for (ij.process.ImageProcessor ip : slices) {
+                planes.add(convert(ip, unit).narrow(0, 0, 1));
             }
             return scope.keep(Tensor.cat(planes, 0));
+        }
+    }
+
+    /** The stack's slices of frame {@code index}: one, or the three channels. */
+    private ij.process.ImageProcessor[] slices(int index) {
+        ij.process.ImageProcessor[] out = new ij.process.ImageProcessor[threeChannels ? 3 : 1];
+        for (int ch = 0; ch < out.length; ch++) {
+            out[ch] = stack.getProcessor(stackIndex(ch + 1, index));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (ahead != null) {
+            ahead.close();
         }
     }
 
