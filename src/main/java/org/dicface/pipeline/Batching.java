@@ -82,6 +82,11 @@ public final class Batching {
         return m.contains("out of memory") || m.contains("can't allocate memory") || m.contains("outofmemoryerror");
     }
 
+    /** "GPU memory" or "memory": what ran out on that device. */
+    static String memoryOf(Device device) {
+        return device.type() == Device.Type.CUDA ? "GPU memory" : "memory";
+    }
+
     /** What to do when even one frame at a time does not fit. */
     static String outOfMemoryAdvice(Device device) {
         return device.type() == Device.Type.CUDA

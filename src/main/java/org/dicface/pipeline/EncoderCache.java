@@ -32,8 +32,12 @@ final class EncoderCache implements AutoCloseable {
     }
 
     DicFace.Encoded get(int index) {
-        encode(index, index + 1);
-        return entries.get(index);
+        DicFace.Encoded e = entries.get(index);
+        if (e == null) {  // the windows read each frame several times a step: only a miss encodes
+            encode(index, index + 1);
+            e = entries.get(index);
+        }
+        return e;
     }
 
     /**

@@ -165,13 +165,13 @@ public final class StreamingRestorer {
                         throw e;
                     }
                     if (b == 1) {
-                        throw new TorchException("out of " + (device.type() == Device.Type.CUDA ? "GPU " : "") + "memory"
-                                + " restoring one frame at a time on " + device + ": " + Batching.outOfMemoryAdvice(device)
+                        throw new TorchException("out of " + Batching.memoryOf(device) + " restoring one frame at a time on " + device
+                                + ": " + Batching.outOfMemoryAdvice(device)
                                 + " (libtorch: " + e.getMessage().lines().findFirst().orElse("") + ")");
                     }
                     batch = b / 2;
                     Torch.emptyCudaCache();
-                    progress.note("out of " + (device.type() == Device.Type.CUDA ? "GPU " : "") + "memory with " + b
+                    progress.note("out of " + Batching.memoryOf(device) + " with " + b
                             + " frames per step on " + device + ": going on with " + batch);
                 }
             }
