@@ -53,6 +53,13 @@ abstract class TaskCommand implements Callable<Integer> {
             + " the same whatever the batch (default: ${DEFAULT-VALUE})")
     String batch;
 
+    @Option(names = "--frames", defaultValue = RunOptions.FRAMES, description = "restore only the output frames a:b (a to"
+            + " b-1, counted from 0) of each input, each as in a run over the whole input (its window reads the frames"
+            + " around it, its seed is its index), so segments restored apart join into one run bit for bit; outputs are"
+            + " named <name>-<task>-frames<a>-<b>; with faces, give the whole video's tracks (dicface faces) to save"
+            + " finding them in every segment (default: ${DEFAULT-VALUE})")
+    String frames;
+
     @Option(names = "--resume", description = "skip inputs whose outputs are there and complete (read back with the"
             + " input's frame count); redo the others")
     boolean resume;
@@ -77,7 +84,7 @@ abstract class TaskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunOptions run = options.parse(uncertainty).withBatch(batch);
+        RunOptions run = options.parse(uncertainty).withBatch(batch).withFrames(frames);
         faces = faceOptions.parse();
         checkOptions();
         if (resume && overwrite) {

@@ -44,8 +44,8 @@ abstract class FaceCommand extends ModelCommand {
     @Parameter(persist = false, required = false)
     StatusService status;
 
-    /** The index in the whole clip of {@link #image}'s first frame (a preview restores a part of a clip). */
-    int firstFrame;
+    /** The output frames restored (a preview restores one). */
+    org.dicface.pipeline.FrameRange frames = org.dicface.pipeline.FrameRange.ALL;
 
     abstract Task task();
 
@@ -66,7 +66,7 @@ abstract class FaceCommand extends ModelCommand {
         Path w = weights(task());
         Device dev = run.device();
         Precision prec = run.precision();
-        Settings settings = run.settings().fromFrame(firstFrame);
+        Settings settings = run.settings().withFrames(frames);
         ClipRestoration.Job job = job().withFaces(faces(
                 tracks_file == null || tracks_file.isBlank() ? null : org.dicface.face.TracksJson.read(Path.of(tracks_file.trim()))));
         Path file = result_file == null || result_file.isBlank() ? null : resultFile(Path.of(result_file.trim()));

@@ -8,6 +8,7 @@ import ij.gui.TextRoi;
 import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
 import org.dicface.model.ModelLoader;
+import org.dicface.pipeline.FrameRange;
 import org.dicface.torch.Scope;
 import org.dicface.video.StackFrames;
 import org.dicface.video.StackSource;
@@ -17,9 +18,10 @@ import org.scijava.plugin.Plugin;
 
 /**
  * Plugins > DicFace > Preview Restore...: Restore Faces on one frame, with the frames of its window around it,
- * shown beside the input frame before the whole clip is run. On aligned clips the frame is exactly the one the
- * whole run gives (the same window and the frame's own seed); on an ordinary video the faces are found in the
- * window's frames only, where the whole run tracks them over the clip, so the two can differ a little.
+ * shown beside the input frame before the whole clip is run. On aligned clips, and with face tracks given, the frame
+ * is exactly the one the whole run gives (the same window and the frame's own seed); on an ordinary video without
+ * tracks the faces are found in the window's frames only, where the whole run tracks them over the clip, so the two
+ * can differ a little.
  */
 @Plugin(type = Command.class, label = "Preview Restore...")  // menu entry: plugins.config (through the Java check)
 public final class PreviewRestore extends RestoreFaces {
@@ -39,25 +41,33 @@ public final class PreviewRestore extends RestoreFaces {
         if (i < 0 || i >= n) {
             throw new IllegalArgumentException("the frame must be from 1 to " + n + " (0: the frame shown), got " + frame);
         }
-        int half = ModelLoader.config(configuration(), LoadedModel.weightsFor(task(), weights)).frameLength() / 2;
-        int first = Math.max(0, i - half);
-        int count = Math.min(n - 1, i + half) - first + 1;
+        org.dicface.model.DicFaceConfig config = ModelLoader.config(configuration(), LoadedModel.weightsFor(task(), weights));
+        int half = config.frameLength() / 2;
+        boolean tracked = tracks_file != null && !tracks_file.isBlank();
+        boolean aligned = org.dicface.pipeline.FaceMode.parse(faces).resolve(image.getWidth(), image.getHeight(),
+                config.imgSize(), use_selection) == org.dicface.pipeline.FaceMode.ALIGNED;
         ImagePlus clip = image;
         String file = result_file;
         try {
             result_file = "";  // a preview stays in memory
-            image = whole.part(first, count);
-            image.setRoi(clip.getRoi());
-            firstFrame = first;
+            if (aligned || tracked) {
+                frames = new FrameRange(i, i + 1);  // one frame of the whole clip: exactly the whole run's
+            } else {
+                // faces are found in the window's frames only (finding them in the whole clip takes as long as the run)
+                int first = Math.max(0, i - half);
+                image = whole.part(first, Math.min(n - 1, i + half) - first + 1);
+                image.setRoi(clip.getRoi());
+                frames = new FrameRange(i - first, i - first + 1);
+            }
             super.execute();
         } finally {
             image = clip;
-            firstFrame = 0;
+            frames = FrameRange.ALL;
             result_file = file;
         }
-        ImagePlus window = result;
-        result = beside(clip, whole, i, window.getStack().getProcessor(i - first + 1));
-        result.setProperty("Info", window.getProperty("Info"));
+        ImagePlus restored = result;
+        result = beside(clip, whole, i, restored.getStack().getProcessor(1));
+        result.setProperty("Info", restored.getProperty("Info"));
         uncertainty_map = null;
     }
 

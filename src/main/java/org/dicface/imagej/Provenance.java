@@ -28,7 +28,8 @@ final class Provenance {
     static String text(Task task, Path weights, String config, Settings settings, Precision precision, Device device) throws IOException {
         return String.format(Locale.ROOT, "DicFace %s%nweights: %s%nweights SHA-256: %s%nconfiguration: %s%nsampling: %s%n"
                 + "seed: %d%nfidelity: %s%nprecision: %s%ndevice: %s%n", task, weights.toAbsolutePath(), sha256(weights),
-                config, settings.sampling().name(), settings.seed(), settings.fidelity(), precision, device);
+                config, settings.sampling().name(), settings.seed(), settings.fidelity(), precision, device)
+                + (settings.frames().all() ? "" : "frames: " + settings.frames() + " of the clip\n");
     }
 
     /** Sets the Info of each result (null ones are skipped) and gives it a title no open image has. */

@@ -69,7 +69,7 @@ public final class Batch {
         run.checkFor(config);
         Settings settings = run.settings();
         boolean maps = settings.uncertainty() != Settings.Uncertainty.NONE;
-        List<Outputs> plan = Outputs.plan(inputs, outputDir, task, maps, existing);
+        List<Outputs> plan = Outputs.plan(inputs, outputDir, task, maps, settings.frames(), existing);
         AtomicFile.checkWritable(outputDir);
         List<Outcome> outcomes;
         try (DicFace model = ModelLoader.load(config, weights, run.device(), run.precision())) {
@@ -86,7 +86,7 @@ public final class Batch {
             Path input = o.input();
             String note = null;
             if (existing == Outputs.Existing.RESUME && o.files().stream().anyMatch(Files::exists)) {
-                if (complete(o)) {
+                if (complete(o, settings.frames())) {
                     outcomes.add(new Outcome(input.toString(), o.clip().toString(), "skipped", null, 0, 0, null));
                     continue;
                 }
@@ -131,12 +131,13 @@ public final class Batch {
         summary.put("sampling", settings.sampling().name());
         summary.put("seed", settings.seed());
         summary.put("fidelity", settings.fidelity());
+        summary.put("frames", settings.frames().toString());
         summary.put("device", device.toString());
         summary.put("precision", precision.toString());
         summary.put("failed", failures(outcomes));
         summary.put("outcomes", outcomes);
         String json = new com.google.gson.GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(summary);
-        Path file = Outputs.summary(outputDir);
+        Path file = Outputs.summary(outputDir, settings.frames());
         AtomicFile.writeString(file, json);
         return file;
     }
@@ -145,8 +146,11 @@ public final class Batch {
     private static StreamingRestorer.Summary restore(DicFace model, Device device, Settings settings, ImagePlus clip,
             ClipRestoration.Job job, Outputs o, Progress progress) throws IOException {
         String source = clip.getProp(VideoFiles.SOURCE_PROPERTY);
-        ClipWriter.Options options = new ClipWriter.Options(new StackSource(clip).frameCount(), VideoFiles.frameRate(clip),
-                source == null ? null : Path.of(source));
+        FrameRange frames = settings.frames().in(new StackSource(clip).frameCount());  // refused before any file is made
+        double fps = VideoFiles.frameRate(clip);
+        ClipWriter.Options options = new ClipWriter.Options(frames.length(), fps, settings.frames().all()
+                ? ClipWriter.Sound.of(source == null ? null : Path.of(source))
+                : ClipWriter.Sound.ofFrames(source == null ? null : Path.of(source), frames.from(), frames.length(), fps));
         boolean maps = o.uncertainty() != null && settings.uncertainty() != Settings.Uncertainty.NONE;
         // encoding on a thread of its own: the restorer does not wait for it
         try (ClipWriter out = new org.dicface.video.BackgroundWriter(ClipFiles.writer(o.clip(), options));
@@ -162,14 +166,14 @@ public final class Batch {
         }
     }
 
-    /** Whether every output of an input is there and holds the input's frames. */
-    static boolean complete(Outputs o) {
+    /** Whether every output of an input is there and holds the input's frames (those of the range). */
+    static boolean complete(Outputs o, FrameRange range) {
         try {
             if (!Files.isRegularFile(o.codebook()) || Files.size(o.codebook()) == 0) {
                 return false;
             }
             ImagePlus input = ClipFiles.open(o.input(), true);
-            int frames = new StackSource(input).frameCount();
+            int frames = range.in(new StackSource(input).frameCount()).length();
             VideoFiles.release(input);
             return ClipFiles.countFrames(o.clip()) == frames && (o.uncertainty() == null || ClipFiles.countFrames(o.uncertainty()) == frames);
         } catch (IOException | RuntimeException e) {

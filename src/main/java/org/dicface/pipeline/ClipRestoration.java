@@ -142,13 +142,16 @@ public final class ClipRestoration {
     /**
      * Restores a clip frame by frame into sinks (a file writer, say), holding no more than a window of
      * frames: {@code output} receives each restored frame at the output size (the input's, or the model's
-     * without keepSize), {@code uncertainty} (may be null) each map when the settings ask for one. Each
-     * input frame is converted from ImageJ's pixels once.
+     * without keepSize), {@code uncertainty} (may be null) each map when the settings ask for one; with a segment
+     * ({@link Settings#frames}), its first frame is the sinks' frame 0. Each input frame is converted from ImageJ's
+     * pixels once; only the frames the segment's windows reach are read.
      */
     public static StreamingRestorer.Summary run(DicFace model, Device device, Settings settings, ImagePlus input, Job job,
             FrameSink output, FrameSink uncertaintyOut, Progress progress) {
         try (StackSource stack = StackSource.readingAhead(input)) {  // a video decodes while the model works
-            return run(model, device, settings, input, stack, job, output, uncertaintyOut, progress);
+            int from = settings.frames().in(stack.frameCount()).from();  // a range past the end is refused here
+            return run(model, device, settings, input, stack, job, output.startingAt(from),
+                    uncertaintyOut == null ? null : uncertaintyOut.startingAt(from), progress);
         }
     }
 
@@ -229,7 +232,7 @@ public final class ClipRestoration {
             tracks = FaceAnalysis.largest(tracks);
         }
         int offset = job.faces().tracks() == null ? frames : 0;
-        int total = offset + frames;
+        int total = offset + settings.frames().in(frames).length();
         return FaceRestoration.run(model, device, settings, video, tracks, job, output,
                 Progress.of((done, all) -> progress.frameDone(offset + done, total), progress::note));
     }

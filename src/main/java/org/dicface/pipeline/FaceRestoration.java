@@ -36,19 +36,23 @@ public final class FaceRestoration {
     /**
      * @param video  the input frames (RGB [3, H, W] in [-1, 1])
      * @param tracks the faces to restore, for this video (its size and frame count)
-     * @param output receives every frame of the video, in order, at the input's size
+     * @param output receives every frame of the settings' range ({@link Settings#frames}), in order, at the input's
+     *               size, with its index in the video; a face's crops are restored with their windows and seeds in its
+     *               whole track, so a segment's faces are those of an uninterrupted run
      */
     public static StreamingRestorer.Summary run(DicFace model, Device device, Settings settings, FrameSource video,
             FaceTracks tracks, ClipRestoration.Job job, FrameSink output, Progress progress) {
         check(video, tracks);
         int size = model.config().imgSize();
-        int frames = video.frameCount();
+        FrameRange range = settings.frames().in(video.frameCount());
         int ahead = model.config().frameLength() / 2;
         long start = System.nanoTime();
         settings = settings.withBatch(Batching.choose(settings.batch(), model, device));
         StreamingRestorer restorer = new StreamingRestorer(model, device, settings);
         List<Track> order = new ArrayList<>(tracks.tracks());
-        order.sort(Comparator.comparingInt(Track::firstFrame));
+        order.removeIf(t -> range.intersect(t.firstFrame(), t.endFrame()) == null);
+        // a track enters where it starts, or at the range's start if it began before
+        order.sort(Comparator.comparingInt(t -> Math.max(t.firstFrame(), range.from())));
         Map<Track, StreamingRestorer.Stream> active = new LinkedHashMap<>();
         // each face's fit to the template, made once: by its crop (read ahead) and used again by its paste-back
         Map<Track, Similarity[]> fits = new java.util.HashMap<>();
@@ -67,11 +71,12 @@ public final class FaceRestoration {
             }
             int next = 0;
             try {
-                for (int f = 0; f < frames; f++) {
-                    while (next < order.size() && order.get(next).firstFrame() == f) {
+                for (int f = range.from(); f < range.to(); f++) {
+                    while (next < order.size() && Math.max(order.get(next).firstFrame(), range.from()) == f) {
                         Track t = order.get(next++);
                         fits.put(t, new Similarity[t.frames().size()]);
-                        active.put(t, restorer.open(aligned(prepared, t, fits.get(t), size), false, progress));
+                        FrameRange part = range.intersect(t.firstFrame(), t.endFrame()).minus(t.firstFrame());
+                        active.put(t, restorer.open(aligned(prepared, t, fits.get(t), size), part, false, progress));
                     }
                     try (Scope scope = Scope.open()) {
                         List<PasteBack.PlacedFace> faces = new ArrayList<>();
@@ -92,7 +97,7 @@ public final class FaceRestoration {
                     var ended = active.entrySet().iterator();
                     while (ended.hasNext()) {
                         var e = ended.next();
-                        if (e.getKey().endFrame() == f + 1) {
+                        if (Math.min(e.getKey().endFrame(), range.to()) == f + 1) {
                             StreamingRestorer.Summary s = e.getValue().summary();
                             usages.add(s.codebookUsage());
                             counts.add(s.frames());
@@ -104,8 +109,9 @@ public final class FaceRestoration {
                             ended.remove();
                         }
                     }
-                    if (!progress.frameDone(f + 1, frames)) {
-                        throw new CancelledException(f + 1, frames);
+                    int done = f + 1 - range.from();
+                    if (!progress.frameDone(done, range.length())) {
+                        throw new CancelledException(done, range.length());
                     }
                 }
             } finally {
@@ -113,7 +119,7 @@ public final class FaceRestoration {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new StreamingRestorer.Summary(frames, encoderPasses, mostCached, seconds / frames,
+        return new StreamingRestorer.Summary(range.length(), encoderPasses, mostCached, seconds / range.length(),
                 CodebookUsage.combined(usages, counts, model.config().codebookSize()), batch);
     }
 

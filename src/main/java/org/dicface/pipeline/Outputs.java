@@ -20,7 +20,9 @@ import org.dicface.video.VideoFiles;
  * <li>with an uncertainty map: {@code <name>-<task>-uncertainty.tif};</li>
  * <li>the codebook usage: {@code <name>-<task>-codebook.csv};</li>
  * </ul>
- * and one {@code summary.json} per batch. {@link #plan} checks a batch's outputs before any work: an output
+ * and one {@code summary.json} per batch. A segment's files ({@link FrameRange}, output frames a to b−1) have
+ * {@code -frames<a>-<b>} after the task ({@code <name>-<task>-frames<a>-<b>.tif}, {@code summary-frames<a>-<b>.json}),
+ * so the segments of one input go to one folder side by side. {@link #plan} checks a batch's outputs before any work: an output
  * never replaces an input nor lies inside an input folder, two inputs never share an output, and a file
  * already there is replaced only when asked ({@link Existing}).
  */
@@ -35,15 +37,15 @@ public record Outputs(Path input, Path clip, Path uncertainty, Path codebook) {
         REPLACE
     }
 
-    /** The outputs for one input; {@code uncertainty}: whether a map is written. */
-    public static Outputs of(Path input, Path outputDir, Task task, boolean uncertainty) {
+    /** The outputs for one input; {@code uncertainty}: whether a map is written; {@code frames}: the frames restored. */
+    public static Outputs of(Path input, Path outputDir, Task task, boolean uncertainty, FrameRange frames) {
         String name = input.toAbsolutePath().normalize().getFileName().toString();
         boolean folder = Files.isDirectory(input);
         int dot = name.lastIndexOf('.');
         if (dot > 0 && !folder) {
             name = name.substring(0, dot);
         }
-        String base = name + "-" + task.id();
+        String base = name + "-" + task.id() + frames.suffix();
         Path dir = outputDir.toAbsolutePath().normalize();
         Path clip = dir.resolve(VideoFiles.isVideo(input) && !folder ? base + ".mp4" : folder ? base : base + ".tif");
         return new Outputs(input, clip, uncertainty ? uncertaintyFor(clip) : null, dir.resolve(base + "-codebook.csv"));
@@ -57,8 +59,8 @@ public record Outputs(Path input, Path clip, Path uncertainty, Path codebook) {
     }
 
     /** The batch's summary. */
-    public static Path summary(Path outputDir) {
-        return outputDir.toAbsolutePath().normalize().resolve("summary.json");
+    public static Path summary(Path outputDir, FrameRange frames) {
+        return outputDir.toAbsolutePath().normalize().resolve("summary" + frames.suffix() + ".json");
     }
 
     /** Every file this input's restoration writes. */
@@ -77,14 +79,14 @@ public record Outputs(Path input, Path clip, Path uncertainty, Path codebook) {
      * input or inside an input folder; two inputs with the same output; with {@link Existing#REFUSE}, an
      * output that exists already).
      */
-    public static List<Outputs> plan(List<Path> inputs, Path outputDir, Task task, boolean uncertainty,
+    public static List<Outputs> plan(List<Path> inputs, Path outputDir, Task task, boolean uncertainty, FrameRange frames,
             Existing existing) {
         List<Outputs> plan = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Map<Path, Path> writers = new HashMap<>();
         List<Path> sources = inputs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         for (Path input : inputs) {
-            Outputs o = of(input, outputDir, task, uncertainty);
+            Outputs o = of(input, outputDir, task, uncertainty, frames);
             plan.add(o);
             for (Path out : o.files()) {
                 Path other = writers.putIfAbsent(out, input);
@@ -95,7 +97,7 @@ public record Outputs(Path input, Path clip, Path uncertainty, Path codebook) {
             }
         }
         List<Path> written = new ArrayList<>(writers.keySet());
-        written.add(summary(outputDir));
+        written.add(summary(outputDir, frames));
         for (Path out : written) {
             for (Path source : sources) {
                 if (same(out, source)) {

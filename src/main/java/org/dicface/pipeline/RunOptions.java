@@ -18,6 +18,7 @@ public record RunOptions(Settings settings, Device device, Precision precision) 
     public static final String PRECISION = "fp32";
     public static final String UNCERTAINTY = "none";
     public static final String BATCH = "auto";
+    public static final String FRAMES = "all";
 
     public RunOptions {
         java.util.Objects.requireNonNull(settings, "settings");
@@ -40,6 +41,11 @@ public record RunOptions(Settings settings, Device device, Precision precision) 
     /** These options restoring {@code batch} frames per step: auto or 1 to {@link Settings#MAX_BATCH} (see {@link Batching}). */
     public RunOptions withBatch(String batch) {
         return new RunOptions(settings.withBatch(Batching.parse(batch)), device, precision);
+    }
+
+    /** These options restoring only the output frames {@code frames}: a:b (frames a to b−1) or all (see {@link FrameRange}). */
+    public RunOptions withFrames(String frames) {
+        return new RunOptions(settings.withFrames(FrameRange.parse(frames)), device, precision);
     }
 
     /** Refuses what a model of this configuration cannot do (topk:K beyond its codebook), before any work. */

@@ -6,12 +6,12 @@ import org.dicface.model.Sampling;
  * How a clip is restored: the Dirichlet sampling mode and its seed, the fidelity weight, and which optional
  * outputs to make. The same settings give the same pixels on every run: each output frame draws from its
  * own generator, seeded from the seed and the frame index, so a frame does not depend on which frames were
- * restored before it. {@code firstFrame}: the index, in the whole clip, of the first frame restored (0 unless a part
- * of a clip is restored on its own, as a preview): frame k of the part draws as frame firstFrame + k of the whole.
+ * restored before it. {@code frames}: the output frames restored ({@link FrameRange#ALL}, or a segment of the clip,
+ * each frame seeded by its index in the whole clip, so segments restored apart make one uninterrupted run).
  * {@code batch}: output frames restored per step ({@link #AUTO_BATCH}: as many as fit, see {@link Batching}); it
  * changes the speed and the memory, never a pixel.
  */
-public record Settings(Sampling sampling, long seed, double fidelity, Uncertainty uncertainty, int firstFrame, int batch) {
+public record Settings(Sampling sampling, long seed, double fidelity, Uncertainty uncertainty, FrameRange frames, int batch) {
     /** {@code batch} chosen from the device's free memory. */
     public static final int AUTO_BATCH = 0;
     /** More frames per step than this gain nothing measurable and only hold memory (and a typo's 10000 is refused). */
@@ -39,23 +39,21 @@ public record Settings(Sampling sampling, long seed, double fidelity, Uncertaint
     }
 
     public Settings(Sampling sampling, long seed, double fidelity, Uncertainty uncertainty) {
-        this(sampling, seed, fidelity, uncertainty, 0, AUTO_BATCH);
+        this(sampling, seed, fidelity, uncertainty, FrameRange.ALL, AUTO_BATCH);
     }
 
-    /** These settings for a part of a clip that starts at frame {@code index} of the whole. */
-    public Settings fromFrame(int index) {
-        return new Settings(sampling, seed, fidelity, uncertainty, index, batch);
+    /** These settings restoring only the output frames {@code range} of a clip. */
+    public Settings withFrames(FrameRange range) {
+        return new Settings(sampling, seed, fidelity, uncertainty, range, batch);
     }
 
-    /** These settings restoring {@code frames} output frames per step ({@link #AUTO_BATCH}: as many as fit). */
-    public Settings withBatch(int frames) {
-        return new Settings(sampling, seed, fidelity, uncertainty, firstFrame, frames);
+    /** These settings restoring {@code perStep} output frames per step ({@link #AUTO_BATCH}: as many as fit). */
+    public Settings withBatch(int perStep) {
+        return new Settings(sampling, seed, fidelity, uncertainty, frames, perStep);
     }
 
     public Settings {
-        if (firstFrame < 0) {
-            throw new IllegalArgumentException("the first frame's index must be 0 or more, got " + firstFrame);
-        }
+        java.util.Objects.requireNonNull(frames, "frames");
         if (batch < 0 || batch > MAX_BATCH) {
             throw new IllegalArgumentException("the batch must be 1 to " + MAX_BATCH + " frames per step, or auto; got " + batch);
         }
@@ -76,9 +74,9 @@ public record Settings(Sampling sampling, long seed, double fidelity, Uncertaint
         return new Settings(new Sampling.Sample(), 0, 1.0, Uncertainty.NONE);
     }
 
-    /** The seed of frame {@code index}'s generator (SplitMix64 of seed and index). */
+    /** The seed of frame {@code index}'s generator (SplitMix64 of seed and the frame's index in the whole clip). */
     long frameSeed(int index) {
-        long z = seed + 0x9E3779B97F4A7C15L * ((long) firstFrame + index + 1);
+        long z = seed + 0x9E3779B97F4A7C15L * ((long) index + 1);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -61,14 +61,15 @@ public final class StreamingRestorer {
     }
 
     /**
-     * Runs the clip through the network. Frames must be model-sized ({@code img_size} square); task
-     * preparation (resizing, cropping, painting, graying) is the job of the source. {@code uncertainty},
-     * if not null, receives a [1, H, W] map per frame when the settings ask for one.
+     * Runs the clip through the network: the settings' output frames ({@link Settings#frames}), each handed to the sink
+     * with its index in the clip. Frames must be model-sized ({@code img_size} square); task preparation (resizing,
+     * cropping, painting, graying) is the job of the source. {@code uncertainty}, if not null, receives a [1, H, W] map
+     * per frame when the settings ask for one.
      */
     public Summary run(FrameSource source, FrameSink sink, FrameSink uncertainty, Progress progress) {
-        try (Stream stream = open(source, uncertainty != null, progress)) {
-            int total = source.frameCount();
-            for (int i = 0; i < total; i++) {
+        FrameRange range = settings.frames().in(source.frameCount());
+        try (Stream stream = open(source, range, uncertainty != null, progress)) {
+            for (int i = range.from(); i < range.to(); i++) {
                 try (Scope scope = Scope.open()) {
                     Output out = stream.next();
                     sink.accept(i, out.frame());
@@ -76,8 +77,9 @@ public final class StreamingRestorer {
                         uncertainty.accept(i, out.uncertainty());
                     }
                 }
-                if (!progress.frameDone(i + 1, total)) {
-                    throw new CancelledException(i + 1, total);
+                int done = i + 1 - range.from();
+                if (!progress.frameDone(done, range.length())) {
+                    throw new CancelledException(done, range.length());
                 }
             }
             return stream.summary();
@@ -89,10 +91,11 @@ public final class StreamingRestorer {
     }
 
     /**
-     * Starts restoring {@code source} one output frame at a time, so that several clips (the faces of a video, each
-     * its own track) can advance together, frame by frame, in one pass over the video. Close it to free its cache.
+     * Starts restoring the output frames {@code range} of {@code source} (a concrete range, see {@link FrameRange#in})
+     * one at a time, so that several clips (the faces of a video, each its own track) can advance together, frame by
+     * frame, in one pass over the video. Close it to free its cache.
      */
-    public Stream open(FrameSource source, boolean withUncertainty, Progress progress) {
+    public Stream open(FrameSource source, FrameRange range, boolean withUncertainty, Progress progress) {
         int size = model.config().imgSize();
         if (source.width() != size || source.height() != size) {
             throw new IllegalArgumentException("the model takes " + size + "x" + size + " frames, the source gives "
@@ -101,16 +104,20 @@ public final class StreamingRestorer {
         if (source.frameCount() < 1) {
             throw new IllegalArgumentException("the clip has no frames");
         }
-        return new Stream(source, withUncertainty && settings.uncertainty() != Settings.Uncertainty.NONE, progress);
+        if (range.all() || range.to() > source.frameCount()) {
+            throw new IllegalArgumentException("frames " + range + " of a " + source.frameCount() + "-frame clip");
+        }
+        return new Stream(source, range, withUncertainty && settings.uncertainty() != Settings.Uncertainty.NONE, progress);
     }
 
     /**
-     * See {@link #open}: {@link #next} gives output frames 0, 1, ... in order; the results belong to the caller's scope.
+     * See {@link #open}: {@link #next} gives the range's output frames in order; the results belong to the caller's scope.
      * The frames are restored {@code batch} at a time (each exactly as it would be alone: its own window, its own
      * seed) and handed out one by one.
      */
     public final class Stream implements AutoCloseable {
         private final FrameSource source;
+        private final FrameRange range;
         private final boolean withUncertainty;
         private final EncoderCache cache;
         private final java.util.ArrayDeque<Output> ready = new java.util.ArrayDeque<>();
@@ -121,8 +128,10 @@ public final class StreamingRestorer {
         private int handedOut;
         private Tensor usage;
 
-        private Stream(FrameSource source, boolean withUncertainty, Progress progress) {
+        private Stream(FrameSource source, FrameRange range, boolean withUncertainty, Progress progress) {
             this.source = source;
+            this.range = range;
+            this.restored = range.from();
             this.withUncertainty = withUncertainty;
             this.progress = progress;
             this.cache = new EncoderCache(model, source, device);
@@ -131,13 +140,13 @@ public final class StreamingRestorer {
 
         /** Whether output frames remain. */
         public boolean hasNext() {
-            return handedOut < source.frameCount();
+            return handedOut < range.length();
         }
 
         /** The next output frame (and its map), made in the caller's scope. */
         public Output next() {
             if (!hasNext()) {
-                throw new IllegalStateException("all " + source.frameCount() + " frames are restored");
+                throw new IllegalStateException("all " + range.length() + " frames are restored");
             }
             if (ready.isEmpty()) {
                 restoreBatch();
@@ -154,7 +163,7 @@ public final class StreamingRestorer {
         /** Restores the next frames, {@code batch} of them (fewer at the clip's end), halving the batch when memory runs out. */
         private void restoreBatch() {
             while (true) {
-                int b = Math.min(batch, source.frameCount() - restored);
+                int b = Math.min(batch, range.to() - restored);
                 try {
                     restore(restored, b);
                     restored += b;

@@ -119,7 +119,7 @@ public final class ClipFiles {
     public static ClipWriter writer(Path output, ClipWriter.Options options) throws IOException {
         String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".mp4")) {
-            return new VideoWriter(output, options.frameRate(), options.audioFrom());
+            return new VideoWriter(output, options.frameRate(), options.sound());
         }
         if (name.endsWith(".tif") || name.endsWith(".tiff")) {
             return new TiffWriter(output, options.frameRate());
@@ -131,7 +131,8 @@ public final class ClipFiles {
     public static void save(ImagePlus image, Path output) throws IOException {
         String source = image.getProp(VideoFiles.SOURCE_PROPERTY);
         int frames = Math.max(image.getNFrames(), image.getNSlices());
-        ClipWriter.Options options = new ClipWriter.Options(frames, VideoFiles.frameRate(image), source == null ? null : Path.of(source));
+        ClipWriter.Options options = new ClipWriter.Options(frames, VideoFiles.frameRate(image),
+                ClipWriter.Sound.of(source == null ? null : Path.of(source)));
         try (ClipWriter w = writer(output, options)) {
             for (int t = 0; t < frames; t++) {
                 int index = image.getNFrames() > 1 ? image.getStackIndex(1, 1, t + 1) : image.getStackIndex(1, t + 1, 1);

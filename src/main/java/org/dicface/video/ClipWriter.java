@@ -24,10 +24,33 @@ public interface ClipWriter extends AutoCloseable {
     @Override
     void close() throws IOException;
 
-    /** What a writer needs to know beyond the frames: how many are expected (for file names), rate and sound. */
-    record Options(int expectedFrames, double frameRate, Path audioFrom) {
+    /** What a writer needs to know beyond the frames: how many are expected (for file names), rate and sound (or null). */
+    record Options(int expectedFrames, double frameRate, Sound sound) {
         public static Options of(int expectedFrames) {
             return new Options(expectedFrames, 0, null);
+        }
+    }
+
+    /**
+     * The sound that goes with a video's frames: {@code source}'s audio from {@code start} seconds on, for
+     * {@code length} seconds (infinite: all of it), remuxed without re-encoding.
+     */
+    record Sound(Path source, double start, double length) {
+        public Sound {
+            java.util.Objects.requireNonNull(source, "source");
+            if (!(start >= 0) || !(length > 0)) {
+                throw new IllegalArgumentException("sound from " + start + " s for " + length + " s");
+            }
+        }
+
+        /** All of {@code source}'s sound; null for no source. */
+        public static Sound of(Path source) {
+            return source == null ? null : new Sound(source, 0, Double.POSITIVE_INFINITY);
+        }
+
+        /** The sound of a video's frames {@code from} ... {@code from + frames - 1} at {@code frameRate}; null for no source. */
+        public static Sound ofFrames(Path source, int from, int frames, double frameRate) {
+            return source == null ? null : new Sound(source, from / frameRate, frames / frameRate);
         }
     }
 

@@ -13,6 +13,11 @@ import org.dicface.torch.Tensor;
 public interface FrameSink {
     void accept(int index, Tensor frame);
 
+    /** This sink taking frame {@code first} of a clip as its frame 0 (the output of a segment that starts there). */
+    default FrameSink startingAt(int first) {
+        return first == 0 ? this : (i, f) -> accept(i - first, f);
+    }
+
     /** Frames written as 8-bit RGB to a clip writer; its write errors come out as {@link UncheckedIOException}. */
     static FrameSink rgb(ClipWriter writer) {
         return (i, f) -> write(writer, i, StackFrames.toRgb(f));

@@ -38,8 +38,8 @@ import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * Puts the video stream of one file and the audio stream of another into one MP4 without re-encoding
- * either (packet remux, as FFmpeg's remuxing example does), interleaved by time.
+ * Puts the video stream of one file and the audio stream of another (all of it, or the span of a segment) into one MP4
+ * without re-encoding either (packet remux, as FFmpeg's remuxing example does), interleaved by time.
  */
 final class Remux {
     private Remux() {
@@ -69,11 +69,28 @@ final class Remux {
         return false;
     }
 
+    /** The next packet of stream {@code index} that starts in [first, end) of its time base; false after the span. */
+    private static boolean nextInSpan(AVFormatContext in, int index, AVPacket pkt, long first, long end) {
+        while (next(in, index, pkt)) {
+            long t = pkt.pts() != AV_NOPTS_VALUE ? pkt.pts() : pkt.dts();
+            if (t >= end) {
+                av_packet_unref(pkt);
+                return false;
+            }
+            if (t >= first) {
+                return true;
+            }
+            av_packet_unref(pkt);
+        }
+        return false;
+    }
+
     private static long time(AVPacket pkt) {
         return pkt.dts() != AV_NOPTS_VALUE ? pkt.dts() : pkt.pts();
     }
 
-    static void videoWithAudio(Path video, Path audio, Path out) throws IOException {
+    static void videoWithAudio(Path video, ClipWriter.Sound sound, Path out) throws IOException {
+        Path audio = sound.source();
         Ffmpeg.init();
         AVFormatContext vin = open(video);
         AVFormatContext ain = null;
@@ -99,11 +116,19 @@ final class Remux {
             check(avio_open(pb, out.toString(), AVIO_FLAG_WRITE), "write " + out);
             oc.pb(pb);
             check(avformat_write_header(oc, (AVDictionary) null), "write the header of " + out);
+            // the sound's span in the audio's time base: packets before it are left out, the rest moved back by its start
+            long first = Math.round(sound.start() * aIn.time_base().den() / (double) aIn.time_base().num());
+            long end = Double.isInfinite(sound.length()) ? Long.MAX_VALUE
+                    : Math.round((sound.start() + sound.length()) * aIn.time_base().den() / (double) aIn.time_base().num());
             boolean haveV = next(vin, vIdx, pv);
-            boolean haveA = next(ain, aIdx, pa);
+            boolean haveA = nextInSpan(ain, aIdx, pa, first, end);
             while (haveV || haveA) {
                 boolean takeVideo = haveV && (!haveA || av_compare_ts(time(pv), vIn.time_base(), time(pa), aIn.time_base()) <= 0);
                 AVPacket pkt = takeVideo ? pv : pa;
+                if (!takeVideo && first != 0) {
+                    pa.pts(pa.pts() == AV_NOPTS_VALUE ? AV_NOPTS_VALUE : pa.pts() - first);
+                    pa.dts(pa.dts() == AV_NOPTS_VALUE ? AV_NOPTS_VALUE : pa.dts() - first);
+                }
                 int outIndex = takeVideo ? 0 : 1;
                 av_packet_rescale_ts(pkt, takeVideo ? vIn.time_base() : aIn.time_base(), oc.streams(outIndex).time_base());
                 pkt.stream_index(outIndex);
@@ -112,7 +137,7 @@ final class Remux {
                 if (takeVideo) {
                     haveV = next(vin, vIdx, pv);
                 } else {
-                    haveA = next(ain, aIdx, pa);
+                    haveA = nextInSpan(ain, aIdx, pa, first, end);
                 }
             }
             check(av_write_trailer(oc), "finish " + out);

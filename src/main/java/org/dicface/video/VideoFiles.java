@@ -73,7 +73,7 @@ public final class VideoFiles {
             audio = Path.of(imp.getProp(SOURCE_PROPERTY));
         }
         int frames = Math.max(imp.getNFrames(), imp.getNSlices());
-        try (VideoWriter w = new VideoWriter(out, frameRate(imp), audio != null && Files.exists(audio) ? audio : null)) {
+        try (VideoWriter w = new VideoWriter(out, frameRate(imp), ClipWriter.Sound.of(audio != null && Files.exists(audio) ? audio : null))) {
             for (int t = 0; t < frames; t++) {
                 int index = imp.getNFrames() > 1 ? imp.getStackIndex(1, 1, t + 1) : imp.getStackIndex(1, t + 1, 1);
                 w.write(imp.getStack().getProcessor(index));

@@ -22,17 +22,17 @@ import org.dicface.io.AtomicFile;
 public final class VideoWriter implements ClipWriter {
     private final AtomicFile.Pending pending;
     private final double frameRate;
-    private final Path audioFrom;
+    private final ClipWriter.Sound sound;
     private FFmpegFrameRecorder recorder;
     private ByteBuffer bgr;
     private int width;
     private int height;
     private int frames;
 
-    /** @param audioFrom a video whose sound goes with the frames, or null */
-    public VideoWriter(Path output, double frameRate, Path audioFrom) throws IOException {
+    /** @param sound the sound that goes with the frames (a video's, or part of it), or null */
+    public VideoWriter(Path output, double frameRate, ClipWriter.Sound sound) throws IOException {
         this.frameRate = frameRate > 0 ? frameRate : 25;
-        this.audioFrom = audioFrom != null && Files.isRegularFile(audioFrom) && VideoProbe.probe(audioFrom).audio() ? audioFrom : null;
+        this.sound = sound != null && Files.isRegularFile(sound.source()) && VideoProbe.probe(sound.source()).audio() ? sound : null;
         this.pending = AtomicFile.create(output);
     }
 
@@ -94,10 +94,10 @@ public final class VideoWriter implements ClipWriter {
             recorder.stop();
             recorder.release();
             recorder = null;
-            if (audioFrom != null) {
+            if (sound != null) {
                 try (AtomicFile.Pending video = AtomicFile.create(pending.target())) {
                     Files.move(pending.path(), video.path(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    Remux.videoWithAudio(video.path(), audioFrom, pending.path());
+                    Remux.videoWithAudio(video.path(), sound, pending.path());
                 }
             }
             ClipWriter.checkReadBack(VideoProbe.probe(pending.path()).frames(), frames);

@@ -94,7 +94,7 @@ public final class FacePathBenchmark {
                     List<Tensor> c = crops.get(k);
                     List<Tensor> out = new ArrayList<>();
                     long r = System.nanoTime();
-                    try (StreamingRestorer.Stream s = restorer.open(FrameSource.of(c.size(), size, size, j -> c.get(j).view(c.get(j).shape())), false, org.dicface.pipeline.Progress.NONE)) {
+                    try (StreamingRestorer.Stream s = restorer.open(FrameSource.of(c.size(), size, size, j -> c.get(j).view(c.get(j).shape())), new org.dicface.pipeline.FrameRange(0, c.size()), false, org.dicface.pipeline.Progress.NONE)) {
                         while (s.hasNext()) {
                             out.add(Scope.unowned(() -> s.next().frame()));
                         }

@@ -35,7 +35,7 @@ class FacesCliTest extends ScopedTest {
     }
 
     @Test
-    void facesWritesTheDocumentedTracksAndRestoringKeepsSizeRateAndSound() throws IOException {
+    void facesWritesTheDocumentedTracksAndRestoringKeepsSizeRateAndSound() throws Exception {
         Scenes.Options options = Scenes.Options.DEFAULT.withSize(320, 240).withFrames(12);
         Scene scene = Scenes.twoFacesCrossing(options);
         Path video = SceneVideo.write(scene, dir.resolve("talk.mp4"), SceneVideo.NTSC);
@@ -82,6 +82,28 @@ class FacesCliTest extends ScopedTest {
         assertEquals(in.frames(), result.frames());
         assertEquals(in.frameRate(), result.frameRate(), 1e-3);
         assertTrue(result.audio(), "the sound is kept");
+
+        // a segment with the whole video's tracks: its frames, and the sound of its span only
+        CliTest.Run part = CliTest.run("restore", video.toString(), "-o", out.toString(), "--tracks", tracks.toString(),
+                "--weights", Fixture.file("weights.safetensors").toString(), "--config", Fixture.file("config.json").toString(),
+                "--device", "cpu", "--sampling", "mean", "--frames", "4:9");
+        assertEquals(0, part.exit(), part.err());
+        Path segment = out.resolve("talk-restore-frames4-9.mp4");
+        assertEquals(5, VideoProbe.probe(segment).frames());
+        assertEquals(5 / in.frameRate(), soundSeconds(segment), 0.05, "the segment's sound is its span's");
+        assertEquals(soundSeconds(video), soundSeconds(out.resolve("talk-restore.mp4")), 0.05, "the whole run keeps all");
+    }
+
+    /** How long a file's sound lasts: its decoded samples over the sample rate. */
+    private static double soundSeconds(Path file) throws Exception {
+        try (org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(file.toFile())) {
+            g.start();
+            long samples = 0;
+            for (org.bytedeco.javacv.Frame f = g.grabSamples(); f != null; f = g.grabSamples()) {
+                samples += f.samples[0].remaining() / (f.samples.length > 1 ? 1 : g.getAudioChannels());
+            }
+            return samples / (double) g.getSampleRate();
+        }
     }
 
     @Test

@@ -240,6 +240,30 @@ class FaceRestorationTest extends ScopedTest {
         }
     }
 
+    /**
+     * A video cut into segments, each restored apart (its faces' windows reaching into the frames around it, tracks
+     * that began before it picked up where they are), with 2 frames per step: put together, bit for bit the whole run.
+     */
+    @Test
+    void segmentsRestoredApartAreTheWholeRun() {
+        FaceTracks tracks = tracks(track(1, 1, 4, 50, 60, 60), track(2, 3, 6, 120, 70, 70));
+        CapturingSink whole = restore(tracks, ClipRestoration.Job.restore());
+        int[][] cuts = {{0, 2}, {2, 4}, {4, 5}, {5, 9}};
+        int n = 0;
+        for (int[] cut : cuts) {
+            CapturingSink part = new CapturingSink();
+            StreamingRestorer.Summary s = FaceRestoration.run(model, Device.CPU,
+                    SAMPLE.withFrames(new FrameRange(cut[0], cut[1])).withBatch(2), video(), tracks,
+                    ClipRestoration.Job.restore(), part, Progress.NONE);
+            assertEquals(cut[1] - cut[0], s.frames());
+            for (int k = 0; k < part.count(); k++, n++) {
+                assertEquals(n, part.index(k), "the video's own frame index");
+                assertArrayEquals(whole.frame(n).toFloatArray(), part.frame(k).toFloatArray(), "frame " + n);
+            }
+        }
+        assertEquals(FRAMES, n);
+    }
+
     @Test
     void tracksOfAnotherVideoAreRefusedWithTheFix() {
         FaceTracks other = new FaceTracks(W + 1, H, FRAMES, 25, List.of(0), List.of());
