@@ -42,6 +42,24 @@ public final class DicFaceCli implements Runnable {
         return cl;
     }
 
+    /**
+     * The batch a restore, inpaint or colorize command line asks for, parsed exactly as {@code dicface} parses it, without
+     * running it (an engine that spreads the batch over machines parses the same line in every process).
+     */
+    public static org.dicface.pipeline.Batch.Request request(String... args) throws IOException {
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = commandLine().parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        CommandLine.ParseResult sub = parsed.subcommand();
+        if (sub == null || !(sub.commandSpec().userObject() instanceof TaskCommand task)) {
+            throw new IllegalArgumentException("give a restore, inpaint or colorize command line, got: " + String.join(" ", args));
+        }
+        return task.request();
+    }
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }

@@ -82,8 +82,8 @@ abstract class TaskCommand implements Callable<Integer> {
     void checkOptions() {
     }
 
-    @Override
-    public Integer call() throws Exception {
+    /** The batch this command line asks for, its options parsed and checked (nothing is loaded or written). */
+    Batch.Request request() throws java.io.IOException {
         RunOptions run = options.parse(uncertainty).withBatch(batch).withFrames(frames);
         faces = faceOptions.parse();
         checkOptions();
@@ -91,10 +91,15 @@ abstract class TaskCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume and --overwrite exclude each other: pick one");
         }
         Outputs.Existing existing = resume ? Outputs.Existing.RESUME : overwrite ? Outputs.Existing.REPLACE : Outputs.Existing.REFUSE;
-        DicFaceConfig modelConfig = ModelLoader.config(config, weights);
+        return new Batch.Request(ModelLoader.config(config, weights), weights, run, inputs, outputDir, task(),
+                clip -> job(clip).withFaces(faces), existing);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Batch.Request request = request();
         ModelLoader.taskMismatch(weights, task()).ifPresent(w -> System.err.println("warning: " + w));
-        Batch.Result result = Batch.run(modelConfig, weights, run, inputs, outputDir, task(), clip -> job(clip).withFaces(faces),
-                existing, new ConsoleProgress());
+        Batch.Result result = Batch.run(request, new ConsoleProgress());
         List<Batch.Outcome> outcomes = result.outcomes();
         Path summaryFile = result.summary();
         long failed = result.failed();

@@ -56,6 +56,20 @@ public final class TracksJson {
         });
     }
 
+    /**
+     * {@code tracks} as a tracks file gives them back (points to a thousandth of a pixel): what every restoration uses,
+     * so that one with tracks found in the run and one with the same tracks read from a file give the same pixels.
+     */
+    public static FaceTracks asStored(FaceTracks tracks) {
+        try {
+            java.io.StringWriter text = new java.io.StringWriter();
+            write(tracks, text);
+            return parse(text.toString(), "the tracks found");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);  // in memory: cannot happen
+        }
+    }
+
     /** Writes the JSON text of {@code tracks}. */
     public static void write(FaceTracks tracks, Writer out) throws IOException {
         JsonWriter w = new JsonWriter(out);

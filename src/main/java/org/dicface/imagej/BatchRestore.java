@@ -75,8 +75,8 @@ public final class BatchRestore extends ModelCommand {
         Path w = weights(kind);
         ClipRestoration.Job job = (kind == Task.RESTORE ? ClipRestoration.Job.restore().withColorFix(color_fix)
                 : ClipRestoration.Job.colorize()).withFaces(faces(null));
-        Batch.Result done = Batch.run(ModelLoader.config(configuration(), w), w, run, inputs, output.toPath(), kind, clip -> job,
-                mode, new Batch.Listener() {
+        Batch.Result done = Batch.run(new Batch.Request(ModelLoader.config(configuration(), w), w, run, inputs, output.toPath(),
+                kind, clip -> job, mode), new Batch.Listener() {
                     private int index;
                     private int total;
 

@@ -78,4 +78,22 @@ public record CodebookUsage(double[] share, int entriesFor90, double entropyBits
         }
         return sb.toString();
     }
+
+    /** A table {@link #toCsv} wrote (of a segment restored elsewhere, say), checked: {@code entries} shares in [0, 1]. */
+    public static CodebookUsage fromCsv(String csv, int entries) {
+        String[] lines = csv.strip().split("\\R");
+        if (lines.length != entries + 1 || !lines[0].equals("entry,share")) {
+            throw new IllegalArgumentException("not a codebook-usage table of " + entries + " entries");
+        }
+        double[] share = new double[entries];
+        for (int i = 0; i < entries; i++) {
+            String[] cells = lines[i + 1].split(",");
+            double v = cells.length == 2 && cells[0].equals(Integer.toString(i)) ? Double.parseDouble(cells[1]) : Double.NaN;
+            if (!(v >= 0 && v <= 1)) {
+                throw new IllegalArgumentException("line " + (i + 2) + " of a codebook-usage table is not 'entry,share': " + lines[i + 1]);
+            }
+            share[i] = v;
+        }
+        return ofShares(share);
+    }
 }

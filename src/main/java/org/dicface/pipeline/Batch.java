@@ -50,6 +50,25 @@ public final class Batch {
     private Batch() {
     }
 
+    /**
+     * What a batch restores, as a front-end parsed it: the model (configuration and weights), the run's options (its
+     * frame range too), the inputs and the output folder, the task, the job for each opened input (masks, say, depend
+     * on its size), and what to do with outputs there already.
+     */
+    public record Request(DicFaceConfig config, Path weights, RunOptions run, List<Path> inputs, Path outputDir, Task task,
+            Function<ImagePlus, ClipRestoration.Job> jobFor, Outputs.Existing existing) {
+        public Request {
+            java.util.Objects.requireNonNull(config, "config");
+            java.util.Objects.requireNonNull(run, "run");
+            inputs = List.copyOf(inputs);
+        }
+
+        /** The outputs of one input, named and placed as the batch names them (see {@link Outputs}). */
+        public Outputs outputs(Path input, Path folder, FrameRange frames) {
+            return Outputs.of(input, folder, task, run.settings().uncertainty() != Settings.Uncertainty.NONE, frames);
+        }
+    }
+
     /** The outcomes and the summary.json written for them. */
     public record Result(List<Outcome> outcomes, Path summary) {
         public long failed() {
@@ -62,20 +81,24 @@ public final class Batch {
      * model refuses, clashing or existing outputs and an unwritable folder (found in a second, not after hours);
      * then the model loaded once, every input restored, and summary.json written.
      *
-     * @param jobFor the task job for an opened input (masks, say, depend on its size)
      */
-    public static Result run(DicFaceConfig config, Path weights, RunOptions run, List<Path> inputs, Path outputDir, Task task,
-            Function<ImagePlus, ClipRestoration.Job> jobFor, Outputs.Existing existing, Listener listener) throws IOException {
-        run.checkFor(config);
-        Settings settings = run.settings();
-        boolean maps = settings.uncertainty() != Settings.Uncertainty.NONE;
-        List<Outputs> plan = Outputs.plan(inputs, outputDir, task, maps, settings.frames(), existing);
-        AtomicFile.checkWritable(outputDir);
+    public static Result run(Request r, Listener listener) throws IOException {
+        List<Outputs> plan = plan(r);
         List<Outcome> outcomes;
-        try (DicFace model = ModelLoader.load(config, weights, run.device(), run.precision())) {
-            outcomes = run(model, run.device(), settings, plan, jobFor, existing, listener);
+        try (DicFace model = ModelLoader.load(r.config(), r.weights(), r.run().device(), r.run().precision())) {
+            outcomes = run(model, r.run().device(), r.run().settings(), plan, r.jobFor(), r.existing(), listener);
         }
-        return new Result(outcomes, writeSummary(outputDir, task, weights, settings, run.device(), run.precision(), outcomes));
+        return new Result(outcomes, writeSummary(r, outcomes));
+    }
+
+    /** The request's outputs, checked before anything is loaded (see {@link #run}). */
+    public static List<Outputs> plan(Request r) throws IOException {
+        r.run().checkFor(r.config());
+        Settings settings = r.run().settings();
+        List<Outputs> plan = Outputs.plan(r.inputs(), r.outputDir(), r.task(), settings.uncertainty() != Settings.Uncertainty.NONE,
+                settings.frames(), r.existing());
+        AtomicFile.checkWritable(r.outputDir());
+        return plan;
     }
 
     private static List<Outcome> run(DicFace model, Device device, Settings settings, List<Outputs> plan,
@@ -123,27 +146,30 @@ public final class Batch {
     }
 
     /** Writes the run's summary.json in the output folder (the settings, then each input's outcome); returns its path. */
-    static Path writeSummary(Path outputDir, Task task, Path weights, Settings settings, Device device,
-            org.dicface.model.Precision precision, List<Outcome> outcomes) throws IOException {
+    public static Path writeSummary(Request r, List<Outcome> outcomes) throws IOException {
+        Settings settings = r.run().settings();
         java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>();
-        summary.put("task", task.id());
-        summary.put("weights", weights.toString());
+        summary.put("task", r.task().id());
+        summary.put("weights", r.weights().toString());
         summary.put("sampling", settings.sampling().name());
         summary.put("seed", settings.seed());
         summary.put("fidelity", settings.fidelity());
         summary.put("frames", settings.frames().toString());
-        summary.put("device", device.toString());
-        summary.put("precision", precision.toString());
+        summary.put("device", r.run().device().toString());
+        summary.put("precision", r.run().precision().toString());
         summary.put("failed", failures(outcomes));
         summary.put("outcomes", outcomes);
         String json = new com.google.gson.GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(summary);
-        Path file = Outputs.summary(outputDir, settings.frames());
+        Path file = Outputs.summary(r.outputDir(), settings.frames());
         AtomicFile.writeString(file, json);
         return file;
     }
 
-    /** One clip through the model into its output files, each written as it comes and committed at the end. */
-    private static StreamingRestorer.Summary restore(DicFace model, Device device, Settings settings, ImagePlus clip,
+    /**
+     * One clip through the model into its output files (those of the settings' frames), each written as it comes and
+     * committed at the end, and its codebook usage; a video's output gets the sound of its frames.
+     */
+    public static StreamingRestorer.Summary restore(DicFace model, Device device, Settings settings, ImagePlus clip,
             ClipRestoration.Job job, Outputs o, Progress progress) throws IOException {
         String source = clip.getProp(VideoFiles.SOURCE_PROPERTY);
         FrameRange frames = settings.frames().in(new StackSource(clip).frameCount());  // refused before any file is made
@@ -167,7 +193,7 @@ public final class Batch {
     }
 
     /** Whether every output of an input is there and holds the input's frames (those of the range). */
-    static boolean complete(Outputs o, FrameRange range) {
+    public static boolean complete(Outputs o, FrameRange range) {
         try {
             if (!Files.isRegularFile(o.codebook()) || Files.size(o.codebook()) == 0) {
                 return false;

@@ -54,7 +54,8 @@ public final class FaceAnalysis {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e.getMessage(), e);
         }
-        return mode == FaceMode.LARGEST ? largest(tracks) : tracks;
+        // as a tracks file holds them: a run that finds them and one that reads them from dicface faces agree
+        return org.dicface.face.TracksJson.asStored(mode == FaceMode.LARGEST ? largest(tracks) : tracks);
     }
 
     /** The tracks of every face of {@code video}; {@code fps} is recorded with them (0: none known). */

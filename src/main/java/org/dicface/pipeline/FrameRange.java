@@ -6,7 +6,7 @@ package org.dicface.pipeline;
  * and on its own seed, drawn from its index in the whole clip, so segments restored apart and put one after the other
  * are bit for bit one uninterrupted run. {@link #ALL}: every frame.
  */
-public record FrameRange(int from, int to) {
+public record FrameRange(int from, int to) implements java.io.Serializable {
     /** {@code to} of the range that runs to the clip's end. */
     public static final int END = Integer.MAX_VALUE;
     public static final FrameRange ALL = new FrameRange(0, END);

@@ -157,4 +157,73 @@ final class Remux {
             }
         }
     }
+
+    /**
+     * The video streams of {@code parts} (one encoder's segments of one clip: same codec, size and rate) one after the
+     * other in {@code out}, without re-encoding: each part's timestamps moved on by the parts before it.
+     */
+    static void concatenate(java.util.List<Path> parts, Path out) throws IOException {
+        Ffmpeg.init();
+        AVFormatContext oc = new AVFormatContext(null);
+        AVPacket pkt = av_packet_alloc();
+        try {
+            check(avformat_alloc_output_context2(oc, (AVOutputFormat) null, "mp4", out.toString()), "create " + out);
+            long offset = 0;  // in the output stream's time base, as written (the muxer may change it at the header)
+            boolean started = false;
+            for (Path part : parts) {
+                AVFormatContext in = open(part);
+                try {
+                    int index = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
+                    check(index, "find a video stream in " + part);
+                    AVStream vIn = in.streams(index);
+                    if (!started) {
+                        AVStream s = avformat_new_stream(oc, (AVCodec) null);
+                        check(avcodec_parameters_copy(s.codecpar(), vIn.codecpar()), "copy stream parameters");
+                        s.codecpar().codec_tag(0);
+                        s.time_base(vIn.time_base());
+                        AVIOContext pb = new AVIOContext(null);
+                        check(avio_open(pb, out.toString(), AVIO_FLAG_WRITE), "write " + out);
+                        oc.pb(pb);
+                        check(avformat_write_header(oc, (AVDictionary) null), "write the header of " + out);
+                        started = true;
+                    } else if (vIn.codecpar().width() != oc.streams(0).codecpar().width()
+                            || vIn.codecpar().height() != oc.streams(0).codecpar().height()
+                            || vIn.codecpar().codec_id() != oc.streams(0).codecpar().codec_id()) {
+                        throw new IOException(part + " is not encoded as the parts before it: they cannot be joined");
+                    }
+                    AVStream vOut = oc.streams(0);
+                    long end = offset;
+                    long frameTicks = 0;
+                    while (next(in, index, pkt)) {
+                        av_packet_rescale_ts(pkt, vIn.time_base(), vOut.time_base());
+                        if (pkt.pts() != AV_NOPTS_VALUE) {
+                            pkt.pts(pkt.pts() + offset);
+                        }
+                        if (pkt.dts() != AV_NOPTS_VALUE) {
+                            pkt.dts(pkt.dts() + offset);
+                        }
+                        frameTicks = Math.max(frameTicks, pkt.duration());
+                        long t = pkt.pts() != AV_NOPTS_VALUE ? pkt.pts() : pkt.dts();
+                        end = Math.max(end, t + Math.max(pkt.duration(), 1));
+                        pkt.stream_index(0);
+                        pkt.pos(-1);
+                        check(av_interleaved_write_frame(oc, pkt), "write a packet to " + out);
+                    }
+                    offset = end;
+                } finally {
+                    avformat_close_input(in);
+                }
+            }
+            check(av_write_trailer(oc), "finish " + out);
+            int closed = avio_closep(oc.pb());
+            oc.pb(null);
+            check(closed, "finish " + out);
+        } finally {
+            av_packet_free(pkt);
+            if (oc.pb() != null) {
+                avio_closep(oc.pb());
+            }
+            avformat_free_context(oc);
+        }
+    }
 }

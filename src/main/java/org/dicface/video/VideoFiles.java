@@ -1,5 +1,7 @@
 package org.dicface.video;
 
+import org.dicface.io.AtomicFile;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -79,6 +81,29 @@ public final class VideoFiles {
                 w.write(imp.getStack().getProcessor(index));
             }
             w.commit();
+        }
+    }
+
+    /**
+     * Joins videos made by {@link VideoWriter} for consecutive parts of one clip into {@code out}, without re-encoding,
+     * with {@code sound} (the source's, or null); atomic like every output, and read back with all the parts' frames.
+     */
+    public static void join(java.util.List<Path> parts, ClipWriter.Sound sound, Path out) throws IOException {
+        int frames = 0;
+        for (Path p : parts) {
+            frames += VideoProbe.probe(p).frames();
+        }
+        try (AtomicFile.Pending pending = AtomicFile.create(out)) {
+            if (sound != null && VideoProbe.probe(sound.source()).audio()) {
+                try (AtomicFile.Pending video = AtomicFile.create(out)) {
+                    Remux.concatenate(parts, video.path());
+                    Remux.videoWithAudio(video.path(), sound, pending.path());
+                }
+            } else {
+                Remux.concatenate(parts, pending.path());
+            }
+            ClipWriter.checkReadBack(VideoProbe.probe(pending.path()).frames(), frames);
+            pending.commit();
         }
     }
 
