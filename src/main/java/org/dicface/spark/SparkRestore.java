@@ -73,6 +73,30 @@ public final class SparkRestore implements Callable<Integer> {
             sc.setMaster(retried("local[*]"));
         }
         Map<Integer, List<Tasks.Result>> results = new LinkedHashMap<>();
+        try {
+            run(sc, inputs, results);
+        } catch (org.apache.spark.SparkException e) {
+            throw new IOException("the Spark job stopped: " + e.getMessage().lines().findFirst().orElse("")
+                    + "; the segments finished are kept: run it again with --resume", e);
+        }
+        List<Batch.Outcome> outcomes = new ArrayList<>();
+        for (Input i : inputs) {
+            outcomes.add(outcome(r, plan.get(i.index()), i, results.getOrDefault(i.index(), List.of())));
+        }
+        Path summary = Batch.writeSummary(r, outcomes);
+        for (Batch.Outcome o : outcomes) {
+            System.out.println(o.status() + "  " + o.input() + (o.output() != null ? "  ->  " + o.output() : "")
+                    + (o.error() != null ? "  (" + o.error() + ")" : "") + (o.note() != null ? "  [" + o.note() + "]" : ""));
+        }
+        System.out.println("summary: " + summary);
+        return Batch.failures(outcomes) == 0 ? 0 : 3;
+    }
+
+    /**
+     * The two stages on the engine: the faces of the videos that need them, then every segment; results by input.
+     * A job that fails beyond its retries throws SparkException (undeclared by the Scala API, declared here).
+     */
+    private void run(SparkConf sc, List<Input> inputs, Map<Integer, List<Tasks.Result>> results) throws org.apache.spark.SparkException {
         try (JavaSparkContext spark = new JavaSparkContext(sc)) {
             List<String> line = List.copyOf(command);
             List<Integer> finding = inputs.stream().filter(i -> i.error() == null && !i.skipped() && i.tracks()).map(Input::index).toList();
@@ -96,17 +120,6 @@ public final class SparkRestore implements Callable<Integer> {
                 }
             }
         }
-        List<Batch.Outcome> outcomes = new ArrayList<>();
-        for (Input i : inputs) {
-            outcomes.add(outcome(r, plan.get(i.index()), i, results.getOrDefault(i.index(), List.of())));
-        }
-        Path summary = Batch.writeSummary(r, outcomes);
-        for (Batch.Outcome o : outcomes) {
-            System.out.println(o.status() + "  " + o.input() + (o.output() != null ? "  ->  " + o.output() : "")
-                    + (o.error() != null ? "  (" + o.error() + ")" : "") + (o.note() != null ? "  [" + o.note() + "]" : ""));
-        }
-        System.out.println("summary: " + summary);
-        return Batch.failures(outcomes) == 0 ? 0 : 3;
     }
 
     /** Opens each input once on the driver: its frame count, its segments, whether its faces must be found. */

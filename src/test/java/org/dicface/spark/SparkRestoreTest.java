@@ -141,4 +141,63 @@ class SparkRestoreTest {
             assertEquals(o.get("input").getAsString().endsWith("broken.tif") ? "failed" : "skipped", o.get("status").getAsString());
         }
     }
+
+    /** How long a file's sound lasts: its decoded samples over the sample rate. */
+    private static double soundSeconds(Path file) throws Exception {
+        try (org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(file.toFile())) {
+            g.start();
+            long samples = 0;
+            for (org.bytedeco.javacv.Frame f = g.grabSamples(); f != null; f = g.grabSamples()) {
+                samples += f.samples[0].remaining() / (f.samples.length > 1 ? 1 : g.getAudioChannels());
+            }
+            return samples / (double) g.getSampleRate();
+        }
+    }
+
+    /**
+     * An ordinary video with two faces, as a TIFF stack and as the MP4 with sound: its faces are found once (one task),
+     * its three segments restore them in place. The TIFF equals the single-process run pixel for pixel; the MP4's
+     * segments, joined without re-encoding, keep the frames, the rate and the whole sound.
+     */
+    @Test
+    void facesOfAVideoAreFoundOnceAndItsSegmentsJoinWithTheSound() throws Exception {
+        var scene = org.dicface.face.scenes.Scenes.twoFacesCrossing(
+                org.dicface.face.scenes.Scenes.Options.DEFAULT.withSize(320, 240).withFrames(12));
+        Path video = org.dicface.face.scenes.SceneVideo.write(scene, dir.resolve("talk.mp4"), org.dicface.face.scenes.SceneVideo.NTSC);
+        Path stack = dir.resolve("talk-frames.tif");
+        new FileSaver(org.dicface.video.ClipFiles.open(video, false)).saveAsTiffStack(stack.toString());
+        List<String> faces = List.of("--config", Fixture.file("config.json").toString(), "--weights",
+                Fixture.file("weights.safetensors").toString(), "--device", "cpu", "--sampling", "mean", "--faces", "all");
+        Path single = dir.resolve("single");
+        List<String> one = new ArrayList<>(List.of("restore", "-o", single.toString()));
+        one.addAll(faces);
+        one.addAll(List.of(video.toString(), stack.toString()));
+        assertEquals(0, DicFaceCli.commandLine().execute(one.toArray(String[]::new)));
+
+        Path out = dir.resolve("spark");
+        List<String> args = new ArrayList<>(List.of("--master", "local[2]", "--segment-frames", "5", "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1", "restore", "-o", out.toString()));
+        args.addAll(faces);
+        args.addAll(List.of(video.toString(), stack.toString()));
+        assertEquals(0, SparkRestore.commandLine().execute(args.toArray(String[]::new)));
+
+        List<Object> want = frames(single.resolve("talk-frames-restore.tif"));
+        List<Object> got = frames(out.resolve("talk-frames-restore.tif"));
+        assertEquals(12, got.size());
+        boolean changed = false;
+        List<Object> input = frames(stack);
+        for (int i = 0; i < 12; i++) {
+            assertArrayEquals((int[]) want.get(i), (int[]) got.get(i), "frame " + i);
+            changed |= !java.util.Arrays.equals((int[]) input.get(i), (int[]) got.get(i));
+        }
+        assertTrue(changed, "the faces were restored");
+        Path joined = out.resolve("talk-restore.mp4");
+        var in = org.dicface.video.VideoProbe.probe(video);
+        var result = org.dicface.video.VideoProbe.probe(joined);
+        assertEquals(in.frames(), result.frames());
+        assertEquals(in.width(), result.width());
+        assertEquals(in.frameRate(), result.frameRate(), 1e-3);
+        assertTrue(result.audio(), "the sound is kept");
+        assertEquals(soundSeconds(video), soundSeconds(joined), 0.05);
+    }
 }
