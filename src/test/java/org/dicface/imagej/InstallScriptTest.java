@@ -35,6 +35,8 @@ class InstallScriptTest {
             Files.copy(Path.of("scripts", s), root.resolve("scripts").resolve(s));
         }
         Files.writeString(root.resolve("target/dicface-fiji-0.1.0.jar"), "plugin");
+        // the cluster jar sorts first by name and must not become the plugin
+        Files.writeString(root.resolve("target/dicface-fiji-0.1.0-spark.jar"), "for spark-submit");
         for (String lib : LIBS) {
             Files.writeString(root.resolve("target/lib").resolve(lib), lib);
         }
