@@ -32,11 +32,12 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature changes; the Java side refuses a library with another version. */
-#define DFT_API_VERSION 4
+#define DFT_API_VERSION 5
 
 typedef struct dft_tensor dft_tensor;
 typedef struct dft_error dft_error;
 typedef struct dft_generator dft_generator;
+typedef struct dft_group dft_group;
 
 enum dft_dtype {
   DFT_UINT8 = 0, DFT_INT8 = 1, DFT_INT16 = 2, DFT_INT32 = 3, DFT_INT64 = 4,
@@ -79,6 +80,16 @@ DFT_API dft_error* dft_cuda_reset_peak_memory(int32_t device_index);     /* the 
 DFT_API dft_error* dft_set_allow_tf32(int32_t allow);                     /* TF32 tensor-core math for fp32 convolutions and matmuls on CUDA */
 DFT_API int32_t dft_get_allow_tf32(void);                                 /* 1 when cuDNN may use TF32 */
 DFT_API int64_t dft_live_tensors(void);                                   /* handles not yet freed */
+
+/* ---- data parallelism: c10d, a TCPStore rendezvous at host:port (rank 0 serves it) and Gloo on the CPU ---- */
+/* Joins the group of `world` processes as `rank`; every call of the group fails after timeout_ms without an answer. */
+DFT_API dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms);
+DFT_API void dft_group_free(dft_group* group);                            /* NULL is ignored */
+/* Each tensor (contiguous, CPU) takes root's values. */
+DFT_API dft_error* dft_group_broadcast(dft_group* group, dft_tensor* const* tensors, int32_t count, int32_t root);
+/* Each tensor becomes the mean over the processes, in buckets of up to bucket_bytes (one all-reduce each). */
+DFT_API dft_error* dft_group_allreduce_mean(dft_group* group, dft_tensor* const* tensors, int32_t count, int64_t bucket_bytes);
+DFT_API dft_error* dft_group_barrier(dft_group* group);
 
 /* ---- CPU caching allocator (keeps large freed blocks instead of returning them to the OS) ---- */
 DFT_API dft_error* dft_cpu_cache_enable(int32_t enabled);

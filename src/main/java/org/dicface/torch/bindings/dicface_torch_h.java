@@ -40,10 +40,10 @@ public class dicface_torch_h {
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
-    private static final int DFT_API_VERSION = (int)4L;
+    private static final int DFT_API_VERSION = (int)5L;
     /**
      * {@snippet lang=c :
-     * DFT_API_VERSION = 4
+     * DFT_API_VERSION = 5
      * }
      */
     public static int DFT_API_VERSION() {
@@ -1457,6 +1457,316 @@ public class dicface_torch_h {
                 traceDowncall("dft_live_tensors");
             }
             return (long)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_group_new {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT,
+            dicface_torch_h.C_INT,
+            dicface_torch_h.C_INT,
+            dicface_torch_h.C_LONG_LONG
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_group_new");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms)
+     * }
+     */
+    public static FunctionDescriptor dft_group_new$descriptor() {
+        return dft_group_new.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms)
+     * }
+     */
+    public static MethodHandle dft_group_new$handle() {
+        return dft_group_new.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms)
+     * }
+     */
+    public static MemorySegment dft_group_new$address() {
+        return dft_group_new.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms)
+     * }
+     */
+    public static MemorySegment dft_group_new(MemorySegment out, MemorySegment host, int port, int rank, int world, long timeout_ms) {
+        var mh$ = dft_group_new.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_group_new", out, host, port, rank, world, timeout_ms);
+            }
+            return (MemorySegment)mh$.invokeExact(out, host, port, rank, world, timeout_ms);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_group_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            dicface_torch_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_group_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * void dft_group_free(dft_group* group)
+     * }
+     */
+    public static FunctionDescriptor dft_group_free$descriptor() {
+        return dft_group_free.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * void dft_group_free(dft_group* group)
+     * }
+     */
+    public static MethodHandle dft_group_free$handle() {
+        return dft_group_free.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * void dft_group_free(dft_group* group)
+     * }
+     */
+    public static MemorySegment dft_group_free$address() {
+        return dft_group_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void dft_group_free(dft_group* group)
+     * }
+     */
+    public static void dft_group_free(MemorySegment group) {
+        var mh$ = dft_group_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_group_free", group);
+            }
+            mh$.invokeExact(group);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_group_broadcast {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT,
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_group_broadcast");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_group_broadcast(dft_group* group, dft_tensor* const* tensors, int32_t count, int32_t root)
+     * }
+     */
+    public static FunctionDescriptor dft_group_broadcast$descriptor() {
+        return dft_group_broadcast.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_group_broadcast(dft_group* group, dft_tensor* const* tensors, int32_t count, int32_t root)
+     * }
+     */
+    public static MethodHandle dft_group_broadcast$handle() {
+        return dft_group_broadcast.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_group_broadcast(dft_group* group, dft_tensor* const* tensors, int32_t count, int32_t root)
+     * }
+     */
+    public static MemorySegment dft_group_broadcast$address() {
+        return dft_group_broadcast.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_group_broadcast(dft_group* group, dft_tensor* const* tensors, int32_t count, int32_t root)
+     * }
+     */
+    public static MemorySegment dft_group_broadcast(MemorySegment group, MemorySegment tensors, int count, int root) {
+        var mh$ = dft_group_broadcast.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_group_broadcast", group, tensors, count, root);
+            }
+            return (MemorySegment)mh$.invokeExact(group, tensors, count, root);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_group_allreduce_mean {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT,
+            dicface_torch_h.C_LONG_LONG
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_group_allreduce_mean");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_group_allreduce_mean(dft_group* group, dft_tensor* const* tensors, int32_t count, int64_t bucket_bytes)
+     * }
+     */
+    public static FunctionDescriptor dft_group_allreduce_mean$descriptor() {
+        return dft_group_allreduce_mean.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_group_allreduce_mean(dft_group* group, dft_tensor* const* tensors, int32_t count, int64_t bucket_bytes)
+     * }
+     */
+    public static MethodHandle dft_group_allreduce_mean$handle() {
+        return dft_group_allreduce_mean.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_group_allreduce_mean(dft_group* group, dft_tensor* const* tensors, int32_t count, int64_t bucket_bytes)
+     * }
+     */
+    public static MemorySegment dft_group_allreduce_mean$address() {
+        return dft_group_allreduce_mean.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_group_allreduce_mean(dft_group* group, dft_tensor* const* tensors, int32_t count, int64_t bucket_bytes)
+     * }
+     */
+    public static MemorySegment dft_group_allreduce_mean(MemorySegment group, MemorySegment tensors, int count, long bucket_bytes) {
+        var mh$ = dft_group_allreduce_mean.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_group_allreduce_mean", group, tensors, count, bucket_bytes);
+            }
+            return (MemorySegment)mh$.invokeExact(group, tensors, count, bucket_bytes);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_group_barrier {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_group_barrier");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_group_barrier(dft_group* group)
+     * }
+     */
+    public static FunctionDescriptor dft_group_barrier$descriptor() {
+        return dft_group_barrier.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_group_barrier(dft_group* group)
+     * }
+     */
+    public static MethodHandle dft_group_barrier$handle() {
+        return dft_group_barrier.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_group_barrier(dft_group* group)
+     * }
+     */
+    public static MemorySegment dft_group_barrier$address() {
+        return dft_group_barrier.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_group_barrier(dft_group* group)
+     * }
+     */
+    public static MemorySegment dft_group_barrier(MemorySegment group) {
+        var mh$ = dft_group_barrier.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_group_barrier", group);
+            }
+            return (MemorySegment)mh$.invokeExact(group);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
