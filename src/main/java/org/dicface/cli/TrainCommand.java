@@ -95,20 +95,41 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the checkpoint in the folder")
     boolean resume;
 
+    @Option(names = "--nproc", defaultValue = "1", description = "processes training together on this machine (data"
+            + " parallel, c10d with Gloo on the CPU): each takes --clips-per-step clips, the gradients are averaged; on a"
+            + " cluster, start one process per node or device with RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT set (or"
+            + " SLURM's variables) instead (default: ${DEFAULT-VALUE})")
+    int nproc;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     /** The job these options describe (the same builder, defaults and checks as the Fiji command's). */
     TrainingJob job() throws java.io.IOException {
         return TrainingJob.builder(clips, checkpoints).task(task).config(DicFaceConfig.resolve(config)).init(init)
                 .steps(steps).lr(lr, lrMin).clipsPerStep(clipsPerStep).unfreezing(Unfreezing.parse(unfreezing))
                 .lpips(lpipsVgg, lpipsHeads).seed(seed).saveEvery(saveEvery).resume(resume).skipGradients(skipGradients)
                 .klWeight(klWeight)
-                .input(new TrainingInput(new ColorJitter(colorJitter), flip, degradationSize)).device(Device.parse(device)).build();
+                .input(new TrainingInput(new ColorJitter(colorJitter), flip, degradationSize)).device(Device.parse(device))
+                .distributed(org.dicface.train.Distributed.fromEnvironment(System.getenv())).build();
     }
 
     @Override
     public Integer call() throws Exception {
+        if (nproc < 1 || nproc > org.dicface.train.Distributed.MAX_WORLD) {
+            throw new IllegalArgumentException("--nproc must be from 1 to " + org.dicface.train.Distributed.MAX_WORLD + ", got " + nproc);
+        }
+        if (nproc > 1) {
+            job();  // every option checked once here, before any process starts
+            return Processes.launch(nproc, spec.commandLine().getParseResult().originalArgs(), checkpoints);
+        }
         TrainingJob job = job();
+        boolean quiet = job.distributed().rank() != 0;  // rank 0 speaks for the run
         try (StopOnSignal signal = new StopOnSignal()) {  // SIGTERM/Ctrl-C: finish the step, checkpoint, then exit
-            boolean complete = job.run(System.err::println, (r, sPerStep) -> {
+            boolean complete = job.run(quiet ? m -> { } : System.err::println, (r, sPerStep) -> {
+                if (quiet) {
+                    return !signal.requested();
+                }
                 System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f (L1 %.4f, KL %.2f)  lr %.2e  %.2f s/step", r.step(), steps,
                         r.loss(), r.l1(), r.kl(), r.lr(), sPerStep);
                 return !signal.requested();
@@ -118,8 +139,10 @@ final class TrainCommand implements Callable<Integer> {
                 System.err.println("stopped by a signal; checkpoint written (continue with --resume)");
             }
         }
-        System.err.println();
-        System.out.println("checkpoint: " + job.checkpointFile() + " (params_ema.* are the inference weights)");
+        if (!quiet) {
+            System.err.println();
+            System.out.println("checkpoint: " + job.checkpointFile() + " (params_ema.* are the inference weights)");
+        }
         return 0;
     }
 }

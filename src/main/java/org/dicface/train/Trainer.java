@@ -28,8 +28,12 @@ import org.dicface.torch.Tensor;
  * With LPIPS weights ({@link #perceptual}) the loss adds LPIPS (weight 1, the official call); without them the
  * perceptual term has weight 0, and {@link #lpipsNote()} says so.
  *
- * <p>Every random choice of a step comes from the seed and the step number, so a run stopped and resumed from
- * a checkpoint continues exactly as an uninterrupted run would.
+ * <p>Every random choice of a clip comes from the seed, the step number and the clip's index in the step, so a run
+ * stopped and resumed from a checkpoint continues exactly as an uninterrupted run would. Each clip is its own forward
+ * and backward (the gradients add up, each clip weighing 1/clips), which is what lets a step be shared by processes:
+ * with a {@link #distributed process group}, process r takes the step's clips r·c … r·c + c − 1 and the gradients are
+ * averaged over the group before Adam's step, so R processes of c clips train exactly as one of R·c clips (up to
+ * rounding: the sums are made in another order).
  */
 public final class Trainer implements AutoCloseable {
     /** What a step did. */
@@ -50,6 +54,7 @@ public final class Trainer implements AutoCloseable {
     private Unfreezing unfreezing = Unfreezing.OFFICIAL;
     private TrainingInput input = TrainingInput.OFFICIAL;
     private org.dicface.metrics.Lpips lpips;
+    private org.dicface.torch.ProcessGroup group;
     private long step;
 
     public Trainer(DicFace model, DicFace ema, ClipData data, Task task, CosineSchedule schedule,
@@ -87,6 +92,26 @@ public final class Trainer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Trains with the other processes of {@code value} (null: alone): the weights (and the EMA's) take rank 0's
+     * now, and every step averages the gradients over the group. The trainer does not own the group.
+     */
+    public Trainer distributed(org.dicface.torch.ProcessGroup value) {
+        this.group = value;
+        if (value != null) {
+            List<Tensor> all = new ArrayList<>();
+            all.addAll(model.namedParameters().values());
+            all.addAll(ema.namedParameters().values());
+            value.broadcast(all, 0);
+        }
+        return this;
+    }
+
+    /** Whether this process writes the checkpoints (rank 0, or alone). */
+    public boolean writesCheckpoints() {
+        return group == null || group.rank() == 0;
+    }
+
     /** The official KL weights: 1 for restoration, 0 for inpainting and colorization. */
     public static double officialKlWeight(Task task) {
         return task == Task.RESTORE ? 1.0 : 0.0;
@@ -115,25 +140,47 @@ public final class Trainer implements AutoCloseable {
     }
 
     private StepResult stepOnce() throws IOException {
-        Random random = new Random(seed * 1_000_003L + step);
-        org.dicface.torch.Torch.manualSeed(random.nextLong());  // dropout masks come from the default generator
         double lr = schedule.lr(step);
         unfreezing.apply(model, step, schedule.period());
-        double loss;
-        double l1;
-        double kl;
-        try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.GRAD.enter(); Generator sampler = new Generator(random.nextLong())) {
-            List<Tensor> truth = new ArrayList<>();
-            List<Tensor> degraded = new ArrayList<>();
-            for (int c = 0; c < clipsPerStep; c++) {
-                Tensor clip = input.augment(data.window(random), random);
-                truth.add(clip);
-                degraded.add(Degradation.apply(task, clip, random.nextLong(), input.degradationSize()));
+        int rank = group == null ? 0 : group.rank();
+        double[] sums = new double[3];  // loss, L1, KL: each clip's / clips
+        for (int c = 0; c < clipsPerStep; c++) {
+            clip(rank * clipsPerStep + c, sums);
+        }
+        if (group != null) {
+            try (Scope scope = Scope.open()) {
+                List<Tensor> grads = new ArrayList<>();
+                for (Tensor p : model.namedParameters().values()) {
+                    Tensor g = p.grad();
+                    if (g != null) {
+                        grads.add(g);
+                    }
+                }
+                Tensor stats = Tensor.of(new float[] {(float) sums[0], (float) sums[1], (float) sums[2]}, new long[] {3});
+                grads.add(stats);
+                group.allReduceMean(grads);
+                float[] mean = stats.toFloatArray();
+                sums = new double[] {mean[0], mean[1], mean[2]};
             }
+        }
+        adam.step(lr);
+        adam.zeroGrad();
+        average.update();
+        step++;
+        return new StepResult(step, lr, sums[0], sums[1], sums[2]);
+    }
+
+    /** Forward and backward of clip {@code index} of this step (its index among all the processes' clips). */
+    private void clip(int index, double[] sums) throws IOException {
+        Random random = new Random((seed * 1_000_003L + step) * 1_000_033L + index);
+        org.dicface.torch.Torch.manualSeed(random.nextLong());  // dropout masks come from the default generator
+        try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.GRAD.enter(); Generator sampler = new Generator(random.nextLong())) {
+            Tensor clip = input.augment(data.window(random), random);
+            Tensor degraded = Degradation.apply(task, clip, random.nextLong(), input.degradationSize());
             // windows and degradations are made on the CPU (FFmpeg, seeded draws); the network runs where the model is
-            // [(b t), 3, H, W]: the windows' [0, 1] mapped once to the network's [-1, 1] ((x - 0.5) / 0.5, as the official code)
-            Tensor gt = Tensor.cat(truth, 0).to(model.device()).mul(2).sub(1);
-            Tensor lq = Tensor.cat(degraded, 0).to(model.device()).mul(2).sub(1);
+            // [t, 3, H, W]: the window's [0, 1] mapped once to the network's [-1, 1] ((x - 0.5) / 0.5, as the official code)
+            Tensor gt = clip.to(model.device()).mul(2).sub(1);
+            Tensor lq = degraded.to(model.device()).mul(2).sub(1);
             DicFace.Result r = model.forward(lq, new Sampling.Sample(), sampler, 1.0, Probe.NONE);
             Tensor l1Term = r.out().sub(gt).abs().mean();
             Tensor klTerm = DirichletKl.official(r.alpha().add(1e-6), DirichletKl.OFFICIAL_BETA);
@@ -141,16 +188,11 @@ public final class Trainer implements AutoCloseable {
             if (lpips != null) {
                 total = total.add(lpips.officialLoss(r.out(), gt));
             }
-            total.backward();
-            loss = total.item();
-            l1 = l1Term.item();
-            kl = klTerm.item();
+            total.mul(1.0 / clipsPerStep).backward();  // the gradients of the step's clips add up to the mean's
+            sums[0] += total.item() / clipsPerStep;
+            sums[1] += l1Term.item() / clipsPerStep;
+            sums[2] += klTerm.item() / clipsPerStep;
         }
-        adam.step(lr);
-        adam.zeroGrad();
-        average.update();
-        step++;
-        return new StepResult(step, lr, loss, l1, kl);
     }
 
     /** Saves weights, EMA weights, Adam's moments and the step, atomically, to a safetensors file. */

@@ -27,11 +27,13 @@ import org.dicface.torch.Device;
  * the defaults (the official recipe); every value is checked here, so both front-ends refuse the same things.
  * {@code skipGradients}: see {@link DicFace#skipGradients} (off in the official recipe; on when training from
  * scratch). {@code klWeight}: null for the official weight of the task. {@code device}: where the network
- * trains (clips, windows and degradations stay on the CPU).
+ * trains (clips, windows and degradations stay on the CPU). {@code distributed}: this process's place in a
+ * data-parallel run ({@link Distributed#ALONE} by default).
  */
 public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Path init, long steps, double lr,
         double lrMin, int clipsPerStep, Unfreezing unfreezing, Path lpipsVgg, Path lpipsHeads, long seed, Path checkpoints,
-        long saveEvery, boolean resume, boolean skipGradients, Double klWeight, TrainingInput input, Device device) {
+        long saveEvery, boolean resume, boolean skipGradients, Double klWeight, TrainingInput input, Device device,
+        Distributed distributed) {
     /** The official recipe's defaults, which the CLI's and Fiji's fields start from. */
     public static final long STEPS = 100_000;
     public static final double LR = CosineSchedule.OFFICIAL_LR;
@@ -49,6 +51,10 @@ public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Pat
         Objects.requireNonNull(unfreezing, "unfreezing");
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(distributed, "distributed");
+        if (distributed.world() > 1 && device.type() != Device.Type.CPU) {
+            throw new IllegalArgumentException("data-parallel training runs on the CPU (Gloo) in this build: give --device cpu");
+        }
         clips = List.copyOf(clips);
         if (clips.isEmpty()) {
             throw new IllegalArgumentException("no training clips: give videos, image folders or TIFF stacks of aligned faces");
@@ -102,6 +108,7 @@ public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Pat
         private Double klWeight;
         private TrainingInput input = TrainingInput.OFFICIAL;
         private Device device = Device.CPU;
+        private Distributed distributed = Distributed.ALONE;
 
         private Builder(List<Path> clips, Path checkpoints) {
             this.clips = clips;
@@ -192,9 +199,14 @@ public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Pat
             return this;
         }
 
+        public Builder distributed(Distributed value) {
+            distributed = value;
+            return this;
+        }
+
         public TrainingJob build() {
             return new TrainingJob(clips, task, config, init, steps, lr, lrMin, clipsPerStep, unfreezing, lpipsVgg, lpipsHeads,
-                    seed, checkpoints, saveEvery, resume, skipGradients, klWeight, input, device);
+                    seed, checkpoints, saveEvery, resume, skipGradients, klWeight, input, device, distributed);
         }
     }
 
@@ -234,7 +246,14 @@ public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Pat
                     log.accept("resumed at step " + trainer.step());
                 }
                 log.accept(trainer.lossNote());
-                return TrainingRun.run(trainer, steps, saveEvery, file, listener);
+                try (org.dicface.torch.ProcessGroup group = distributed.join()) {
+                    if (group != null) {
+                        log.accept("data-parallel: rank " + distributed.rank() + " of " + distributed.world() + ", "
+                                + clipsPerStep + " clip(s) per step each, gradients averaged over the processes");
+                    }
+                    trainer.distributed(group);
+                    return TrainingRun.run(trainer, steps, saveEvery, file, listener);
+                }
             }
         }
     }

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * The training loop the front-ends share: steps until {@code steps}, a checkpoint every {@code saveEvery}
- * steps and at the end; when the listener asks to stop, a checkpoint is written first, so nothing is lost.
+ * steps and at the end (by rank 0 of a data-parallel run); when the listener asks to stop, a checkpoint is written
+ * first, so nothing is lost.
  */
 public final class TrainingRun {
     /** Told after each step; returns false to stop (after a checkpoint). */
@@ -26,7 +27,7 @@ public final class TrainingRun {
             Trainer.StepResult r = trainer.step(1);
             double perStep = (System.nanoTime() - start) / 1e9 / (r.step() - first);
             boolean go = listener.stepDone(r, perStep);
-            if (!go || r.step() % saveEvery == 0 || r.step() == steps) {
+            if (trainer.writesCheckpoints() && (!go || r.step() % saveEvery == 0 || r.step() == steps)) {
                 trainer.save(checkpoint);
             }
             if (!go) {

@@ -98,7 +98,11 @@ class DownloadTest {
         cutAfter = 100_000;
         IOException e = assertThrows(IOException.class, () -> Download.fetch(url(), target, null, (d, t) -> true));
         assertTrue(e.getMessage().contains("run it again to resume"), e.getMessage());
-        assertEquals(100_000, Files.size(dir.resolve("m.pth.part")));
+        // what arrived before the cut is kept (the client's last buffered chunk may not have: a loaded machine's
+        // HTTP client drops it when the connection ends early), and it is the payload's start
+        byte[] part = Files.readAllBytes(dir.resolve("m.pth.part"));
+        assertTrue(part.length > 0 && part.length <= 100_000, part.length + " bytes kept");
+        assertArrayEquals(java.util.Arrays.copyOf(payload, part.length), part);
         Download.fetch(url(), target, sha(payload), (d, t) -> true);
         assertArrayEquals(payload, Files.readAllBytes(target));
         assertEquals(2, requests.get());
