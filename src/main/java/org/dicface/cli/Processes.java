@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code dicface train --nproc N}: N copies of this training command in processes of their own, as torchrun starts
  * them (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT set; rank 0 serves the rendezvous on a free local port). Rank 0
- * speaks on this terminal, the others write {@code rank-<r>.log} in the checkpoint folder. When one fails, the others
+ * speaks on this terminal, the others write {@code rank-<r>.log} in the checkpoint folder; each gets its share of the
+ * cores for libtorch's threads (unless {@code dicface.threads} is set). When one fails, the others
  * are stopped and the message names it; the last checkpoint (written whole by rank 0) stays.
  */
 final class Processes {
@@ -37,6 +38,10 @@ final class Processes {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (Integer.getInteger("dicface.threads") == null) {
+            // the cores shared out, as torchrun does: N processes of all the cores' threads each would fight for them
+            command.add("-Ddicface.threads=" + Math.max(1, Runtime.getRuntime().availableProcessors() / nproc));
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), DicFaceCli.class.getName()));
         // the whole original line, "train" included
         command.addAll(args);
