@@ -38,10 +38,10 @@ final class Processes {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        if (Integer.getInteger("dicface.threads") == null) {
-            // the cores shared out, as torchrun does: N processes of all the cores' threads each would fight for them
-            command.add("-Ddicface.threads=" + Math.max(1, Runtime.getRuntime().availableProcessors() / nproc));
-        }
+        // the cores shared out, as torchrun does (N processes of all the cores' threads each would fight for them),
+        // unless dicface.threads says how many each takes
+        Integer threads = Integer.getInteger("dicface.threads");
+        command.add("-Ddicface.threads=" + (threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / nproc)));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), DicFaceCli.class.getName()));
         // the whole original line, "train" included
         command.addAll(args);

@@ -19,6 +19,7 @@ import org.dicface.face.scenes.Scenes;
 import org.dicface.model.Fixture;
 import org.dicface.torch.ScopedTest;
 import org.dicface.video.VideoProbe;
+import org.dicface.video.ClipReads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,21 +91,10 @@ class FacesCliTest extends ScopedTest {
         assertEquals(0, part.exit(), part.err());
         Path segment = out.resolve("talk-restore-frames4-9.mp4");
         assertEquals(5, VideoProbe.probe(segment).frames());
-        assertEquals(5 / in.frameRate(), soundSeconds(segment), 0.05, "the segment's sound is its span's");
-        assertEquals(soundSeconds(video), soundSeconds(out.resolve("talk-restore.mp4")), 0.05, "the whole run keeps all");
+        assertEquals(5 / in.frameRate(), ClipReads.soundSeconds(segment), 0.05, "the segment's sound is its span's");
+        assertEquals(ClipReads.soundSeconds(video), ClipReads.soundSeconds(out.resolve("talk-restore.mp4")), 0.05, "the whole run keeps all");
     }
 
-    /** How long a file's sound lasts: its decoded samples over the sample rate. */
-    private static double soundSeconds(Path file) throws Exception {
-        try (org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(file.toFile())) {
-            g.start();
-            long samples = 0;
-            for (org.bytedeco.javacv.Frame f = g.grabSamples(); f != null; f = g.grabSamples()) {
-                samples += f.samples[0].remaining() / (f.samples.length > 1 ? 1 : g.getAudioChannels());
-            }
-            return samples / (double) g.getSampleRate();
-        }
-    }
 
     @Test
     void wrongFaceOptionsAreRefusedByName() {

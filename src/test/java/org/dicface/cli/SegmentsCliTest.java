@@ -10,11 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import ij.IJ;
-import ij.ImagePlus;
 import ij.io.FileSaver;
 import org.dicface.model.Fixture;
 import org.dicface.pipeline.ClipRestorationTest;
+import org.dicface.video.ClipReads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,14 +34,6 @@ class SegmentsCliTest {
         return CliTest.run(args.toArray(String[]::new));
     }
 
-    private static List<Object> frames(Path file) {
-        ImagePlus image = IJ.openImage(file.toString());
-        List<Object> frames = new ArrayList<>();
-        for (int i = 1; i <= image.getStackSize(); i++) {
-            frames.add(image.getStack().getProcessor(i).getPixels());
-        }
-        return frames;
-    }
 
     @Test
     void segmentsRestoredApartAreTheWholeRun() throws Exception {
@@ -51,8 +42,8 @@ class SegmentsCliTest {
         Path out = dir.resolve("out");
         CliTest.Run whole = restore(out, clip);
         assertEquals(0, whole.exit(), whole.err());
-        List<Object> want = frames(out.resolve("clip-restore.tif"));
-        List<Object> wantMaps = frames(out.resolve("clip-restore-uncertainty.tif"));
+        List<Object> want = ClipReads.frames(out.resolve("clip-restore.tif"));
+        List<Object> wantMaps = ClipReads.frames(out.resolve("clip-restore-uncertainty.tif"));
         assertEquals(9, want.size());
         List<Object> got = new ArrayList<>();
         List<Object> gotMaps = new ArrayList<>();
@@ -62,8 +53,8 @@ class SegmentsCliTest {
             CliTest.Run r = restore(out, clip, "--frames", cut[0], "--batch", cut[1]);
             assertEquals(0, r.exit(), r.err());
             String suffix = "-frames" + cut[0].replace(':', '-');
-            got.addAll(frames(out.resolve("clip-restore" + suffix + ".tif")));
-            gotMaps.addAll(frames(out.resolve("clip-restore" + suffix + "-uncertainty.tif")));
+            got.addAll(ClipReads.frames(out.resolve("clip-restore" + suffix + ".tif")));
+            gotMaps.addAll(ClipReads.frames(out.resolve("clip-restore" + suffix + "-uncertainty.tif")));
             assertTrue(Files.readString(out.resolve("summary" + suffix + ".json")).contains("\"frames\": \"" + cut[0] + "\""));
         }
         assertEquals(want.size(), got.size());

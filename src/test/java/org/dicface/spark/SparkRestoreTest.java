@@ -16,12 +16,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import ij.IJ;
-import ij.ImagePlus;
 import ij.io.FileSaver;
 import org.dicface.cli.DicFaceCli;
 import org.dicface.model.Fixture;
 import org.dicface.pipeline.ClipRestorationTest;
+import org.dicface.video.ClipReads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,14 +45,6 @@ class SparkRestoreTest {
                 "-o", out.toString(), "--device", "cpu", "--seed", "11", "--uncertainty", "entropy", "--faces", "aligned");
     }
 
-    private static List<Object> frames(Path file) {
-        ImagePlus image = IJ.openImage(file.toString());
-        List<Object> frames = new ArrayList<>();
-        for (int i = 1; i <= image.getStackSize(); i++) {
-            frames.add(image.getStack().getProcessor(i).getPixels());
-        }
-        return frames;
-    }
 
     private int spark(Path out, List<Path> inputs, String... more) {
         List<String> args = new ArrayList<>(List.of("--master", "local[2]", "--segment-frames", "3",
@@ -116,14 +107,14 @@ class SparkRestoreTest {
         }
         for (int k = 0; k < clips.size(); k++) {
             String name = "clip" + k + "-restore";
-            List<Object> want = frames(single.resolve(name + ".tif"));
-            List<Object> got = frames(out.resolve(name + ".tif"));
+            List<Object> want = ClipReads.frames(single.resolve(name + ".tif"));
+            List<Object> got = ClipReads.frames(out.resolve(name + ".tif"));
             assertEquals(lengths[k], got.size());
             for (int i = 0; i < want.size(); i++) {
                 assertArrayEquals((int[]) want.get(i), (int[]) got.get(i), name + " frame " + i);
             }
-            List<Object> wantMaps = frames(single.resolve(name + "-uncertainty.tif"));
-            List<Object> gotMaps = frames(out.resolve(name + "-uncertainty.tif"));
+            List<Object> wantMaps = ClipReads.frames(single.resolve(name + "-uncertainty.tif"));
+            List<Object> gotMaps = ClipReads.frames(out.resolve(name + "-uncertainty.tif"));
             for (int i = 0; i < wantMaps.size(); i++) {
                 assertArrayEquals((float[]) wantMaps.get(i), (float[]) gotMaps.get(i), name + " map " + i);
             }
@@ -142,17 +133,6 @@ class SparkRestoreTest {
         }
     }
 
-    /** How long a file's sound lasts: its decoded samples over the sample rate. */
-    private static double soundSeconds(Path file) throws Exception {
-        try (org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(file.toFile())) {
-            g.start();
-            long samples = 0;
-            for (org.bytedeco.javacv.Frame f = g.grabSamples(); f != null; f = g.grabSamples()) {
-                samples += f.samples[0].remaining() / (f.samples.length > 1 ? 1 : g.getAudioChannels());
-            }
-            return samples / (double) g.getSampleRate();
-        }
-    }
 
     /**
      * An ordinary video with two faces, as a TIFF stack and as the MP4 with sound: its faces are found once (one task),
@@ -181,11 +161,11 @@ class SparkRestoreTest {
         args.addAll(List.of(video.toString(), stack.toString()));
         assertEquals(0, SparkRestore.commandLine().execute(args.toArray(String[]::new)));
 
-        List<Object> want = frames(single.resolve("talk-frames-restore.tif"));
-        List<Object> got = frames(out.resolve("talk-frames-restore.tif"));
+        List<Object> want = ClipReads.frames(single.resolve("talk-frames-restore.tif"));
+        List<Object> got = ClipReads.frames(out.resolve("talk-frames-restore.tif"));
         assertEquals(12, got.size());
         boolean changed = false;
-        List<Object> input = frames(stack);
+        List<Object> input = ClipReads.frames(stack);
         for (int i = 0; i < 12; i++) {
             assertArrayEquals((int[]) want.get(i), (int[]) got.get(i), "frame " + i);
             changed |= !java.util.Arrays.equals((int[]) input.get(i), (int[]) got.get(i));
@@ -198,6 +178,6 @@ class SparkRestoreTest {
         assertEquals(in.width(), result.width());
         assertEquals(in.frameRate(), result.frameRate(), 1e-3);
         assertTrue(result.audio(), "the sound is kept");
-        assertEquals(soundSeconds(video), soundSeconds(joined), 0.05);
+        assertEquals(ClipReads.soundSeconds(video), ClipReads.soundSeconds(joined), 0.05);
     }
 }
