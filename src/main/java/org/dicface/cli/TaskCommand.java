@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import ij.ImagePlus;
-import org.dicface.model.DicFaceConfig;
 import org.dicface.model.ModelLoader;
 import org.dicface.pipeline.Batch;
 import org.dicface.pipeline.ClipRestoration;

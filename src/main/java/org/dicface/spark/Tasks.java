@@ -68,8 +68,12 @@ final class Tasks {
 
     /** Whether the input's faces must be found before its segments (an ordinary video, no tracks given). */
     static boolean needsTracks(Batch.Request r, ImagePlus clip, ClipRestoration.Job job) {
-        FaceMode mode = job.faces().mode().resolve(clip.getWidth(), clip.getHeight(), r.config().imgSize(), job.region() != null);
-        return mode != FaceMode.ALIGNED && job.faces().tracks() == null;
+        return mode(r, clip, job) != FaceMode.ALIGNED && job.faces().tracks() == null;
+    }
+
+    /** How the input's faces are taken, as ClipRestoration resolves it. */
+    private static FaceMode mode(Batch.Request r, ImagePlus clip, ClipRestoration.Job job) {
+        return job.faces().mode().resolve(clip.getWidth(), clip.getHeight(), r.config().imgSize(), job.region() != null);
     }
 
     /** Finds the faces of a whole input and stores them for its segments (skipped when stored already). */
@@ -86,9 +90,8 @@ final class Tasks {
             ImagePlus clip = ClipFiles.open(file, true);
             try (StackSource frames = StackSource.readingAhead(clip)) {
                 ClipRestoration.Job job = r.jobFor().apply(clip);
-                FaceMode mode = job.faces().mode().resolve(clip.getWidth(), clip.getHeight(), r.config().imgSize(), false);
                 Files.createDirectories(tracks.getParent());
-                TracksJson.write(FaceAnalysis.find(frames, mode, job.faces().options(), device(r), VideoFiles.frameRate(clip),
+                TracksJson.write(FaceAnalysis.find(frames, mode(r, clip, job), job.faces().options(), device(r), VideoFiles.frameRate(clip),
                         Progress.NONE), tracks);
                 return new Result(unit, "done", null, frames.frameCount(), (System.nanoTime() - start) / 1e9);
             } finally {

@@ -193,7 +193,6 @@ final class Remux {
                     }
                     AVStream vOut = oc.streams(0);
                     long end = offset;
-                    long frameTicks = 0;
                     while (next(in, index, pkt)) {
                         av_packet_rescale_ts(pkt, vIn.time_base(), vOut.time_base());
                         if (pkt.pts() != AV_NOPTS_VALUE) {
@@ -202,7 +201,6 @@ final class Remux {
                         if (pkt.dts() != AV_NOPTS_VALUE) {
                             pkt.dts(pkt.dts() + offset);
                         }
-                        frameTicks = Math.max(frameTicks, pkt.duration());
                         long t = pkt.pts() != AV_NOPTS_VALUE ? pkt.pts() : pkt.dts();
                         end = Math.max(end, t + Math.max(pkt.duration(), 1));
                         pkt.stream_index(0);
