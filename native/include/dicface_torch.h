@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature changes; the Java side refuses a library with another version. */
-#define DFT_API_VERSION 5
+#define DFT_API_VERSION 6
 
 typedef struct dft_tensor dft_tensor;
 typedef struct dft_error dft_error;
@@ -81,11 +81,15 @@ DFT_API dft_error* dft_set_allow_tf32(int32_t allow);                     /* TF3
 DFT_API int32_t dft_get_allow_tf32(void);                                 /* 1 when cuDNN may use TF32 */
 DFT_API int64_t dft_live_tensors(void);                                   /* handles not yet freed */
 
-/* ---- data parallelism: c10d, a TCPStore rendezvous at host:port (rank 0 serves it) and Gloo on the CPU ---- */
-/* Joins the group of `world` processes as `rank`; every call of the group fails after timeout_ms without an answer. */
-DFT_API dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms);
+/* ---- data parallelism: c10d, a TCPStore rendezvous at host:port (rank 0 serves it), Gloo on the CPU, NCCL on CUDA ---- */
+#define DFT_GROUP_GLOO 1
+#define DFT_GROUP_NCCL 2
+DFT_API int32_t dft_group_backends(void);                                 /* the DFT_GROUP_* this build has, or-ed */
+/* Joins the group of `world` processes as `rank`, sharing tensors on the CPU (cuda_device -1, Gloo) or on that CUDA
+   device (NCCL); every call of the group fails after timeout_ms without an answer. */
+DFT_API dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms, int32_t cuda_device);
 DFT_API void dft_group_free(dft_group* group);                            /* NULL is ignored */
-/* Each tensor (contiguous, CPU) takes root's values. */
+/* Each tensor (contiguous, on the group's device) takes root's values. */
 DFT_API dft_error* dft_group_broadcast(dft_group* group, dft_tensor* const* tensors, int32_t count, int32_t root);
 /* Each tensor becomes the mean over the processes, in buckets of up to bucket_bytes (one all-reduce each). */
 DFT_API dft_error* dft_group_allreduce_mean(dft_group* group, dft_tensor* const* tensors, int32_t count, int64_t bucket_bytes);

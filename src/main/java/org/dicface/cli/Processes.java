@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code dicface train --nproc N}: N copies of this training command in processes of their own, as torchrun starts
- * them (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT set; rank 0 serves the rendezvous on a free local port). Rank 0
+ * them (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT set; rank 0 serves the rendezvous on a free local port). Rank 0
  * speaks on this terminal, the others write {@code rank-<r>.log} in the checkpoint folder; each gets its share of the
  * cores for libtorch's threads (unless {@code dicface.threads} is set). When one fails, the others
  * are stopped and the message names it; the last checkpoint (written whole by rank 0) stays.
@@ -51,6 +51,7 @@ final class Processes {
                 ProcessBuilder pb = new ProcessBuilder(command);
                 pb.environment().put("RANK", Integer.toString(r));
                 pb.environment().put("WORLD_SIZE", Integer.toString(nproc));
+                pb.environment().put("LOCAL_RANK", Integer.toString(r));  // on CUDA: process r trains on cuda:r
                 pb.environment().put("MASTER_ADDR", "127.0.0.1");
                 pb.environment().put("MASTER_PORT", Integer.toString(port));
                 if (r == 0) {

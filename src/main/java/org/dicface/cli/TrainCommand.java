@@ -96,7 +96,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean resume;
 
     @Option(names = "--nproc", defaultValue = "1", description = "processes training together on this machine (data"
-            + " parallel, c10d with Gloo on the CPU): each takes --clips-per-step clips, the gradients are averaged; on a"
+            + " parallel, c10d: Gloo on the CPU, NCCL on CUDA with process r on cuda:r): each takes --clips-per-step clips,"
+            + " the gradients are averaged; on a"
             + " cluster, start one process per node or device with RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT set (or"
             + " SLURM's variables) instead (default: ${DEFAULT-VALUE})")
     int nproc;

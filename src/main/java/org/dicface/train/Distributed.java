@@ -3,16 +3,18 @@ package org.dicface.train;
 import java.time.Duration;
 import java.util.Map;
 
+import org.dicface.torch.Device;
 import org.dicface.torch.ProcessGroup;
 
 /**
- * Where this process stands in a data-parallel run: its rank among {@code world} processes, and the rendezvous
- * (rank 0 serves it at {@code host:port}). Read from the variables torchrun sets (RANK, WORLD_SIZE, MASTER_ADDR,
- * MASTER_PORT) or SLURM's (SLURM_PROCID, SLURM_NTASKS, with MASTER_ADDR and MASTER_PORT set by the job script);
- * {@link #ALONE} when none are set.
+ * Where this process stands in a data-parallel run: its rank among {@code world} processes, its rank among those on
+ * its machine ({@code localRank}, which names its CUDA device), and the rendezvous (rank 0 serves it at
+ * {@code host:port}). Read from the variables torchrun sets (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT)
+ * or SLURM's (SLURM_PROCID, SLURM_NTASKS, SLURM_LOCALID, with MASTER_ADDR and MASTER_PORT set by the job script);
+ * {@link #ALONE} when none are set. Without a local rank, the rank is taken (one machine).
  */
-public record Distributed(int rank, int world, String host, int port) {
-    public static final Distributed ALONE = new Distributed(0, 1, "127.0.0.1", 29500);
+public record Distributed(int rank, int world, int localRank, String host, int port) {
+    public static final Distributed ALONE = new Distributed(0, 1, 0, "127.0.0.1", 29500);
     /** A collective that waits longer than this has lost a process (a step of the full model on a CPU takes minutes). */
     public static final Duration TIMEOUT = Duration.ofMinutes(30);
     /** More processes than this is a typo, not a cluster this project is run on. */
@@ -22,6 +24,10 @@ public record Distributed(int rank, int world, String host, int port) {
         if (world < 1 || world > MAX_WORLD || rank < 0 || rank >= world) {
             throw new IllegalArgumentException("rank " + rank + " of " + world + " processes: the rank must be from 0 to the"
                     + " world size - 1, and the world size from 1 to " + MAX_WORLD);
+        }
+        if (localRank < 0 || localRank >= world) {
+            throw new IllegalArgumentException("LOCAL_RANK " + localRank + " of " + world + " processes: it must be from 0 to the"
+                    + " world size - 1");
         }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("MASTER_PORT " + port + " is not a port (1 to 65535)");
@@ -48,7 +54,9 @@ public record Distributed(int rank, int world, String host, int port) {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("a data-parallel run needs MASTER_ADDR, the host of rank 0 (and MASTER_PORT)");
         }
-        return new Distributed(number(rank, "RANK"), w, host.trim(), env.containsKey("MASTER_PORT")
+        int r = number(rank, "RANK");
+        String local = env.containsKey("LOCAL_RANK") ? env.get("LOCAL_RANK") : env.get("SLURM_LOCALID");
+        return new Distributed(r, w, local == null ? r : number(local, "LOCAL_RANK"), host.trim(), env.containsKey("MASTER_PORT")
                 ? number(env.get("MASTER_PORT"), "MASTER_PORT") : 29500);
     }
 
@@ -60,8 +68,16 @@ public record Distributed(int rank, int world, String host, int port) {
         }
     }
 
-    /** Joins the group (null when alone). */
-    public ProcessGroup join() {
-        return world == 1 ? null : ProcessGroup.join(host, port, rank, world, TIMEOUT);
+    /**
+     * Where this process trains when {@code requested} was asked for: in a data-parallel run on CUDA, one process per
+     * device, the one numbered by the local rank (as torchrun's convention); otherwise the device asked for.
+     */
+    public Device deviceFor(Device requested) {
+        return world > 1 && requested.type() == Device.Type.CUDA ? Device.cuda(localRank) : requested;
+    }
+
+    /** Joins the group, sharing tensors on {@code device} (null when alone). */
+    public ProcessGroup join(Device device) {
+        return world == 1 ? null : ProcessGroup.join(host, port, rank, world, TIMEOUT, device);
     }
 }

@@ -156,7 +156,8 @@ public final class Trainer implements AutoCloseable {
                         grads.add(g);
                     }
                 }
-                Tensor stats = Tensor.of(new float[] {(float) sums[0], (float) sums[1], (float) sums[2]}, new long[] {3});
+                Tensor stats = Tensor.of(new float[] {(float) sums[0], (float) sums[1], (float) sums[2]}, new long[] {3})
+                        .to(model.device());  // the group shares tensors on the model's device
                 grads.add(stats);
                 group.allReduceMean(grads);
                 float[] mean = stats.toFloatArray();

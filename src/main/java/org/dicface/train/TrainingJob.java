@@ -52,8 +52,13 @@ public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Pat
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(distributed, "distributed");
-        if (distributed.world() > 1 && device.type() != Device.Type.CPU) {
-            throw new IllegalArgumentException("data-parallel training runs on the CPU (Gloo) in this build: give --device cpu");
+        device = distributed.deviceFor(device);
+        if (distributed.world() > 1 && !org.dicface.torch.ProcessGroup.supports(device)) {
+            throw new IllegalArgumentException(device.type() == Device.Type.CPU
+                    ? "data-parallel training on the CPU needs the native library built with Gloo's headers: install"
+                            + " libgloo-dev (Debian) and build native/ again (scripts/build-native)"
+                    : "data-parallel training on CUDA needs the native library built against a CUDA libtorch 2.x with NCCL"
+                            + " (README, \"Training across processes\"); give --device cpu to train across processes on the CPU");
         }
         clips = List.copyOf(clips);
         if (clips.isEmpty()) {
@@ -246,7 +251,7 @@ public record TrainingJob(List<Path> clips, Task task, DicFaceConfig config, Pat
                     log.accept("resumed at step " + trainer.step());
                 }
                 log.accept(trainer.lossNote());
-                try (org.dicface.torch.ProcessGroup group = distributed.join()) {
+                try (org.dicface.torch.ProcessGroup group = distributed.join(device)) {
                     if (group != null) {
                         log.accept("data-parallel: rank " + distributed.rank() + " of " + distributed.world() + ", "
                                 + clipsPerStep + " clip(s) per step each, gradients averaged over the processes");

@@ -23,6 +23,8 @@ import org.dicface.train.Trainer;
  * The training benchmark of scripts/bench-train.sh: seconds per step of the official recipe (restore task,
  * degradations included) for a configuration and a number of 5-frame clips per step, and the peak resident
  * memory (on a GPU: also the peak of libtorch's CUDA allocator is what nvidia-smi shows; see scripts/gpu-check).
+ * With torchrun's variables set (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT) each process trains its
+ * clips data-parallel (on CUDA: process r on cuda:LOCAL_RANK) and rank 0 reports the step time of the whole group.
  * Usage: TrainBenchmark [official|config.json] [clips per step] [steps] [cpu|cuda]
  */
 public final class TrainBenchmark {
@@ -33,7 +35,8 @@ public final class TrainBenchmark {
         DicFaceConfig config = DicFaceConfig.resolve(args.length > 0 ? args[0] : "official");
         int clips = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        org.dicface.torch.Device device = org.dicface.torch.Device.parse(args.length > 3 ? args[3] : "cpu");
+        org.dicface.train.Distributed place = org.dicface.train.Distributed.fromEnvironment(System.getenv());
+        org.dicface.torch.Device device = place.deviceFor(org.dicface.torch.Device.parse(args.length > 3 ? args[3] : "cpu"));
         Torch.init();
         int size = config.imgSize();
         ImageStack stack = new ImageStack(size, size);
@@ -47,7 +50,9 @@ public final class TrainBenchmark {
         ClipData data = new ClipData(List.of(new ImagePlus("clip", stack)), size, config.frameLength());
         try (DicFace model = ModelLoader.place(new DicFace(config), device, Precision.FP32);
                 DicFace ema = ModelLoader.place(new DicFace(config), device, Precision.FP32);
-                Trainer trainer = new Trainer(model, ema, data, Task.RESTORE, CosineSchedule.official(100_000), clips, 1.0, 0)) {
+                Trainer trainer = new Trainer(model, ema, data, Task.RESTORE, CosineSchedule.official(100_000), clips, 1.0, 0);
+                org.dicface.torch.ProcessGroup group = place.join(device)) {
+            trainer.distributed(group);
             trainer.step(1);  // warm-up
             long t0 = System.nanoTime();
             Trainer.StepResult r = trainer.step(steps);
@@ -58,9 +63,13 @@ public final class TrainBenchmark {
                     peak = Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
                 }
             }
-            System.out.printf("train %dx%d on %s, %d clip(s) of %d frames per step: %.3f s/step, peak RSS %d MB, last loss %.4f%n",
-                    size, size, device, clips, config.frameLength(), perStep, peak, r.loss());
-            System.out.printf("RESULT size=%d device=%s clips=%d s_per_step=%.3f peak_rss_mb=%d%n", size, device, clips, perStep, peak);
+            if (place.rank() != 0) {
+                return;
+            }
+            System.out.printf("train %dx%d on %s, %d process(es) of %d clip(s) of %d frames per step: %.3f s/step, peak RSS %d MB,"
+                    + " last loss %.4f%n", size, size, device, place.world(), clips, config.frameLength(), perStep, peak, r.loss());
+            System.out.printf("RESULT size=%d device=%s processes=%d clips=%d s_per_step=%.3f clips_per_s=%.2f peak_rss_mb=%d%n", size,
+                    device, place.world(), clips, perStep, place.world() * clips / perStep, peak);
         }
     }
 }

@@ -52,7 +52,7 @@ class ProcessGroupTest {
             for (int rank = 0; rank < 2; rank++) {
                 int r = rank;
                 ranks.add(pool.submit(() -> {
-                    try (ProcessGroup g = ProcessGroup.join("127.0.0.1", port, r, 2, Duration.ofSeconds(60));
+                    try (ProcessGroup g = ProcessGroup.join("127.0.0.1", port, r, 2, Duration.ofSeconds(60), Device.CPU);
                          Scope scope = Scope.open()) {
                         List<Tensor> mine = new ArrayList<>();
                         for (float[] v : values(r)) {
@@ -94,7 +94,7 @@ class ProcessGroupTest {
     /** The child joins as rank 1 and exits at once. */
     public static final class DyingRank {
         public static void main(String[] args) {
-            ProcessGroup.join("127.0.0.1", Integer.parseInt(args[0]), 1, 2, Duration.ofSeconds(60));
+            ProcessGroup.join("127.0.0.1", Integer.parseInt(args[0]), 1, 2, Duration.ofSeconds(60), Device.CPU);
             Runtime.getRuntime().halt(0);  // as if killed: nothing closed
         }
     }
@@ -106,7 +106,7 @@ class ProcessGroupTest {
         Process child = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED",
                 "-Ddicface.native.path=" + System.getProperty("dicface.native.path"), "-cp", System.getProperty("java.class.path"),
                 DyingRank.class.getName(), Integer.toString(port)).inheritIO().start();
-        try (ProcessGroup g = ProcessGroup.join("127.0.0.1", port, 0, 2, Duration.ofSeconds(20)); Scope scope = Scope.open()) {
+        try (ProcessGroup g = ProcessGroup.join("127.0.0.1", port, 0, 2, Duration.ofSeconds(20), Device.CPU); Scope scope = Scope.open()) {
             assertTrue(child.waitFor(60, TimeUnit.SECONDS));
             long start = System.nanoTime();
             TorchException e = assertThrows(TorchException.class, () -> g.allReduceMean(List.of(Tensor.zeros(1000))));
@@ -116,5 +116,32 @@ class ProcessGroupTest {
         } finally {
             child.destroyForcibly();
         }
+    }
+
+    @Test
+    void aGroupOfOneSharesOnItsDeviceOnlyAndBarriers() throws Exception {
+        assertTrue(ProcessGroup.supports(Device.CPU), "this build has Gloo (libgloo-dev)");
+        try (ProcessGroup g = ProcessGroup.join("127.0.0.1", freePort(), 0, 1, Duration.ofSeconds(20), Device.CPU);
+                Scope scope = Scope.open()) {
+            Tensor t = Tensor.of(new float[] {1, 2, 3}, new long[] {3});
+            g.allReduceMean(List.of(t));
+            assertArrayEquals(new float[] {1, 2, 3}, t.toFloatArray());
+            g.barrier();
+            TorchException e = assertThrows(TorchException.class, () -> g.allReduceMean(List.of(t.expand(2, 3))));
+            assertTrue(e.getMessage().contains("not contiguous"), e.getMessage());
+        }
+    }
+
+    @Test
+    void cudaWithoutNcclIsRefusedBeforeTheRendezvous() {
+        if (ProcessGroup.supports(Device.cuda(0))) {
+            return;  // a CUDA build with NCCL: scripts/gpu-check checks that one
+        }
+        long start = System.nanoTime();
+        // rank 1 of 2 with nobody serving the rendezvous: without the early check it would wait for the timeout
+        TorchException e = assertThrows(TorchException.class,
+                () -> ProcessGroup.join("127.0.0.1", freePort(), 1, 2, Duration.ofSeconds(60), Device.cuda(0)));
+        assertTrue(e.getMessage().contains("NCCL") && e.getMessage().contains("--device cpu"), e.getMessage());
+        assertTrue((System.nanoTime() - start) / 1e9 < 10);
     }
 }

@@ -80,6 +80,19 @@ class TrainingJobTest extends ScopedTest {
         assertEquals(Unfreezing.PROGRESSIVE, Unfreezing.parse(" Progressive"));
     }
 
+    @Test
+    void eachProcessOfADataParallelRunTrainsOnItsOwnDevice() {
+        Distributed second = new Distributed(1, 2, 1, "127.0.0.1", 29500);
+        TrainingJob.Builder b = TrainingJob.builder(List.of(dir.resolve("a.mp4")), dir).distributed(second);
+        assertEquals(Device.CPU, b.device(Device.CPU).build().device());
+        if (org.dicface.torch.ProcessGroup.supports(Device.cuda(0))) {
+            assertEquals(Device.cuda(1), b.device(Device.cuda(0)).build().device());
+        } else {  // this build: said before any process waits for the others
+            assertTrue(refused(b.device(Device.cuda(0))).startsWith("data-parallel training on CUDA needs the native library built"
+                    + " against a CUDA libtorch 2.x with NCCL"));
+        }
+    }
+
     private static String refused(TrainingJob.Builder b) {
         return assertThrows(IllegalArgumentException.class, b::build).getMessage();
     }

@@ -40,14 +40,32 @@ public class dicface_torch_h {
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
-    private static final int DFT_API_VERSION = (int)5L;
+    private static final int DFT_API_VERSION = (int)6L;
     /**
      * {@snippet lang=c :
-     * DFT_API_VERSION = 5
+     * DFT_API_VERSION = 6
      * }
      */
     public static int DFT_API_VERSION() {
         return DFT_API_VERSION;
+    }
+    private static final int DFT_GROUP_GLOO = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * DFT_GROUP_GLOO = 1
+     * }
+     */
+    public static int DFT_GROUP_GLOO() {
+        return DFT_GROUP_GLOO;
+    }
+    private static final int DFT_GROUP_NCCL = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * DFT_GROUP_NCCL = 2
+     * }
+     */
+    public static int DFT_GROUP_NCCL() {
+        return DFT_GROUP_NCCL;
     }
     private static final int DFT_UINT8 = (int)0L;
     /**
@@ -1464,6 +1482,65 @@ public class dicface_torch_h {
         }
     }
 
+    private static class dft_group_backends {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_group_backends");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t dft_group_backends(void)
+     * }
+     */
+    public static FunctionDescriptor dft_group_backends$descriptor() {
+        return dft_group_backends.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t dft_group_backends(void)
+     * }
+     */
+    public static MethodHandle dft_group_backends$handle() {
+        return dft_group_backends.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t dft_group_backends(void)
+     * }
+     */
+    public static MemorySegment dft_group_backends$address() {
+        return dft_group_backends.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t dft_group_backends(void)
+     * }
+     */
+    public static int dft_group_backends() {
+        var mh$ = dft_group_backends.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_group_backends");
+            }
+            return (int)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class dft_group_new {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dicface_torch_h.C_POINTER,
@@ -1472,7 +1549,8 @@ public class dicface_torch_h {
             dicface_torch_h.C_INT,
             dicface_torch_h.C_INT,
             dicface_torch_h.C_INT,
-            dicface_torch_h.C_LONG_LONG
+            dicface_torch_h.C_LONG_LONG,
+            dicface_torch_h.C_INT
         );
 
         public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_group_new");
@@ -1483,7 +1561,7 @@ public class dicface_torch_h {
     /**
      * Function descriptor for:
      * {@snippet lang=c :
-     * dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms)
+     * dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms, int32_t cuda_device)
      * }
      */
     public static FunctionDescriptor dft_group_new$descriptor() {
@@ -1493,7 +1571,7 @@ public class dicface_torch_h {
     /**
      * Downcall method handle for:
      * {@snippet lang=c :
-     * dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms)
+     * dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms, int32_t cuda_device)
      * }
      */
     public static MethodHandle dft_group_new$handle() {
@@ -1503,7 +1581,7 @@ public class dicface_torch_h {
     /**
      * Address for:
      * {@snippet lang=c :
-     * dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms)
+     * dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms, int32_t cuda_device)
      * }
      */
     public static MemorySegment dft_group_new$address() {
@@ -1512,16 +1590,16 @@ public class dicface_torch_h {
 
     /**
      * {@snippet lang=c :
-     * dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms)
+     * dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_t rank, int32_t world, int64_t timeout_ms, int32_t cuda_device)
      * }
      */
-    public static MemorySegment dft_group_new(MemorySegment out, MemorySegment host, int port, int rank, int world, long timeout_ms) {
+    public static MemorySegment dft_group_new(MemorySegment out, MemorySegment host, int port, int rank, int world, long timeout_ms, int cuda_device) {
         var mh$ = dft_group_new.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
-                traceDowncall("dft_group_new", out, host, port, rank, world, timeout_ms);
+                traceDowncall("dft_group_new", out, host, port, rank, world, timeout_ms, cuda_device);
             }
-            return (MemorySegment)mh$.invokeExact(out, host, port, rank, world, timeout_ms);
+            return (MemorySegment)mh$.invokeExact(out, host, port, rank, world, timeout_ms, cuda_device);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
