@@ -98,7 +98,8 @@ public final class SparkRestore implements Callable<Integer> {
      */
     private void run(SparkConf sc, List<Input> inputs, Map<Integer, List<Tasks.Result>> results) throws org.apache.spark.SparkException {
         try (JavaSparkContext spark = new JavaSparkContext(sc)) {
-            List<String> line = List.copyOf(command);
+            // the executors parse the same line in folders of their own: its paths made absolute here
+            List<String> line = DicFaceCli.withAbsolutePaths(command);
             List<Integer> finding = inputs.stream().filter(i -> i.error() == null && !i.skipped() && i.tracks()).map(Input::index).toList();
             if (!finding.isEmpty()) {
                 System.err.println("finding the faces of " + finding.size() + " video(s)");

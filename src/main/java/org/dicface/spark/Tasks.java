@@ -119,6 +119,9 @@ final class Tasks {
                 Files.createDirectories(parts.clip().getParent());
                 ClipRestoration.Job chosen = job;
                 Device device = device(r);
+                // the executor's log says where each segment ran (and which GPU the engine gave the task)
+                System.err.println("dicface-spark: " + file.getFileName() + " frames " + segment.frames() + " on " + device
+                        + ", the task's GPU: " + java.util.Objects.requireNonNullElse(gpuAddress(), "none"));
                 StreamingRestorer.Summary s = Models.use(r.config(), r.weights(), device, r.run().precision(), model -> {
                     try {
                         return Batch.restore(model, device, r.run().settings().withFrames(segment.frames()), clip, chosen,
@@ -157,11 +160,17 @@ final class Tasks {
 
     /** The task's GPU when the engine gave it one (spark.task.resource.gpu.amount), else the command line's device. */
     static Device device(Batch.Request r) {
-        TaskContext task = TaskContext.get();
-        ResourceInformation gpu = task == null ? null : task.resources().get("gpu").getOrElse(() -> null);
-        if (gpu != null && gpu.addresses().length > 0 && r.run().device().type() == Device.Type.CUDA) {
-            return Device.parse("cuda:" + gpu.addresses()[0]);
+        String gpu = gpuAddress();
+        if (gpu != null && r.run().device().type() == Device.Type.CUDA) {
+            return Device.parse("cuda:" + gpu);
         }
         return r.run().device();
+    }
+
+    /** The address of the GPU the engine gave this task, or null. */
+    private static String gpuAddress() {
+        TaskContext task = TaskContext.get();
+        ResourceInformation gpu = task == null ? null : task.resources().get("gpu").getOrElse(() -> null);
+        return gpu != null && gpu.addresses().length > 0 ? gpu.addresses()[0] : null;
     }
 }

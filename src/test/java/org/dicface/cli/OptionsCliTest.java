@@ -23,6 +23,28 @@ class OptionsCliTest {
     @TempDir
     Path dir;
 
+    /** What a cluster's executors parse: the same line with its paths absolute, everything else word for word. */
+    @Test
+    void aCommandLineForOtherProcessesHasAbsolutePaths() throws Exception {
+        Path here = Path.of("").toAbsolutePath();
+        Path config = Files.createTempFile(here.resolve("target"), "cfg", ".json");
+        try {
+            String relConfig = here.relativize(config).toString();
+            List<String> line = List.of("restore", "--weights", "w.safetensors", "--config=" + relConfig, "-o", "out", "--seed", "3",
+                    "--faces", "all", "--tracks", "t.json", "--color-fix", "--device", "cpu", "a.tif", "/abs/b.mp4", "--", "-odd.tif");
+            List<String> expected = List.of("restore", "--weights", here.resolve("w.safetensors").toString(), "--config=" + config, "-o",
+                    here.resolve("out").toString(), "--seed", "3", "--faces", "all", "--tracks", here.resolve("t.json").toString(),
+                    "--color-fix", "--device", "cpu", here.resolve("a.tif").toString(), "/abs/b.mp4", "--",
+                    here.resolve("-odd.tif").toString());
+            assertEquals(expected, DicFaceCli.withAbsolutePaths(line));
+            // a configuration named, not a file: left as it is
+            assertEquals(List.of("inpaint", "--config", "official", "--mask", here.resolve("m.png").toString()),
+                    DicFaceCli.withAbsolutePaths(List.of("inpaint", "--config", "official", "--mask", "m.png")));
+        } finally {
+            Files.delete(config);
+        }
+    }
+
     @Test
     void aWrongTaskIsRefusedWithTheChoices() {
         for (String command : new String[] {"train", "degrade"}) {
