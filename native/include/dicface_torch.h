@@ -79,6 +79,7 @@ DFT_API dft_error* dft_cuda_memory(int32_t device_index, int64_t* out);
 DFT_API dft_error* dft_cuda_reset_peak_memory(int32_t device_index);     /* the "at most" figures start again */
 DFT_API dft_error* dft_set_allow_tf32(int32_t allow);                     /* TF32 tensor-core math for fp32 convolutions and matmuls on CUDA */
 DFT_API int32_t dft_get_allow_tf32(void);                                 /* 1 when cuDNN may use TF32 */
+DFT_API dft_error* dft_set_cudnn_benchmark(int32_t enabled);             /* cuDNN times its convolution algorithms per shape, keeps the fastest */
 DFT_API int64_t dft_live_tensors(void);                                   /* handles not yet freed */
 
 /* ---- data parallelism: c10d, a TCPStore rendezvous at host:port (rank 0 serves it), Gloo on the CPU, NCCL on CUDA ---- */
@@ -136,6 +137,10 @@ DFT_API dft_error* dft_linear(int32_t mode, dft_tensor** out, const dft_tensor* 
 DFT_API dft_error* dft_matmul(int32_t mode, dft_tensor** out, const dft_tensor* a, const dft_tensor* b);
 DFT_API dft_error* dft_bmm(int32_t mode, dft_tensor** out, const dft_tensor* a, const dft_tensor* b);
 DFT_API dft_error* dft_softmax(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim);
+/* softmax(q k^T / sqrt(dim)) v over [batch, length, dim]: libtorch 2.x's fused scaled_dot_product_attention, 1.x
+   the same ops one by one (dft_attention_fused says which) */
+DFT_API dft_error* dft_attention(int32_t mode, dft_tensor** out, const dft_tensor* q, const dft_tensor* k, const dft_tensor* v);
+DFT_API int32_t dft_attention_fused(void);
 DFT_API dft_error* dft_log_softmax(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim);
 DFT_API dft_error* dft_pixel_unshuffle(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t factor);
 DFT_API dft_error* dft_pixel_shuffle(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t factor);

@@ -5,6 +5,8 @@
 
 #include "internal.h"
 
+#include <torch/version.h>
+
 using namespace dft;
 
 namespace {
@@ -160,6 +162,31 @@ dft_error* dft_matmul(int32_t mode, dft_tensor** out, const dft_tensor* a, const
 
 dft_error* dft_bmm(int32_t mode, dft_tensor** out, const dft_tensor* a, const dft_tensor* b) {
   return op(mode, out, [&] { return at::bmm(need(a, "a"), need(b, "b")); });
+}
+
+int32_t dft_attention_fused(void) {
+#if TORCH_VERSION_MAJOR >= 2
+  return 1;
+#else
+  return 0;
+#endif
+}
+
+dft_error* dft_attention(int32_t mode, dft_tensor** out, const dft_tensor* q, const dft_tensor* k, const dft_tensor* v) {
+  return op(mode, out, [&] {
+    const at::Tensor& tq = need(q, "q");
+    const at::Tensor& tk = need(k, "k");
+    const at::Tensor& tv = need(v, "v");
+    if (tq.dim() != 3 || tk.dim() != 3 || tv.dim() != 3) throw std::invalid_argument("attention takes [batch, length, dim] tensors");
+#if TORCH_VERSION_MAJOR >= 2
+    // one fused kernel (flash or memory-efficient attention where the device has them); its scale is dim^-1/2
+    return at::scaled_dot_product_attention(tq, tk, tv);
+#else
+    // the same ops, in the same order, as torch.nn.functional.multi_head_attention_forward
+    return at::bmm(at::softmax(at::bmm(at::div(tq, at::Scalar(std::sqrt(static_cast<double>(tq.size(2))))),
+                                       tk.transpose(1, 2)), -1), tv);
+#endif
+  });
 }
 
 dft_error* dft_softmax(int32_t mode, dft_tensor** out, const dft_tensor* x, int64_t dim) {

@@ -159,6 +159,10 @@ dft_error* dft_set_allow_tf32(int32_t allow) {
   });
 }
 
+dft_error* dft_set_cudnn_benchmark(int32_t enabled) {
+  return guarded([&] { at::globalContext().setBenchmarkCuDNN(enabled != 0); });
+}
+
 int32_t dft_get_allow_tf32(void) {
   try {
     return at::globalContext().allowTF32CuDNN() ? 1 : 0;

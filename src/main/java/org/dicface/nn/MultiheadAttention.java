@@ -48,8 +48,13 @@ public final class MultiheadAttention extends Module {
             Tensor q = query.linear(w.get(0), b.get(0)).reshape(targetLength, batch * heads, headDim).transpose(0, 1);
             Tensor k = key.linear(w.get(1), b.get(1)).reshape(sourceLength, batch * heads, headDim).transpose(0, 1);
             Tensor v = value.linear(w.get(2), b.get(2)).reshape(sourceLength, batch * heads, headDim).transpose(0, 1);
-            Tensor attention = Dropout.apply(q.div(Math.sqrt(headDim)).bmm(k.transpose(1, 2)).softmax(-1), dropout, isTraining());
-            Tensor out = attention.bmm(v).transpose(0, 1).reshape(targetLength * batch, embed);
+            Tensor attended;
+            if (isTraining() && dropout > 0) {  // dropout on the weights, drawn from the seeded generator
+                attended = Dropout.apply(q.div(Math.sqrt(headDim)).bmm(k.transpose(1, 2)).softmax(-1), dropout, true).bmm(v);
+            } else {
+                attended = q.attention(k, v);
+            }
+            Tensor out = attended.transpose(0, 1).reshape(targetLength * batch, embed);
             return scope.keep(outProj.forward(out).view(targetLength, batch, embed));
         }
     }

@@ -431,6 +431,14 @@ public final class Tensor implements AutoCloseable {
         return produce((a, out) -> dft_bmm(mode(), out, handle(), other.handle()));
     }
 
+    /**
+     * Attention with this tensor as the queries: softmax(q kᵀ / √d) v over [batch, length, d], in one native call
+     * (libtorch 2.x: one fused kernel; 1.x: the same ops as written out).
+     */
+    public Tensor attention(Tensor keys, Tensor values) {
+        return produce((a, out) -> dft_attention(mode(), out, handle(), keys.handle(), values.handle()));
+    }
+
     public Tensor softmax(long dim) {
         return produce((a, out) -> dft_softmax(mode(), out, handle(), dim));
     }

@@ -42,6 +42,9 @@ public final class Torch {
         long limitMb = Long.getLong("dicface.cpuCacheMB", physicalMemoryBytes() / 4 >> 20);
         setCpuCacheLimit(limitMb << 20);
         setCpuCacheEnabled(Boolean.parseBoolean(System.getProperty("dicface.cpuCache", "true")));
+        // cuDNN's benchmark mode may pick another algorithm on another run (last-bit differences between runs), so
+        // it is asked for, not the default
+        Native.check(dft_set_cudnn_benchmark(Boolean.getBoolean("dicface.cudnnBenchmark") ? 1 : 0));
         configured = true;
     }
 
@@ -61,6 +64,12 @@ public final class Torch {
     public static boolean cudaAvailable() {
         init();
         return dft_cuda_is_available() == 1;
+    }
+
+    /** Whether attention runs as one fused kernel (libtorch 2.x's scaled_dot_product_attention) in this build. */
+    public static boolean attentionFused() {
+        init();
+        return dft_attention_fused() == 1;
     }
 
     public static long cudaDeviceCount() {

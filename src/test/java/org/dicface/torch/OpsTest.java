@@ -74,6 +74,44 @@ class OpsTest extends ScopedTest {
         assertTorchError(() -> Tensor.of(a, 3, 4).linear(Tensor.of(b, 5, 4).narrow(1, 0, 3), null), "cannot be multiplied");
     }
 
+    /** softmax(q kᵀ / √d) v against plain Java; on libtorch 1.x, exactly the ops written out, as the training path runs them. */
+    @Test
+    void attentionMatchesReference() {
+        int batch = 2, lq = 3, lk = 4, d = 5;
+        float[] q = Reference.random(7, batch * lq * d);
+        float[] k = Reference.random(8, batch * lk * d);
+        float[] v = Reference.random(9, batch * lk * d);
+        float[] expected = new float[batch * lq * d];
+        for (int b = 0; b < batch; b++) {
+            float[] kt = new float[d * lk];
+            for (int j = 0; j < lk; j++) {
+                for (int t = 0; t < d; t++) {
+                    kt[t * lk + j] = k[(b * lk + j) * d + t];
+                }
+            }
+            float[] qb = java.util.Arrays.copyOfRange(q, b * lq * d, (b + 1) * lq * d);
+            float[] scores = Reference.matmul(qb, kt, lq, d, lk);
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] /= (float) Math.sqrt(d);
+            }
+            float[] out = Reference.matmul(Reference.softmaxRows(scores, lk), java.util.Arrays.copyOfRange(v, b * lk * d, (b + 1) * lk * d),
+                    lq, lk, d);
+            System.arraycopy(out, 0, expected, b * lq * d, out.length);
+        }
+        Tensor tq = Tensor.of(q, batch, lq, d);
+        Tensor tk = Tensor.of(k, batch, lk, d);
+        Tensor tv = Tensor.of(v, batch, lk, d);
+        Tensor fused = tq.attention(tk, tv);
+        assertArrayEquals(s(batch, lq, d), fused.shape());
+        assertClose(expected, fused.toFloatArray(), 1e-5);
+        // a view (as the transformer passes it) gives the same
+        assertClose(expected, tq.transpose(0, 1).contiguous().transpose(0, 1).attention(tk, tv).toFloatArray(), 1e-5);
+        if (!Torch.attentionFused()) {
+            assertArrayEquals(tq.div(Math.sqrt(d)).bmm(tk.transpose(1, 2)).softmax(-1).bmm(tv).toFloatArray(), fused.toFloatArray());
+        }
+        assertTorchError(() -> Tensor.of(q, batch * lq, d).attention(tk, tv), "attention takes [batch, length, dim] tensors");
+    }
+
     @Test
     void activations() {
         Tensor x = t(s(5), -2, -1, 0, 1, 2);

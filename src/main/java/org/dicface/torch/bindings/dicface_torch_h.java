@@ -1423,6 +1423,66 @@ public class dicface_torch_h {
         }
     }
 
+    private static class dft_set_cudnn_benchmark {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_set_cudnn_benchmark");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_set_cudnn_benchmark(int32_t enabled)
+     * }
+     */
+    public static FunctionDescriptor dft_set_cudnn_benchmark$descriptor() {
+        return dft_set_cudnn_benchmark.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_set_cudnn_benchmark(int32_t enabled)
+     * }
+     */
+    public static MethodHandle dft_set_cudnn_benchmark$handle() {
+        return dft_set_cudnn_benchmark.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_set_cudnn_benchmark(int32_t enabled)
+     * }
+     */
+    public static MemorySegment dft_set_cudnn_benchmark$address() {
+        return dft_set_cudnn_benchmark.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_set_cudnn_benchmark(int32_t enabled)
+     * }
+     */
+    public static MemorySegment dft_set_cudnn_benchmark(int enabled) {
+        var mh$ = dft_set_cudnn_benchmark.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_set_cudnn_benchmark", enabled);
+            }
+            return (MemorySegment)mh$.invokeExact(enabled);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class dft_live_tensors {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             dicface_torch_h.C_LONG_LONG
@@ -3972,6 +4032,129 @@ public class dicface_torch_h {
                 traceDowncall("dft_softmax", mode, out, x, dim);
             }
             return (MemorySegment)mh$.invokeExact(mode, out, x, dim);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_attention {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_attention");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_attention(int32_t mode, dft_tensor** out, const dft_tensor* q, const dft_tensor* k, const dft_tensor* v)
+     * }
+     */
+    public static FunctionDescriptor dft_attention$descriptor() {
+        return dft_attention.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_attention(int32_t mode, dft_tensor** out, const dft_tensor* q, const dft_tensor* k, const dft_tensor* v)
+     * }
+     */
+    public static MethodHandle dft_attention$handle() {
+        return dft_attention.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_attention(int32_t mode, dft_tensor** out, const dft_tensor* q, const dft_tensor* k, const dft_tensor* v)
+     * }
+     */
+    public static MemorySegment dft_attention$address() {
+        return dft_attention.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_attention(int32_t mode, dft_tensor** out, const dft_tensor* q, const dft_tensor* k, const dft_tensor* v)
+     * }
+     */
+    public static MemorySegment dft_attention(int mode, MemorySegment out, MemorySegment q, MemorySegment k, MemorySegment v) {
+        var mh$ = dft_attention.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_attention", mode, out, q, k, v);
+            }
+            return (MemorySegment)mh$.invokeExact(mode, out, q, k, v);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_attention_fused {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_attention_fused");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t dft_attention_fused(void)
+     * }
+     */
+    public static FunctionDescriptor dft_attention_fused$descriptor() {
+        return dft_attention_fused.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t dft_attention_fused(void)
+     * }
+     */
+    public static MethodHandle dft_attention_fused$handle() {
+        return dft_attention_fused.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t dft_attention_fused(void)
+     * }
+     */
+    public static MemorySegment dft_attention_fused$address() {
+        return dft_attention_fused.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t dft_attention_fused(void)
+     * }
+     */
+    public static int dft_attention_fused() {
+        var mh$ = dft_attention_fused.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_attention_fused");
+            }
+            return (int)mh$.invokeExact();
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
