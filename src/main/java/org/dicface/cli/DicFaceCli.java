@@ -71,10 +71,11 @@ public final class DicFaceCli implements Runnable {
      * of path options and path parameters, and a text option's value that names a file here.
      */
     public static List<String> withAbsolutePaths(List<String> args) {
-        if (args.isEmpty() || !commandLine().getSubcommands().containsKey(args.getFirst())) {
+        CommandLine sub = args.isEmpty() ? null : commandLine().getSubcommands().get(args.getFirst());
+        if (sub == null) {
             return List.copyOf(args);
         }
-        CommandLine.Model.CommandSpec spec = commandLine().getSubcommands().get(args.getFirst()).getCommandSpec();
+        CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
         boolean positionalPaths = spec.positionalParameters().stream().anyMatch(DicFaceCli::takesPaths);
         List<String> out = new java.util.ArrayList<>(List.of(args.getFirst()));
         boolean optionsEnd = false;
