@@ -19,9 +19,11 @@ public final class MakeClip {
     }
 
     public static void main(String[] args) throws IOException {
-        Path out = Path.of(args[0]);
-        int frames = Integer.parseInt(args[1]);
-        int size = Integer.parseInt(args[2]);
+        write(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+    }
+
+    /** Writes the clip: an H.264 video when {@code out} ends in .mp4, else a TIFF stack. */
+    static void write(Path out, int frames, int size) throws IOException {
         try (ClipWriter writer = out.toString().endsWith(".mp4") ? new VideoWriter(out, 25, null)
                 : new TiffWriter(out, 25)) {
             for (int t = 0; t < frames; t++) {

@@ -34,6 +34,10 @@ import org.dicface.torch.Torch;
  * streaming restorer on that device and precision with that batch (auto: as a run chooses it), frames going in from
  * and out to Java's heap as in a real run (after a warm-up of one batch), and on CUDA the peak memory libtorch's
  * allocator held (allocated and reserved).</li>
+ * <li>{@code video [config] [frames] [device] [precision] [sampling] [batch]}: the same from an H.264 file to an H.264
+ * file, as {@code dicface restore} runs a video (decoding ahead on its own thread, encoding on another): frames per
+ * second from opening the input to the committed output, after a warm-up on a short clip; the input is a synthetic
+ * {@code img_size} video made first (not timed).</li>
  * </ul>
  * Weights are random: time and memory do not depend on them.
  */
@@ -55,7 +59,7 @@ public final class PipelineBenchmark {
         Settings settings = new Settings(new Sampling.Sample(), 0, 1.0, Settings.Uncertainty.NONE);
         try (DicFace model = new DicFace(config)) {
             model.eval();
-            if (mode.equals("fps")) {
+            if (mode.equals("fps") || mode.equals("video")) {
                 Device device = Device.parse(args.length > 3 ? args[3] : "cpu");
                 Precision precision = Precision.parse(args.length > 4 ? args[4] : "fp32");
                 org.dicface.model.ModelLoader.place(model, device, precision);
@@ -63,17 +67,17 @@ public final class PipelineBenchmark {
                 int batch = org.dicface.pipeline.Batching.choose(org.dicface.pipeline.Batching.parse(args.length > 6 ? args[6] : "auto"),
                         model, device);
                 chosen = chosen.withBatch(batch);
+                if (mode.equals("video")) {
+                    videoToVideo(model, device, precision, chosen, frames);
+                    return;
+                }
                 StreamingRestorer restorer = new StreamingRestorer(model, device, chosen);
                 restorer.run(generated(Math.max(config.frameLength(), batch), size), (i, f) -> { }, null, Progress.NONE);  // warm-up
                 if (device.type() == Device.Type.CUDA) {
                     Torch.resetPeakCudaMemory(device.index());
                 }
                 StreamingRestorer.Summary s = restorer.run(generated(frames, size), (i, f) -> { }, null, Progress.NONE);  // frames reach the sink on the CPU: each one waits for the GPU
-                String memory = "";
-                if (device.type() == Device.Type.CUDA) {
-                    Torch.CudaMemory m = Torch.cudaMemory(device.index());
-                    memory = String.format(" peak_allocated_mb=%d peak_reserved_mb=%d", m.peakAllocated() >> 20, m.peakReserved() >> 20);
-                }
+                String memory = peakMemory(device);
                 System.out.printf("%dx%d, %s, %s, sampling %s, batch %d, %d frames: %.4f s per frame, %.2f frames/s%s%n", size, size,
                         device, precision, chosen.sampling().name(), s.batch(), s.frames(), s.secondsPerFrame(), 1 / s.secondsPerFrame(), memory);
                 System.out.printf("RESULT device=%s precision=%s sampling=%s size=%d batch=%d frames=%d seconds_per_frame=%.4f fps=%.2f%s%n",
@@ -99,6 +103,60 @@ public final class PipelineBenchmark {
             System.out.printf("official scheme, max_length 5:  %.3f s per output frame (%.1fx)%n", official5, official5 / ours);
             System.out.printf("RESULT streaming_s=%.3f official10_s=%.3f official5_s=%.3f speedup10=%.2f speedup5=%.2f%n",
                     ours, official10, official5, official10 / ours, official5 / ours);
+        }
+    }
+
+    /** Libtorch's peak CUDA memory as RESULT fields, or nothing on the CPU. */
+    private static String peakMemory(Device device) {
+        if (device.type() != Device.Type.CUDA) {
+            return "";
+        }
+        Torch.CudaMemory m = Torch.cudaMemory(device.index());
+        return String.format(" peak_allocated_mb=%d peak_reserved_mb=%d", m.peakAllocated() >> 20, m.peakReserved() >> 20);
+    }
+
+    /** The {@code video} mode: H.264 in, H.264 out, through the batch's own path ({@link Batch#restore}). */
+    private static void videoToVideo(DicFace model, Device device, Precision precision, Settings settings, int frames)
+            throws IOException {
+        int size = model.config().imgSize();
+        Path dir = Files.createTempDirectory("dicface-video-bench");
+        try {
+            Path warm = dir.resolve("warm.mp4");
+            Path input = dir.resolve("clip.mp4");
+            MakeClip.write(warm, Math.max(model.config().frameLength(), settings.batch()), size);
+            MakeClip.write(input, frames, size);
+            fileToFile(model, device, settings, warm, dir);
+            if (device.type() == Device.Type.CUDA) {
+                Torch.resetPeakCudaMemory(device.index());
+            }
+            long t0 = System.nanoTime();
+            StreamingRestorer.Summary s = fileToFile(model, device, settings, input, dir);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            String memory = peakMemory(device);
+            System.out.printf("H.264 %dx%d to H.264, %s, %s, sampling %s, batch %d, %d frames: %.2f s, %.2f frames/s (restorer alone %.2f)%s%n",
+                    size, size, device, precision, settings.sampling().name(), s.batch(), s.frames(), seconds, s.frames() / seconds,
+                    1 / s.secondsPerFrame(), memory);
+            System.out.printf("RESULT mode=video device=%s precision=%s sampling=%s size=%d batch=%d frames=%d seconds=%.3f fps=%.2f%s%n",
+                    device, precision, settings.sampling().name(), size, s.batch(), s.frames(), seconds, s.frames() / seconds, memory);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static StreamingRestorer.Summary fileToFile(DicFace model, Device device, Settings settings, Path input, Path dir)
+            throws IOException {
+        ij.ImagePlus clip = org.dicface.video.ClipFiles.open(input, true);
+        try {
+            org.dicface.pipeline.Outputs o = org.dicface.pipeline.Outputs.of(input, dir.resolve("out"), org.dicface.io.Task.RESTORE,
+                    false, settings.frames());
+            Files.createDirectories(o.clip().getParent());
+            Files.deleteIfExists(o.clip());
+            return org.dicface.pipeline.Batch.restore(model, device, settings, clip,
+                    org.dicface.pipeline.ClipRestoration.Job.restore(), o, Progress.NONE);
+        } finally {
+            org.dicface.video.VideoFiles.release(clip);
         }
     }
 
