@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature changes; the Java side refuses a library with another version. */
-#define DFT_API_VERSION 6
+#define DFT_API_VERSION 7
 
 typedef struct dft_tensor dft_tensor;
 typedef struct dft_error dft_error;
@@ -80,6 +80,8 @@ DFT_API dft_error* dft_cuda_reset_peak_memory(int32_t device_index);     /* the 
 DFT_API dft_error* dft_set_allow_tf32(int32_t allow);                     /* TF32 tensor-core math for fp32 convolutions and matmuls on CUDA */
 DFT_API int32_t dft_get_allow_tf32(void);                                 /* 1 when cuDNN may use TF32 */
 DFT_API dft_error* dft_set_cudnn_benchmark(int32_t enabled);             /* cuDNN times its convolution algorithms per shape, keeps the fastest */
+DFT_API dft_error* dft_set_channels_last(int32_t enabled);               /* convolutions take and give channels-last (NHWC) tensors */
+DFT_API int32_t dft_get_channels_last(void);                              /* 1 when they do */
 DFT_API int64_t dft_live_tensors(void);                                   /* handles not yet freed */
 
 /* ---- data parallelism: c10d, a TCPStore rendezvous at host:port (rank 0 serves it), Gloo on the CPU, NCCL on CUDA ---- */

@@ -1,5 +1,6 @@
 // Elementwise, neural-network, shape and reduction ops.
 #include <ATen/Context.h>
+#include <atomic>
 #include <cmath>
 #include <vector>
 
@@ -116,13 +117,31 @@ dft_error* dft_where(int32_t mode, dft_tensor** out, const dft_tensor* condition
   return op(mode, out, [&] { return at::where(need(condition, "condition"), need(a, "a"), need(b, "b")); });
 }
 
+namespace {
+// Off by default: measured slower on the CPU (oneDNN, libtorch 1.13); for GPUs whose tensor cores want NHWC.
+std::atomic<bool> channels_last{false};
+}  // namespace
+
+dft_error* dft_set_channels_last(int32_t enabled) {
+  return guarded([&] { channels_last = enabled != 0; });
+}
+
+int32_t dft_get_channels_last(void) {
+  return channels_last ? 1 : 0;
+}
+
 dft_error* dft_conv2d(int32_t mode, dft_tensor** out, const dft_tensor* x, const dft_tensor* weight,
                       const dft_tensor* bias, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w,
                       int64_t dilation, int64_t groups) {
   return op(mode, out, [&] {
-    const at::Tensor& input = need(x, "x");
-    const at::Tensor& w = need(weight, "weight");
+    at::Tensor input = need(x, "x");
+    at::Tensor w = need(weight, "weight");
     at::Tensor b = optional_tensor(bias);
+    if (channels_last && input.dim() == 4) {
+      // both in NHWC (no copy when they are already), so the output is too and the next convolution takes it as it is
+      input = input.contiguous(at::MemoryFormat::ChannelsLast);
+      w = w.contiguous(at::MemoryFormat::ChannelsLast);
+    }
     // libtorch runs a small one-frame float input on its own CPU kernel and the same input in a batch on oneDNN, so a
     // frame's features would depend on how many frames share the call. oneDNN for every float convolution without
     // gradients keeps a frame's result the same in any batch (training keeps libtorch's choice and its autograd).

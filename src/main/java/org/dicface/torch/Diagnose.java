@@ -17,6 +17,8 @@ public final class Diagnose {
             System.out.println("CUDA: " + (Torch.cudaAvailable() ? Torch.cudaDeviceCount() + " device(s)" : "not available"));
             System.out.println("intra-op threads: " + Torch.numThreads());
             System.out.println("attention: " + (Torch.attentionFused() ? "fused (scaled_dot_product_attention)" : "op by op (libtorch 1.x)"));
+            System.out.println("convolution layout: " + (Torch.channelsLast() ? "channels-last (NHWC, -Ddicface.channelsLast=true)"
+                    : "NCHW (channels-last with -Ddicface.channelsLast=true)"));
             System.out.println("data-parallel process groups: Gloo (CPU) " + (ProcessGroup.supports(Device.CPU) ? "yes" : "no")
                     + ", NCCL (CUDA) " + (ProcessGroup.supports(Device.cuda(0)) ? "yes" : "no"));
             System.out.println("CPU cache: " + Torch.cpuCacheStats());

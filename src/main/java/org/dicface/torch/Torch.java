@@ -45,7 +45,24 @@ public final class Torch {
         // cuDNN's benchmark mode may pick another algorithm on another run (last-bit differences between runs), so
         // it is asked for, not the default
         Native.check(dft_set_cudnn_benchmark(Boolean.getBoolean("dicface.cudnnBenchmark") ? 1 : 0));
+        // NHWC convolutions: slower with the CPU's oneDNN (measured), for GPUs to try; the values are the same
+        Native.check(dft_set_channels_last(Boolean.getBoolean("dicface.channelsLast") ? 1 : 0));
         configured = true;
+    }
+
+    /**
+     * Whether convolutions take and give channels-last (NHWC) tensors, for the whole process; set at start by
+     * {@code -Ddicface.channelsLast=true} (off by default). The results are those of the default layout up to
+     * rounding; what changes is which kernels run.
+     */
+    public static void channelsLast(boolean on) {
+        init();
+        Native.check(dft_set_channels_last(on ? 1 : 0));
+    }
+
+    public static boolean channelsLast() {
+        init();
+        return dft_get_channels_last() == 1;
     }
 
     private static long physicalMemoryBytes() {

@@ -111,6 +111,29 @@ class ParityTest {
         assertTrue(failures.isEmpty(), "tensors beyond rel " + TOLERANCE + ": " + failures);
     }
 
+    /**
+     * Channels-last convolutions (-Ddicface.channelsLast) change the layout, not the values: the encoder's skips come
+     * out in NHWC (so the switch took effect) and the skips and the output still match the official tensors.
+     */
+    @Test
+    void channelsLastConvolutionsKeepParity() throws IOException {
+        List<String> failures = new ArrayList<>();
+        boolean before = org.dicface.torch.Torch.channelsLast();
+        try (DicFace model = model(Fixture.file("weights.safetensors")); GradMode.Guard g = GradMode.INFERENCE.enter();
+                Scope scope = Scope.open(); Probe.Collecting probe = Probe.collecting()) {
+            org.dicface.torch.Torch.channelsLast(true);
+            DicFace.Result mean = model.forward(io.get("input"), new Sampling.Mean(), null, 1.0, probe);
+            assertFalse(probe.tensors().get("enc_skip_64").isContiguous(), "the skip should be channels-last (NHWC)");
+            for (String name : List.of("enc_skip_8", "enc_skip_16", "enc_skip_32", "enc_skip_64", "lq_feat", "alpha")) {
+                check(failures, name, probe.tensors().get(name));
+            }
+            check(failures, "out_mean", mean.out());
+        } finally {
+            org.dicface.torch.Torch.channelsLast(before);
+        }
+        assertTrue(failures.isEmpty(), "channels-last: tensors beyond rel " + TOLERANCE + ": " + failures);
+    }
+
     /** The official files also hold the raw weights under 'params'; a loader that used them must fail parity. */
     @Test
     void theRawParamsAreNotTheInferenceWeights() throws IOException {

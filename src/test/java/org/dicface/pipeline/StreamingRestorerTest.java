@@ -193,6 +193,29 @@ class StreamingRestorerTest extends ScopedTest {
         }
     }
 
+    /**
+     * Channels-last convolutions through the whole streaming path (cache, batches, frames handed out): the same frames
+     * up to rounding (other kernels sum in another order; this random network turns ~1e-6 into ~2e-5, as above).
+     */
+    @Test
+    void channelsLastGivesTheSameFrames() {
+        Settings mean = new Settings(new Sampling.Mean(), 5, 1.0, Settings.Uncertainty.ENTROPY).withBatch(3);
+        Run plain = runWithMaps(clip, mean, false);
+        boolean before = org.dicface.torch.Torch.channelsLast();
+        Run nhwc;
+        try {
+            org.dicface.torch.Torch.channelsLast(true);
+            nhwc = runWithMaps(clip, mean, false);
+        } finally {
+            org.dicface.torch.Torch.channelsLast(before);
+        }
+        for (int i = 0; i < clip.size(); i++) {
+            double rel = Fixture.relativeError(nhwc.frames().get(i), plain.frames().get(i));
+            assertTrue(rel <= 1e-4, "frame " + i + ": rel " + rel);
+            assertTrue(Fixture.relativeError(nhwc.maps().get(i), plain.maps().get(i)) <= 1e-4, "map " + i);
+        }
+    }
+
     /** Out of memory with a batch: the step is done again with half of it (a note says so); with one frame, a clear error. */
     @Test
     void outOfMemoryHalvesTheBatch() {

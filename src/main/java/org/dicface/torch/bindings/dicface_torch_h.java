@@ -40,10 +40,10 @@ public class dicface_torch_h {
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
-    private static final int DFT_API_VERSION = (int)6L;
+    private static final int DFT_API_VERSION = (int)7L;
     /**
      * {@snippet lang=c :
-     * DFT_API_VERSION = 6
+     * DFT_API_VERSION = 7
      * }
      */
     public static int DFT_API_VERSION() {
@@ -1476,6 +1476,125 @@ public class dicface_torch_h {
                 traceDowncall("dft_set_cudnn_benchmark", enabled);
             }
             return (MemorySegment)mh$.invokeExact(enabled);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_set_channels_last {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_set_channels_last");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_set_channels_last(int32_t enabled)
+     * }
+     */
+    public static FunctionDescriptor dft_set_channels_last$descriptor() {
+        return dft_set_channels_last.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_set_channels_last(int32_t enabled)
+     * }
+     */
+    public static MethodHandle dft_set_channels_last$handle() {
+        return dft_set_channels_last.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_set_channels_last(int32_t enabled)
+     * }
+     */
+    public static MemorySegment dft_set_channels_last$address() {
+        return dft_set_channels_last.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_set_channels_last(int32_t enabled)
+     * }
+     */
+    public static MemorySegment dft_set_channels_last(int enabled) {
+        var mh$ = dft_set_channels_last.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_set_channels_last", enabled);
+            }
+            return (MemorySegment)mh$.invokeExact(enabled);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_get_channels_last {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_get_channels_last");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t dft_get_channels_last(void)
+     * }
+     */
+    public static FunctionDescriptor dft_get_channels_last$descriptor() {
+        return dft_get_channels_last.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t dft_get_channels_last(void)
+     * }
+     */
+    public static MethodHandle dft_get_channels_last$handle() {
+        return dft_get_channels_last.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t dft_get_channels_last(void)
+     * }
+     */
+    public static MemorySegment dft_get_channels_last$address() {
+        return dft_get_channels_last.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t dft_get_channels_last(void)
+     * }
+     */
+    public static int dft_get_channels_last() {
+        var mh$ = dft_get_channels_last.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_get_channels_last");
+            }
+            return (int)mh$.invokeExact();
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
