@@ -25,6 +25,11 @@ public sealed interface Sampling {
     /** The name as accepted by {@link #parse}. */
     String name();
 
+    /** Whether the weights are drawn (Gamma draws, made on the CPU), not computed from alpha where it is. */
+    default boolean draws() {
+        return false;
+    }
+
     /** Refuses what a model of this configuration cannot do, before any work (topk:K beyond its codebook). */
     default void checkFor(DicFaceConfig config) {
     }
@@ -33,6 +38,11 @@ public sealed interface Sampling {
         @Override
         public Tensor weights(Tensor alpha, Generator generator) {
             return draw(alpha, generator);
+        }
+
+        @Override
+        public boolean draws() {
+            return true;
         }
 
         @Override
@@ -84,6 +94,11 @@ public sealed interface Sampling {
                 }
                 return scope.keep(sum.div(samples));
             }
+        }
+
+        @Override
+        public boolean draws() {
+            return true;
         }
 
         @Override

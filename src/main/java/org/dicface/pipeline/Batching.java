@@ -66,7 +66,8 @@ public final class Batching {
     /**
      * A generous estimate of the memory one output frame of a step holds at its peak: at each resolution of the
      * generator about eight activations (the residual block's input, norm, convolution and sum, and the fusion's
-     * concatenation, scale and shift), and the frame's cached encoder features.
+     * concatenation, scale and shift), and the frame's cached encoder features (twice over when the restorer looks a
+     * step ahead, still inside the nine).
      */
     static long bytesPerFrame(DicFaceConfig c, long bytesPerValue) {
         long values = 0;

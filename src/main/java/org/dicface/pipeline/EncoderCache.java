@@ -15,7 +15,8 @@ import org.dicface.torch.Tensor;
 
 /**
  * The per-frame part of the network (encoder + MultiScaleFuse) computed once per frame and kept while a
- * window may still need it (docs/ARCHITECTURE.md, decision 7): at most batch + frame_length - 1 entries.
+ * window may still need it (docs/ARCHITECTURE.md, decision 7): at most batch + frame_length - 1 entries, and one batch
+ * more when the restorer looks a step ahead (on a GPU).
  */
 final class EncoderCache implements AutoCloseable {
     private final DicFace model;
@@ -88,7 +89,7 @@ final class EncoderCache implements AutoCloseable {
         }
     }
 
-    /** The most frames held at once (batch + frame_length - 1 at most: memory does not grow with the clip). */
+    /** The most frames held at once (batch + frame_length - 1 at most, 2 batch + frame_length - 1 looking ahead). */
     int mostHeld() {
         return most;
     }

@@ -35,6 +35,7 @@ public final class StreamingRestorer {
     private final Device device;
     private final Settings settings;
     private final boolean together;
+    private final boolean lookAhead;
 
     /** What a run produced besides the frames; {@code mostCachedFrames}: encoded frames held at once, at most. */
     /** {@code batch}: the output frames restored per step at the end (fewer than asked if memory ran out). */
@@ -43,7 +44,7 @@ public final class StreamingRestorer {
     }
 
     public StreamingRestorer(DicFace model, Device device, Settings settings) {
-        this(model, device, settings, device.type() == Device.Type.CUDA);
+        this(model, device, settings, device.type() == Device.Type.CUDA, device.type() == Device.Type.CUDA);
     }
 
     /**
@@ -52,12 +53,19 @@ public final class StreamingRestorer {
      * the call, so one call per frame keeps a frame bit for bit what it is in any batch (the encoder and generator
      * are so anyway, see the C API's convolution); it is the CPU's way, where the token part is a small share of the
      * work. A GPU's kernels, chosen by shape, differ in the last bits anyway, and there one call is what pays.
+     *
+     * <p>{@code lookAhead}: queue the next step's token part before this step's Dirichlet draws, so that a GPU computes
+     * it while the CPU draws (the draws are on the CPU, see Sampling), with the next step's concentrations copied to
+     * the CPU after this step's frames, when the device has nothing queued and the copy waits for nothing else. It
+     * holds one step's windows more in the encoder cache and changes no value (each frame keeps its window and its
+     * seed); on the CPU, where the draws and the network share the cores, there is nothing to overlap.
      */
-    StreamingRestorer(DicFace model, Device device, Settings settings, boolean together) {
+    StreamingRestorer(DicFace model, Device device, Settings settings, boolean together, boolean lookAhead) {
         this.model = model;
         this.device = device;
         this.settings = settings;
         this.together = together;
+        this.lookAhead = lookAhead;
     }
 
     /**
@@ -125,6 +133,7 @@ public final class StreamingRestorer {
         private final Progress progress;
         private int batch;
         private int restored;
+        private Tokens next;  // with look-ahead: the next step's token part, already queued
         private int handedOut;
         private Tensor usage;
 
@@ -165,11 +174,28 @@ public final class StreamingRestorer {
             while (true) {
                 int b = Math.min(batch, range.to() - restored);
                 try {
-                    restore(restored, b);
-                    restored += b;
+                    Tokens now = next != null ? next : tokens(restored, b);
+                    next = null;
+                    try {
+                        int after = restored + now.count();
+                        if (lookAhead && after < range.to()) {
+                            next = tokens(after, Math.min(batch, range.to() - after));  // queued before this step's draws
+                        }
+                        finish(now);
+                    } finally {
+                        now.close();
+                    }
+                    restored += now.count();
                     cache.dropBefore(restored - model.config().frameLength() / 2);
+                    if (next != null) {
+                        next.toHostForDraws();  // nothing is queued now: the copy waits for nothing else
+                    }
                     return;
                 } catch (TorchException e) {
+                    if (next != null) {
+                        next.close();
+                        next = null;
+                    }
                     if (!Batching.isOutOfMemory(e)) {
                         throw e;
                     }
@@ -186,12 +212,15 @@ public final class StreamingRestorer {
             }
         }
 
-        /** Output frames {@code first} ... {@code first + b - 1}, into {@link #ready} (owned by no scope). */
-        private void restore(int first, int b) {
+        /**
+         * The token part of output frames {@code first} ... {@code first + b - 1}: their windows encoded (into the cache),
+         * through the transformer and the Dirichlet head; the concentrations stay on the device (owned by no scope).
+         */
+        private Tokens tokens(int first, int b) {
             int total = source.frameCount();
             int t = model.config().frameLength();
             int half = t / 2;
-            Scope.unowned(() -> {
+            return Scope.unowned(() -> {
                 try (GradMode.Guard g = GradMode.INFERENCE.enter(); Scope scope = Scope.open()) {
                     cache.encode(Math.max(0, first - half), Math.min(total, first + b + half));
                     List<Tensor> windows = new ArrayList<>(b * t);
@@ -210,11 +239,24 @@ public final class StreamingRestorer {
                             alphas.add(DirichletHead.alpha(model.logits(middleTokens(windows, j, 1))));
                         }
                     }
+                    alphas.forEach(scope::keep);
+                    return new Tokens(first, alphas);
+                }
+            });
+        }
+
+        /** The rest of a step: the weights (drawn or not), the latents, the generator; the frames into {@link #ready}. */
+        private void finish(Tokens tokens) {
+            int first = tokens.first();
+            int b = tokens.count();
+            Scope.unowned(() -> {
+                try (GradMode.Guard g = GradMode.INFERENCE.enter(); Scope scope = Scope.open()) {
+                    List<Tensor> alphas = tokens.alphas();
                     List<Tensor> ws = new ArrayList<>(b);
                     List<Tensor> latents = new ArrayList<>(b);
                     for (int j = 0; j < b; j++) {
                         try (Generator random = new Generator(settings.frameSeed(first + j))) {
-                            ws.add(settings.sampling().weights(alphas.get(j), random));
+                            ws.add(settings.sampling().weights(tokens.forDraws(j), random).to(device));
                         }
                         if (!together) {
                             latents.add(model.latent(ws.get(j)));
@@ -278,6 +320,10 @@ public final class StreamingRestorer {
 
         @Override
         public void close() {
+            if (next != null) {
+                next.close();
+                next = null;
+            }
             cache.close();
             ready.forEach(o -> {
                 o.frame().close();
@@ -289,6 +335,53 @@ public final class StreamingRestorer {
             if (usage != null) {
                 usage.close();
                 usage = null;
+            }
+        }
+    }
+
+    /**
+     * A step's token part: the concentrations of output frames {@code first} on, one per frame, on the device; with the
+     * copies on the CPU that a drawing mode reads ({@link #toHostForDraws}), when made. Owns its tensors.
+     */
+    private final class Tokens implements AutoCloseable {
+        private final int first;
+        private final List<Tensor> alphas;
+        private List<Tensor> onHost;
+
+        Tokens(int first, List<Tensor> alphas) {
+            this.first = first;
+            this.alphas = alphas;
+        }
+
+        int first() {
+            return first;
+        }
+
+        int count() {
+            return alphas.size();
+        }
+
+        List<Tensor> alphas() {
+            return alphas;
+        }
+
+        /** Copies the concentrations to the CPU now if the sampling draws there (on the CPU: nothing to copy). */
+        void toHostForDraws() {
+            if (onHost == null && settings.sampling().draws() && device.type() != Device.Type.CPU) {
+                onHost = Scope.unowned(() -> alphas.stream().map(a -> a.to(Device.CPU)).toList());
+            }
+        }
+
+        /** Frame j's concentrations where its draws read them. */
+        Tensor forDraws(int j) {
+            return onHost != null ? onHost.get(j) : alphas.get(j);
+        }
+
+        @Override
+        public void close() {
+            alphas.forEach(Tensor::close);
+            if (onHost != null) {
+                onHost.forEach(Tensor::close);
             }
         }
     }

@@ -147,11 +147,49 @@ class StreamingRestorerTest extends ScopedTest {
     }
 
     static Run runWithMaps(List<Tensor> frames, Settings settings, boolean windowsTogether) {
+        return runWithMaps(frames, settings, windowsTogether, false);
+    }
+
+    static Run runWithMaps(List<Tensor> frames, Settings settings, boolean windowsTogether, boolean lookAhead) {
         List<float[]> out = new ArrayList<>();
         List<float[]> maps = new ArrayList<>();
-        StreamingRestorer.Summary s = new StreamingRestorer(model, Device.CPU, settings, windowsTogether).run(source(frames),
+        StreamingRestorer.Summary s = new StreamingRestorer(model, Device.CPU, settings, windowsTogether, lookAhead).run(source(frames),
                 (i, f) -> out.add(f.toFloatArray()), (i, m) -> maps.add(m.toFloatArray()), Progress.NONE);
         return new Run(out, maps, s);
+    }
+
+    /**
+     * Looking a step ahead (a GPU's order: the next step's token part queued before this step's draws) changes no
+     * value: frames, maps and codebook usage bit for bit, for drawing modes, batches and clips shorter than a batch;
+     * it does hold the next step's frames in the cache (so it did look ahead), within 2 batches + the window, and
+     * leaves no handle behind.
+     */
+    @Test
+    void lookingAheadChangesNoValue() {
+        int t = model.config().frameLength();
+        org.dicface.torch.LiveHandles.Check handles = org.dicface.torch.LiveHandles.check();
+        for (String mode : new String[] {"sample", "mc:2"}) {
+            Settings settings = new Settings(Sampling.parse(mode), 3, 1.0, Settings.Uncertainty.ENTROPY);
+            for (int n : new int[] {7, 3, 1}) {
+                for (int batch : new int[] {1, 2, 3, 8}) {
+                    String what = mode + ", " + n + " frames, batch " + batch;
+                    Run plain = runWithMaps(clip.subList(0, n), settings.withBatch(batch), false, false);
+                    Run ahead = runWithMaps(clip.subList(0, n), settings.withBatch(batch), false, true);
+                    assertEquals(n, ahead.frames().size(), what);
+                    for (int i = 0; i < n; i++) {
+                        assertArrayEquals(plain.frames().get(i), ahead.frames().get(i), what + ", frame " + i);
+                        assertArrayEquals(plain.maps().get(i), ahead.maps().get(i), what + ", map " + i);
+                    }
+                    assertArrayEquals(plain.summary().codebookUsage().share(), ahead.summary().codebookUsage().share(), 0, what);
+                    assertTrue(ahead.summary().mostCachedFrames() <= 2 * batch + t - 1, what + ": " + ahead.summary().mostCachedFrames());
+                    if (n == 7 && batch == 2) {
+                        assertTrue(ahead.summary().mostCachedFrames() > plain.summary().mostCachedFrames(),
+                                what + ": the next step's frames should be in the cache");
+                    }
+                }
+            }
+        }
+        handles.assertNothingLeft("no handle outlives a run that looked ahead");
     }
 
     /**
@@ -235,6 +273,17 @@ class StreamingRestorerTest extends ScopedTest {
         assertEquals(List.of("out of memory with 7 frames per step on cpu: going on with 3"), notes);
         for (int i = 0; i < clip.size(); i++) {
             assertTrue(Fixture.relativeError(out.get(i), expected.get(i)) <= 1e-5, "frame " + i);
+        }
+        // the same when the failing frame is encoded for the step looked ahead to
+        failed.set(false);
+        List<String> aheadNotes = new ArrayList<>();
+        List<float[]> ahead = new ArrayList<>();
+        new StreamingRestorer(model, Device.CPU, mean().withBatch(4), false, true).run(oomOnce,
+                (i, f) -> ahead.add(f.toFloatArray()), null, Progress.of(Progress.NONE, aheadNotes::add));
+        assertEquals(1, aheadNotes.size(), "looking ahead: " + aheadNotes);
+        assertEquals(clip.size(), ahead.size());
+        for (int i = 0; i < clip.size(); i++) {
+            assertTrue(Fixture.relativeError(ahead.get(i), expected.get(i)) <= 1e-5, "looking ahead, frame " + i);
         }
         FrameSource never = FrameSource.of(2, 128, 128, i -> {
             throw new org.dicface.torch.TorchException("DefaultCPUAllocator: can't allocate memory: you tried to allocate 9 bytes");
