@@ -30,7 +30,8 @@ import org.dicface.torch.Torch;
  * both through this model;</li>
  * <li>{@code memory [config] [frames]}: restores a generated clip of that many frames, discarding the
  * output, and prints the peak resident memory;</li>
- * <li>{@code fps [config] [frames] [device] [fp32|tf32|fp16|bf16] [sampling] [batch]}: frames per second of the whole
+ * <li>{@code fps [config] [frames] [device] [fp32|tf32|fp16|bf16] [sampling] [batch]} (precision and batch may be
+ * comma-separated lists: every pair runs, one RESULT line each, with one model made): frames per second of the whole
  * streaming restorer on that device and precision with that batch (auto: as a run chooses it), frames going in from
  * and out to Java's heap as in a real run (after a warm-up of one batch), and on CUDA the peak memory libtorch's
  * allocator held (allocated and reserved).</li>
@@ -61,28 +62,23 @@ public final class PipelineBenchmark {
             model.eval();
             if (mode.equals("fps") || mode.equals("video")) {
                 Device device = Device.parse(args.length > 3 ? args[3] : "cpu");
-                Precision precision = Precision.parse(args.length > 4 ? args[4] : "fp32");
-                org.dicface.model.ModelLoader.place(model, device, precision);
-                Settings chosen = new Settings(Sampling.parse(args.length > 5 ? args[5] : "sample"), 0, 1.0, Settings.Uncertainty.NONE);
-                int batch = org.dicface.pipeline.Batching.choose(org.dicface.pipeline.Batching.parse(args.length > 6 ? args[6] : "auto"),
-                        model, device);
-                chosen = chosen.withBatch(batch);
-                if (mode.equals("video")) {
-                    videoToVideo(model, device, precision, chosen, frames);
-                    return;
+                Sampling sampling = Sampling.parse(args.length > 5 ? args[5] : "sample");
+                // lists (fp16,bf16 and 1,8,auto) run every pair in this JVM: the random model is made once
+                for (String p : (args.length > 4 ? args[4] : "fp32").split(",")) {
+                    Precision precision = Precision.parse(p);
+                    try (DicFace placed = org.dicface.model.ModelLoader.place(org.dicface.model.ModelLoader.copy(model), device, precision)) {
+                        for (String b : (args.length > 6 ? args[6] : "auto").split(",")) {
+                            int batch = org.dicface.pipeline.Batching.choose(org.dicface.pipeline.Batching.parse(b), placed, device);
+                            Settings chosen = new Settings(sampling, 0, 1.0, Settings.Uncertainty.NONE).withBatch(batch);
+                            if (mode.equals("video")) {
+                                videoToVideo(placed, device, precision, chosen, frames);
+                            } else {
+                                heapToHeap(placed, device, precision, chosen, frames);
+                            }
+                        }
+                    }
+                    Torch.emptyCudaCache();
                 }
-                StreamingRestorer restorer = new StreamingRestorer(model, device, chosen);
-                restorer.run(generated(Math.max(config.frameLength(), batch), size), (i, f) -> { }, null, Progress.NONE);  // warm-up
-                if (device.type() == Device.Type.CUDA) {
-                    Torch.resetPeakCudaMemory(device.index());
-                }
-                StreamingRestorer.Summary s = restorer.run(generated(frames, size), (i, f) -> { }, null, Progress.NONE);  // frames reach the sink on the CPU: each one waits for the GPU
-                String memory = peakMemory(device);
-                System.out.printf("%dx%d, %s, %s, sampling %s, batch %d, %d frames: %.4f s per frame, %.2f frames/s%s%n", size, size,
-                        device, precision, chosen.sampling().name(), s.batch(), s.frames(), s.secondsPerFrame(), 1 / s.secondsPerFrame(), memory);
-                System.out.printf("RESULT device=%s precision=%s sampling=%s size=%d batch=%d frames=%d seconds_per_frame=%.4f fps=%.2f%s%n",
-                        device, precision, chosen.sampling().name(), size, s.batch(), s.frames(), s.secondsPerFrame(),
-                        1 / s.secondsPerFrame(), memory);
                 return;
             }
             if (mode.equals("memory")) {
@@ -104,6 +100,23 @@ public final class PipelineBenchmark {
             System.out.printf("RESULT streaming_s=%.3f official10_s=%.3f official5_s=%.3f speedup10=%.2f speedup5=%.2f%n",
                     ours, official10, official5, official10 / ours, official5 / ours);
         }
+    }
+
+    /** The {@code fps} mode for one precision and batch: frames from and to the Java heap. */
+    private static void heapToHeap(DicFace model, Device device, Precision precision, Settings settings, int frames) {
+        int size = model.config().imgSize();
+        StreamingRestorer restorer = new StreamingRestorer(model, device, settings);
+        restorer.run(generated(Math.max(model.config().frameLength(), settings.batch()), size), (i, f) -> { }, null, Progress.NONE);  // warm-up
+        if (device.type() == Device.Type.CUDA) {
+            Torch.resetPeakCudaMemory(device.index());
+        }
+        StreamingRestorer.Summary s = restorer.run(generated(frames, size), (i, f) -> { }, null, Progress.NONE);  // frames reach the sink on the CPU: each one waits for the GPU
+        String memory = peakMemory(device);
+        System.out.printf("%dx%d, %s, %s, sampling %s, batch %d, %d frames: %.4f s per frame, %.2f frames/s%s%n", size, size,
+                device, precision, settings.sampling().name(), s.batch(), s.frames(), s.secondsPerFrame(), 1 / s.secondsPerFrame(), memory);
+        System.out.printf("RESULT device=%s precision=%s sampling=%s size=%d batch=%d frames=%d seconds_per_frame=%.4f fps=%.2f%s%n",
+                device, precision, settings.sampling().name(), size, s.batch(), s.frames(), s.secondsPerFrame(),
+                1 / s.secondsPerFrame(), memory);
     }
 
     /** Libtorch's peak CUDA memory as RESULT fields, or nothing on the CPU. */
