@@ -252,12 +252,18 @@ public final class StreamingRestorer {
             Scope.unowned(() -> {
                 try (GradMode.Guard g = GradMode.INFERENCE.enter(); Scope scope = Scope.open()) {
                     List<Tensor> alphas = tokens.alphas();
+                    // every draw first, then the copies to the device: a copy waits for what the device has queued
+                    // (the next step's token part, looking ahead), so a draw after one would no longer overlap it
+                    List<Tensor> drawn = new ArrayList<>(b);
+                    for (int j = 0; j < b; j++) {
+                        try (Generator random = new Generator(settings.frameSeed(first + j))) {
+                            drawn.add(settings.sampling().weights(tokens.forDraws(j), random));
+                        }
+                    }
                     List<Tensor> ws = new ArrayList<>(b);
                     List<Tensor> latents = new ArrayList<>(b);
                     for (int j = 0; j < b; j++) {
-                        try (Generator random = new Generator(settings.frameSeed(first + j))) {
-                            ws.add(settings.sampling().weights(tokens.forDraws(j), random).to(device));
-                        }
+                        ws.add(drawn.get(j).to(device));
                         if (!together) {
                             latents.add(model.latent(ws.get(j)));
                         }
