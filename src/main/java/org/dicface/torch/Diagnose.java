@@ -22,6 +22,10 @@ public final class Diagnose {
             System.out.println("data-parallel process groups: Gloo (CPU) " + (ProcessGroup.supports(Device.CPU) ? "yes" : "no")
                     + ", NCCL (CUDA) " + (ProcessGroup.supports(Device.cuda(0)) ? "yes" : "no"));
             System.out.println("CPU cache: " + Torch.cpuCacheStats());
+            if (!NativeLibrary.restoredSignals().isEmpty()) {
+                System.out.println("signal handlers: loading libtorch replaced the JVM's for " + String.join(", ",
+                        NativeLibrary.restoredSignals()) + " (UCX does, brought by some libtorch builds); they were put back");
+            }
         } catch (NativeLibraryException e) {
             System.err.println(e.getMessage());
             System.exit(1);

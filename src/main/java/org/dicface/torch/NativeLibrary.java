@@ -29,6 +29,7 @@ public final class NativeLibrary {
     private static final Pattern MISSING_DEPENDENCY = Pattern.compile("([\\w.+-]+\\.so[.\\d]*): cannot open shared object file");
     private static Path loaded;
     private static NativeLibraryException failure;
+    private static List<String> restoredSignals = List.of();
 
     private NativeLibrary() {
     }
@@ -64,13 +65,27 @@ public final class NativeLibrary {
         return loaded;
     }
 
-    /** Loads one library file, translating the loader's error into advice. */
+    /**
+     * Loads one library file, translating the loader's error into advice; the JVM's signal handlers that the library or
+     * its dependencies replaced are put back ({@link JvmSignals}), and {@link #restoredSignals} names them.
+     */
     static void load(Path library) {
+        JvmSignals.Snapshot handlers = JvmSignals.take();
         try {
             System.load(library.toAbsolutePath().toString());
         } catch (UnsatisfiedLinkError e) {
             throw new NativeLibraryException(explain(library, e.getMessage()), e);
+        } finally {
+            List<String> restored = handlers.restoreChanged();
+            if (!restored.isEmpty()) {
+                restoredSignals = List.copyOf(restored);
+            }
         }
+    }
+
+    /** The JVM signal handlers a loaded library had replaced and that were put back (empty when none were touched). */
+    public static synchronized List<String> restoredSignals() {
+        return restoredSignals;
     }
 
     static String explain(Path library, String loaderMessage) {

@@ -106,11 +106,16 @@ class NativeLibraryTest {
     }
 
     private static ProcessResult java(String javaExe, String mainClass, String... properties) throws Exception {
+        return java(javaExe, mainClass, properties, new String[0]);
+    }
+
+    private static ProcessResult java(String javaExe, String mainClass, String[] properties, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(javaExe, "--enable-native-access=ALL-UNNAMED"));
         for (String p : properties) {
             cmd.add("-D" + p);
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new ProcessResult(p.waitFor(), out);
@@ -121,6 +126,23 @@ class NativeLibraryTest {
 
     private static String thisJava() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * A library that takes SIGSEGV and the other fatal signals when it is loaded, as UCX does inside Debian's libtorch
+     * 2.x: loaded plainly, the JVM dies at its next safepoint or null check (the stand-in's handler exits with 70);
+     * loaded by NativeLibrary, the JVM's handlers are put back and it runs on.
+     */
+    @Test
+    void aLibraryThatTakesTheJvmsSignalsDoesNotCrashIt(@TempDir Path dir) throws Exception {
+        Path taker = dir.resolve(System.mapLibraryName("dft_signal_taker"));
+        cc("-shared", "-fPIC", "-o", taker.toString(), "native/tests/signal_taker.c");
+        ProcessResult raw = java(thisJava(), SignalTakerChild.class.getName(), new String[0], taker.toString(), "raw");
+        assertEquals(70, raw.exit(), "the stand-in should take the JVM's SIGSEGV when loaded plainly:\n" + raw.output());
+        ProcessResult guarded = java(thisJava(), SignalTakerChild.class.getName(), new String[0], taker.toString());
+        assertEquals(0, guarded.exit(), guarded.output());
+        assertTrue(guarded.output().contains("restored: [SIGILL, SIGBUS, SIGFPE, SIGSEGV]"), guarded.output());
+        assertTrue(guarded.output().contains("survived"), guarded.output());
     }
 
     @Test
