@@ -33,6 +33,16 @@ struct Collectives {
   virtual void allreduce_sum(std::vector<at::Tensor>& tensors) = 0;
 };
 
+// The store's server without libuv: libtorch 2.4 made the libuv server the default, and a libtorch built without
+// libuv (Debian's 2.6) then refuses every store ("use_libuv was requested but PyTorch was build without libuv
+// support"). The classic one-thread server serves a few processes as well. Older libtorch has no such option.
+template <class Options>
+auto classic_store_server(Options& options, int) -> decltype(options.useLibUV = false, void()) {
+  options.useLibUV = false;
+}
+template <class Options>
+void classic_store_server(Options&, long) {}
+
 template <class Group>
 struct CollectivesOf final : Collectives {
   c10::intrusive_ptr<Group> group;
@@ -151,6 +161,7 @@ dft_error* dft_group_new(dft_group** out, const char* host, int32_t port, int32_
     options.numWorkers = world;
     options.waitWorkers = true;
     options.timeout = timeout;
+    classic_store_server(options, 0);
     auto store = c10::make_intrusive<::c10d::TCPStore>(std::string(host), options);
     auto prefixed = c10::make_intrusive<::c10d::PrefixStore>("dicface", store);
     std::unique_ptr<Collectives> collectives = cuda_device < 0 ? gloo_group(prefixed, host, rank, world, timeout)

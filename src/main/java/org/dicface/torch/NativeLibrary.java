@@ -96,7 +96,7 @@ public final class NativeLibrary {
             if (dependency.contains("torch") || dependency.contains("c10")) {
                 return "libtorch is missing or has the wrong version: " + library.getFileName() + " needs "
                         + dependency + ", which the system cannot find. Install the libtorch this library was "
-                        + "built against (Debian/Ubuntu: sudo apt-get install libtorch-dev, which brings libtorch 1.13), "
+                        + "built against (Debian/Ubuntu: sudo apt-get install libtorch-dev: libtorch 1.13 on Debian 12, 2.6 on Debian 13), "
                         + "or put the lib folder of your libtorch on LD_LIBRARY_PATH, or copy its libraries next to "
                         + library.getFileName() + ". Rebuild native/ after changing libtorch (see README). "
                         + "Loader message: " + message;
