@@ -224,7 +224,8 @@ public final class AtomicFile {
         return r == null ? e.getClass().getSimpleName() : r.toLowerCase(Locale.ROOT);
     }
 
-    private static void deleteRecursively(Path p) throws IOException {
+    /** Deletes a file, or a folder and all in it (links not followed); nothing when it is not there. */
+    public static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -63,21 +63,30 @@ public final class PipelineBenchmark {
             if (mode.equals("fps") || mode.equals("video")) {
                 Device device = Device.parse(args.length > 3 ? args[3] : "cpu");
                 Sampling sampling = Sampling.parse(args.length > 5 ? args[5] : "sample");
-                // lists (fp16,bf16 and 1,8,auto) run every pair in this JVM: the random model is made once
-                for (String p : (args.length > 4 ? args[4] : "fp32").split(",")) {
-                    Precision precision = Precision.parse(p);
-                    try (DicFace placed = org.dicface.model.ModelLoader.place(org.dicface.model.ModelLoader.copy(model), device, precision)) {
-                        for (String b : (args.length > 6 ? args[6] : "auto").split(",")) {
-                            int batch = org.dicface.pipeline.Batching.choose(org.dicface.pipeline.Batching.parse(b), placed, device);
-                            Settings chosen = new Settings(sampling, 0, 1.0, Settings.Uncertainty.NONE).withBatch(batch);
-                            if (mode.equals("video")) {
-                                videoToVideo(placed, device, precision, chosen, frames);
-                            } else {
-                                heapToHeap(placed, device, precision, chosen, frames);
+                String[] batches = (args.length > 6 ? args[6] : "auto").split(",");
+                // the videos are made once, for every pair (not timed)
+                Clips clips = mode.equals("video") ? Clips.make(config, frames, batches) : null;
+                try {
+                    // lists (fp16,bf16 and 1,8,auto) run every pair in this JVM: the random model is made once
+                    for (String p : (args.length > 4 ? args[4] : "fp32").split(",")) {
+                        Precision precision = Precision.parse(p);
+                        try (DicFace placed = org.dicface.model.ModelLoader.place(org.dicface.model.ModelLoader.copy(model), device, precision)) {
+                            for (String b : batches) {
+                                int batch = org.dicface.pipeline.Batching.choose(org.dicface.pipeline.Batching.parse(b), placed, device);
+                                Settings chosen = new Settings(sampling, 0, 1.0, Settings.Uncertainty.NONE).withBatch(batch);
+                                if (mode.equals("video")) {
+                                    videoToVideo(placed, device, precision, chosen, clips);
+                                } else {
+                                    heapToHeap(placed, device, precision, chosen, frames);
+                                }
                             }
                         }
+                        Torch.emptyCudaCache();
                     }
-                    Torch.emptyCudaCache();
+                } finally {
+                    if (clips != null) {
+                        org.dicface.io.AtomicFile.deleteRecursively(clips.dir());
+                    }
                 }
                 return;
             }
@@ -128,34 +137,41 @@ public final class PipelineBenchmark {
         return String.format(" peak_allocated_mb=%d peak_reserved_mb=%d", m.peakAllocated() >> 20, m.peakReserved() >> 20);
     }
 
+    /**
+     * The {@code video} mode's inputs, in a temporary folder: a warm-up video as long as the largest batch asked for
+     * (at least a window, and the most {@code auto} chooses), and the timed one.
+     */
+    private record Clips(Path dir, Path warm, Path input) {
+        static Clips make(DicFaceConfig config, int frames, String[] batches) throws IOException {
+            int longest = Math.max(config.frameLength(), org.dicface.pipeline.Batching.MAX_AUTO_GPU);
+            for (String b : batches) {
+                longest = Math.max(longest, org.dicface.pipeline.Batching.parse(b));  // auto parses as 0
+            }
+            Path dir = Files.createTempDirectory("dicface-video-bench");
+            Clips clips = new Clips(dir, dir.resolve("warm.mp4"), dir.resolve("clip.mp4"));
+            MakeClip.write(clips.warm(), longest, config.imgSize());
+            MakeClip.write(clips.input(), frames, config.imgSize());
+            return clips;
+        }
+    }
+
     /** The {@code video} mode: H.264 in, H.264 out, through the batch's own path ({@link Batch#restore}). */
-    private static void videoToVideo(DicFace model, Device device, Precision precision, Settings settings, int frames)
+    private static void videoToVideo(DicFace model, Device device, Precision precision, Settings settings, Clips clips)
             throws IOException {
         int size = model.config().imgSize();
-        Path dir = Files.createTempDirectory("dicface-video-bench");
-        try {
-            Path warm = dir.resolve("warm.mp4");
-            Path input = dir.resolve("clip.mp4");
-            MakeClip.write(warm, Math.max(model.config().frameLength(), settings.batch()), size);
-            MakeClip.write(input, frames, size);
-            fileToFile(model, device, settings, warm, dir);
-            if (device.type() == Device.Type.CUDA) {
-                Torch.resetPeakCudaMemory(device.index());
-            }
-            long t0 = System.nanoTime();
-            StreamingRestorer.Summary s = fileToFile(model, device, settings, input, dir);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            String memory = peakMemory(device);
-            System.out.printf("H.264 %dx%d to H.264, %s, %s, sampling %s, batch %d, %d frames: %.2f s, %.2f frames/s (restorer alone %.2f)%s%n",
-                    size, size, device, precision, settings.sampling().name(), s.batch(), s.frames(), seconds, s.frames() / seconds,
-                    1 / s.secondsPerFrame(), memory);
-            System.out.printf("RESULT mode=video device=%s precision=%s sampling=%s size=%d batch=%d frames=%d seconds=%.3f fps=%.2f%s%n",
-                    device, precision, settings.sampling().name(), size, s.batch(), s.frames(), seconds, s.frames() / seconds, memory);
-        } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+        fileToFile(model, device, settings, clips.warm(), clips.dir());
+        if (device.type() == Device.Type.CUDA) {
+            Torch.resetPeakCudaMemory(device.index());
         }
+        long t0 = System.nanoTime();
+        StreamingRestorer.Summary s = fileToFile(model, device, settings, clips.input(), clips.dir());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String memory = peakMemory(device);
+        System.out.printf("H.264 %dx%d to H.264, %s, %s, sampling %s, batch %d, %d frames: %.2f s, %.2f frames/s (restorer alone %.2f)%s%n",
+                size, size, device, precision, settings.sampling().name(), s.batch(), s.frames(), seconds, s.frames() / seconds,
+                1 / s.secondsPerFrame(), memory);
+        System.out.printf("RESULT mode=video device=%s precision=%s sampling=%s size=%d batch=%d frames=%d seconds=%.3f fps=%.2f%s%n",
+                device, precision, settings.sampling().name(), size, s.batch(), s.frames(), seconds, s.frames() / seconds, memory);
     }
 
     private static StreamingRestorer.Summary fileToFile(DicFace model, Device device, Settings settings, Path input, Path dir)
