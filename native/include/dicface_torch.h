@@ -32,12 +32,13 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature changes; the Java side refuses a library with another version. */
-#define DFT_API_VERSION 7
+#define DFT_API_VERSION 8
 
 typedef struct dft_tensor dft_tensor;
 typedef struct dft_error dft_error;
 typedef struct dft_generator dft_generator;
 typedef struct dft_group dft_group;
+typedef struct dft_graph dft_graph;
 
 enum dft_dtype {
   DFT_UINT8 = 0, DFT_INT8 = 1, DFT_INT16 = 2, DFT_INT32 = 3, DFT_INT64 = 4,
@@ -83,6 +84,22 @@ DFT_API dft_error* dft_set_cudnn_benchmark(int32_t enabled);             /* cuDN
 DFT_API dft_error* dft_set_channels_last(int32_t enabled);               /* convolutions take and give channels-last (NHWC) tensors */
 DFT_API int32_t dft_get_channels_last(void);                              /* 1 when they do */
 DFT_API int64_t dft_live_tensors(void);                                   /* handles not yet freed */
+/* On (the default): dft_to from the CPU to a CUDA device copies through pinned memory and returns before the copy is
+   done (it is queued in order with every later call, and the source may be freed at once). */
+DFT_API dft_error* dft_set_pinned_copies(int32_t enabled);
+DFT_API int32_t dft_get_pinned_copies(void);
+
+/* ---- CUDA graphs: a fixed-shape sequence of calls recorded once and replayed as one launch ---- */
+DFT_API int32_t dft_cuda_graphs_available(void);                          /* 1 in a CUDA build (a device is needed too) */
+DFT_API dft_error* dft_graph_new(dft_graph** out, int32_t device_index);
+/* From begin to end every call of this library, from any thread, runs on the graph's own stream, which first waits
+   for the device's default stream: with capture 0 it runs there (a warm-up: lazy initialisations stay out of the
+   capture), with capture 1 it is recorded and not run. Tensors made while capturing live in the graph's memory pool;
+   no call in between may copy to the host. One graph begun at a time per process. */
+DFT_API dft_error* dft_graph_begin(dft_graph* graph, int32_t capture);
+DFT_API dft_error* dft_graph_end(dft_graph* graph);                      /* the default stream then waits for the graph's */
+DFT_API dft_error* dft_graph_replay(dft_graph* graph);                   /* the captured calls again, on the default stream */
+DFT_API void dft_graph_free(dft_graph* graph);                            /* NULL is ignored; ends a begun graph */
 
 /* ---- data parallelism: c10d, a TCPStore rendezvous at host:port (rank 0 serves it), Gloo on the CPU, NCCL on CUDA ---- */
 #define DFT_GROUP_GLOO 1

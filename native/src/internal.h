@@ -4,6 +4,8 @@
 #include <ATen/ATen.h>
 #include <c10/core/GradMode.h>
 #include <c10/core/InferenceMode.h>
+#include <c10/core/Stream.h>
+#include <c10/core/StreamGuard.h>
 
 #include <atomic>
 #include <optional>
@@ -26,6 +28,11 @@ struct dft_generator {
 namespace dft {
 
 extern std::atomic<int64_t> live_tensors;
+// Copies from the CPU to a CUDA device go through pinned memory without blocking (dft_set_pinned_copies).
+extern std::atomic<bool> pinned_copies;
+// While a graph is begun (dft_graph_begin) every call runs on its stream: the stream of that graph, or nothing.
+extern std::atomic<bool> redirecting;
+std::optional<c10::Stream> redirected_stream();
 
 dft_error* make_error(const std::string& message);
 void sync_thread_count();
@@ -35,6 +42,10 @@ template <class F>
 dft_error* guarded(F&& f) noexcept {
   try {
     sync_thread_count();
+    std::optional<c10::StreamGuard> on_graph_stream;
+    if (redirecting.load(std::memory_order_acquire)) {
+      if (auto stream = redirected_stream()) on_graph_stream.emplace(*stream);
+    }
     f();
     return nullptr;
   } catch (const c10::Error& e) {

@@ -6,16 +6,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.dicface.model.CodebookUsage;
 import org.dicface.model.DicFace;
 import org.dicface.model.DirichletHead;
 import org.dicface.model.Sampling;
+import org.dicface.torch.CudaGraph;
 import org.dicface.torch.DType;
 import org.dicface.torch.Device;
 import org.dicface.torch.Generator;
 import org.dicface.torch.GradMode;
 import org.dicface.torch.Scope;
+import org.dicface.torch.StepGraph;
 import org.dicface.torch.Tensor;
 import org.dicface.torch.Torch;
 import org.dicface.torch.TorchException;
@@ -34,8 +38,7 @@ public final class StreamingRestorer {
     private final DicFace model;
     private final Device device;
     private final Settings settings;
-    private final boolean together;
-    private final boolean lookAhead;
+    private final Schedule schedule;
 
     /** What a run produced besides the frames; {@code mostCachedFrames}: encoded frames held at once, at most. */
     /** {@code batch}: the output frames restored per step at the end (fewer than asked if memory ran out). */
@@ -44,11 +47,13 @@ public final class StreamingRestorer {
     }
 
     public StreamingRestorer(DicFace model, Device device, Settings settings) {
-        this(model, device, settings, device.type() == Device.Type.CUDA, device.type() == Device.Type.CUDA);
+        this(model, device, settings, Schedule.of(device));
     }
 
     /**
-     * {@code together}: the token part of a step (transformer, Dirichlet head, latent) in one call for the whole batch,
+     * How a step's work is laid out: the device's way by default ({@link #of}); the tests force the others on the CPU.
+     *
+     * <p>{@code together}: the token part of a step (transformer, Dirichlet head, latent) in one call for the whole batch,
      * or one call per frame. The token part's matrix products give rows whose last bits depend on how many rows share
      * the call, so one call per frame keeps a frame bit for bit what it is in any batch (the encoder and generator
      * are so anyway, see the C API's convolution); it is the CPU's way, where the token part is a small share of the
@@ -59,13 +64,29 @@ public final class StreamingRestorer {
      * the CPU after this step's frames, when the device has nothing queued and the copy waits for nothing else. It
      * holds one step's windows more in the encoder cache and changes no value (each frame keeps its window and its
      * seed); on the CPU, where the draws and the network share the cores, there is nothing to overlap.
+     *
+     * <p>{@code graphs}: where not null, the together token part runs as a graph per shape ({@link TokenGraphs}); on
+     * CUDA with {@code -Ddicface.cudaGraphs=true} (off by default).
      */
-    StreamingRestorer(DicFace model, Device device, Settings settings, boolean together, boolean lookAhead) {
+    record Schedule(boolean together, boolean lookAhead, Supplier<StepGraph> graphs) {
+        Schedule {
+            if (graphs != null && !together) {
+                throw new IllegalArgumentException("a graph records the token part of the whole batch: graphs need together");
+            }
+        }
+
+        static Schedule of(Device device) {
+            boolean gpu = device.type() == Device.Type.CUDA;
+            boolean graphs = gpu && Boolean.getBoolean("dicface.cudaGraphs") && CudaGraph.available();
+            return new Schedule(gpu, gpu, graphs ? () -> new CudaGraph(device) : null);
+        }
+    }
+
+    StreamingRestorer(DicFace model, Device device, Settings settings, Schedule schedule) {
         this.model = model;
         this.device = device;
         this.settings = settings;
-        this.together = together;
-        this.lookAhead = lookAhead;
+        this.schedule = schedule;
     }
 
     /**
@@ -134,6 +155,7 @@ public final class StreamingRestorer {
         private int batch;
         private int restored;
         private Tokens next;  // with look-ahead: the next step's token part, already queued
+        private final TokenGraphs graphs;  // null: call by call
         private int handedOut;
         private Tensor usage;
 
@@ -145,6 +167,7 @@ public final class StreamingRestorer {
             this.progress = progress;
             this.cache = new EncoderCache(model, source, device);
             this.batch = Batching.choose(settings.batch(), model, device);
+            this.graphs = schedule.graphs() == null ? null : new TokenGraphs(schedule.graphs(), progress::note);
         }
 
         /** Whether output frames remain. */
@@ -178,7 +201,7 @@ public final class StreamingRestorer {
                     next = null;
                     try {
                         int after = restored + now.count();
-                        if (lookAhead && after < range.to()) {
+                        if (schedule.lookAhead() && after < range.to()) {
                             next = tokens(after, Math.min(batch, range.to() - after));  // queued before this step's draws
                         }
                         finish(now);
@@ -205,6 +228,9 @@ public final class StreamingRestorer {
                                 + " (libtorch: " + e.getMessage().lines().findFirst().orElse("") + ")");
                     }
                     batch = b / 2;
+                    if (graphs != null) {
+                        graphs.clear();  // the larger batch's graphs hold memory
+                    }
                     Torch.emptyCudaCache();
                     progress.note("out of " + Batching.memoryOf(device) + " with " + b
                             + " frames per step on " + device + ": going on with " + batch);
@@ -232,11 +258,14 @@ public final class StreamingRestorer {
                     }
                     // the token part: one call for the batch (a GPU), or one per frame (the CPU; see the constructor)
                     List<Tensor> alphas = new ArrayList<>(b);
-                    if (together) {
-                        alphas.addAll(DirichletHead.alpha(model.logits(middleTokens(windows, 0, b))).chunk(b, 0));
+                    if (schedule.together()) {
+                        Tensor frames = Tensor.cat(windows, 0);
+                        UnaryOperator<Tensor> part = x -> DirichletHead.alpha(model.logits(middleTokens(x, b)));
+                        alphas.addAll((graphs != null ? graphs.apply(frames, part) : part.apply(frames)).chunk(b, 0));
                     } else {
                         for (int j = 0; j < b; j++) {
-                            alphas.add(DirichletHead.alpha(model.logits(middleTokens(windows, j, 1))));
+                            alphas.add(DirichletHead.alpha(model.logits(
+                                    middleTokens(Tensor.cat(windows.subList(j * t, (j + 1) * t), 0), 1))));
                         }
                     }
                     alphas.forEach(scope::keep);
@@ -264,12 +293,12 @@ public final class StreamingRestorer {
                     List<Tensor> latents = new ArrayList<>(b);
                     for (int j = 0; j < b; j++) {
                         ws.add(drawn.get(j).to(device));
-                        if (!together) {
+                        if (!schedule.together()) {
                             latents.add(model.latent(ws.get(j)));
                         }
                     }
                     Tensor w = Tensor.cat(ws, 0);
-                    Tensor latent = together ? model.latent(w) : Tensor.cat(latents, 0);
+                    Tensor latent = schedule.together() ? model.latent(w) : Tensor.cat(latents, 0);
                     Map<Integer, Tensor> skips = new LinkedHashMap<>();
                     for (int r : model.config().connectList()) {
                         List<Tensor> perFrame = new ArrayList<>(b);
@@ -305,11 +334,10 @@ public final class StreamingRestorer {
             });
         }
 
-        /** The transformer's output tokens [h*w, count, E] at the middle frames of windows from..from+count-1 (t frames each). */
-        private Tensor middleTokens(List<Tensor> windows, int from, int count) {
+        /** The transformer's output tokens [h*w, count, E] at the middle frames of {@code count} windows [count*t, ...]. */
+        private Tensor middleTokens(Tensor windows, int count) {
             int t = model.config().frameLength();
-            Tensor tokens = model.transformer(Tensor.cat(windows.subList(from * t, (from + count) * t), 0),
-                    org.dicface.model.Probe.NONE);
+            Tensor tokens = model.transformer(windows, org.dicface.model.Probe.NONE);
             List<Tensor> middles = new ArrayList<>(count);
             for (int j = 0; j < count; j++) {
                 middles.add(tokens.narrow(1, (long) j * t + t / 2, 1));
@@ -329,6 +357,9 @@ public final class StreamingRestorer {
             if (next != null) {
                 next.close();
                 next = null;
+            }
+            if (graphs != null) {
+                graphs.close();
             }
             cache.close();
             ready.forEach(o -> {

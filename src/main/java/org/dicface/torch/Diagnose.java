@@ -19,6 +19,10 @@ public final class Diagnose {
             System.out.println("attention: " + (Torch.attentionFused() ? "fused (scaled_dot_product_attention)" : "op by op (libtorch 1.x)"));
             System.out.println("convolution layout: " + (Torch.channelsLast() ? "channels-last (NHWC, -Ddicface.channelsLast=true)"
                     : "NCHW (channels-last with -Ddicface.channelsLast=true)"));
+            System.out.println("CUDA graphs of the token part: " + (!CudaGraph.available() ? "no (a CPU build)"
+                    : Boolean.getBoolean("dicface.cudaGraphs") ? "on (-Ddicface.cudaGraphs=true)" : "off (on with -Ddicface.cudaGraphs=true)"));
+            System.out.println("copies to the GPU: " + (Torch.pinnedCopies() ? "pinned, not waiting (off with -Ddicface.pinnedCopies=false)"
+                    : "pageable, waiting (-Ddicface.pinnedCopies=false)"));
             System.out.println("data-parallel process groups: Gloo (CPU) " + (ProcessGroup.supports(Device.CPU) ? "yes" : "no")
                     + ", NCCL (CUDA) " + (ProcessGroup.supports(Device.cuda(0)) ? "yes" : "no"));
             System.out.println("CPU cache: " + Torch.cpuCacheStats());

@@ -47,6 +47,8 @@ public final class Torch {
         Native.check(dft_set_cudnn_benchmark(Boolean.getBoolean("dicface.cudnnBenchmark") ? 1 : 0));
         // NHWC convolutions: slower with the CPU's oneDNN (measured), for GPUs to try; the values are the same
         Native.check(dft_set_channels_last(Boolean.getBoolean("dicface.channelsLast") ? 1 : 0));
+        // copies to a GPU through pinned memory, not waiting for it: the same values, in stream order
+        Native.check(dft_set_pinned_copies(Boolean.parseBoolean(System.getProperty("dicface.pinnedCopies", "true")) ? 1 : 0));
         configured = true;
     }
 
@@ -63,6 +65,16 @@ public final class Torch {
     public static boolean channelsLast() {
         init();
         return dft_get_channels_last() == 1;
+    }
+
+    /**
+     * Whether copies from the CPU to a CUDA device go through pinned memory and return before they are done (queued
+     * in order with everything after them, so the values are the same), letting the host queue the next work while the
+     * GPU copies; on by default, {@code -Ddicface.pinnedCopies=false} turns it off. No effect on the CPU.
+     */
+    public static boolean pinnedCopies() {
+        init();
+        return dft_get_pinned_copies() == 1;
     }
 
     private static long physicalMemoryBytes() {

@@ -119,13 +119,22 @@ public final class PipelineBenchmark {
         if (device.type() == Device.Type.CUDA) {
             Torch.resetPeakCudaMemory(device.index());
         }
-        StreamingRestorer.Summary s = restorer.run(generated(frames, size), (i, f) -> { }, null, Progress.NONE);  // frames reach the sink on the CPU: each one waits for the GPU
-        String memory = peakMemory(device);
+        Progress notes = Progress.of(Progress.NONE, note -> System.out.println("note: " + note));
+        StreamingRestorer.Summary s = restorer.run(generated(frames, size), (i, f) -> { }, null, notes);  // frames reach the sink on the CPU: each one waits for the GPU
+        String memory = peakMemory(device) + switches();
         System.out.printf("%dx%d, %s, %s, sampling %s, batch %d, %d frames: %.4f s per frame, %.2f frames/s%s%n", size, size,
                 device, precision, settings.sampling().name(), s.batch(), s.frames(), s.secondsPerFrame(), 1 / s.secondsPerFrame(), memory);
         System.out.printf("RESULT device=%s precision=%s sampling=%s size=%d batch=%d frames=%d seconds_per_frame=%.4f fps=%.2f%s%n",
                 device, precision, settings.sampling().name(), size, s.batch(), s.frames(), s.secondsPerFrame(),
                 1 / s.secondsPerFrame(), memory);
+    }
+
+    /** The speed switches that are not at their defaults, as RESULT fields. */
+    private static String switches() {
+        return (Boolean.getBoolean("dicface.cudaGraphs") ? " cuda_graphs=on" : "")
+                + (Torch.pinnedCopies() ? "" : " pinned_copies=off")
+                + (Torch.channelsLast() ? " channels_last=on" : "")
+                + (Boolean.getBoolean("dicface.cudnnBenchmark") ? " cudnn_benchmark=on" : "");
     }
 
     /** Libtorch's peak CUDA memory as RESULT fields, or nothing on the CPU. */

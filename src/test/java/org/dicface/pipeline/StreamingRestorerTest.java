@@ -151,11 +151,62 @@ class StreamingRestorerTest extends ScopedTest {
     }
 
     static Run runWithMaps(List<Tensor> frames, Settings settings, boolean windowsTogether, boolean lookAhead) {
+        return runWithMaps(frames, settings, new StreamingRestorer.Schedule(windowsTogether, lookAhead, null), Progress.NONE);
+    }
+
+    static Run runWithMaps(List<Tensor> frames, Settings settings, StreamingRestorer.Schedule schedule, Progress progress) {
         List<float[]> out = new ArrayList<>();
         List<float[]> maps = new ArrayList<>();
-        StreamingRestorer.Summary s = new StreamingRestorer(model, Device.CPU, settings, windowsTogether, lookAhead).run(source(frames),
-                (i, f) -> out.add(f.toFloatArray()), (i, m) -> maps.add(m.toFloatArray()), Progress.NONE);
+        StreamingRestorer.Summary s = new StreamingRestorer(model, Device.CPU, settings, schedule).run(source(frames),
+                (i, f) -> out.add(f.toFloatArray()), (i, m) -> maps.add(m.toFloatArray()), progress);
         return new Run(out, maps, s);
+    }
+
+    /**
+     * The token part replayed from graphs (RerunGraph: CUDA graphs' stand-in on the CPU, a replay writing into the
+     * graph's own output) gives every frame and map of the run without graphs, bit for bit, with and without looking
+     * ahead (when the next step's replay overwrites the output this step still needs); a shape is captured at its second
+     * step and replayed from its third, the clip's shorter last step is never captured, and every graph is closed. A
+     * capture that fails gives one note and the same frames.
+     */
+    @Test
+    void replayedGraphsGiveTheSameFrames() {
+        org.dicface.torch.LiveHandles.Check handles = org.dicface.torch.LiveHandles.check();
+        Settings settings = new Settings(new Sampling.Sample(), 3, 1.0, Settings.Uncertainty.ENTROPY);
+        int n = clip.size();
+        for (boolean lookAhead : new boolean[] {false, true}) {
+            for (int batch : new int[] {1, 2, 3}) {
+                String what = "batch " + batch + (lookAhead ? ", looking ahead" : "");
+                Run plain = runWithMaps(clip, settings.withBatch(batch), new StreamingRestorer.Schedule(true, lookAhead, null), Progress.NONE);
+                RerunGraph.Counts counts = new RerunGraph.Counts();
+                List<String> notes = new ArrayList<>();
+                Run replayed = runWithMaps(clip, settings.withBatch(batch), new StreamingRestorer.Schedule(true, lookAhead,
+                        () -> new RerunGraph(counts, false)), Progress.of(Progress.NONE, notes::add));
+                assertEquals(List.of(), notes, what);
+                assertEquals(n, replayed.frames().size(), what);
+                for (int i = 0; i < n; i++) {
+                    assertArrayEquals(plain.frames().get(i), replayed.frames().get(i), what + ", frame " + i);
+                    assertArrayEquals(plain.maps().get(i), replayed.maps().get(i), what + ", map " + i);
+                }
+                int fullSteps = n / batch;
+                assertEquals(fullSteps >= 2 ? 1 : 0, counts.captures, what + ": captures");
+                assertEquals(Math.max(0, fullSteps - 2), counts.replays, what + ": replays");
+                assertEquals(0, counts.open, what + ": graphs left open");
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        RerunGraph.Counts counts = new RerunGraph.Counts();
+        Run plain = runWithMaps(clip, settings.withBatch(1), new StreamingRestorer.Schedule(true, true, null), Progress.NONE);
+        Run failing = runWithMaps(clip, settings.withBatch(1),
+                new StreamingRestorer.Schedule(true, true, () -> new RerunGraph(counts, true)), Progress.of(Progress.NONE, notes::add));
+        assertEquals(1, notes.size(), "one note: " + notes);
+        assertTrue(notes.get(0).contains("CUDA graphs do not work here (operation not permitted"), notes.get(0));
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(plain.frames().get(i), failing.frames().get(i), "capture failed, frame " + i);
+        }
+        assertEquals(0, counts.open, "the failed graph is closed");
+        assertThrows(IllegalArgumentException.class, () -> new StreamingRestorer.Schedule(false, true, () -> new RerunGraph(counts, false)));
+        handles.assertNothingLeft("no handle outlives a run with graphs");
     }
 
     /**
@@ -278,7 +329,7 @@ class StreamingRestorerTest extends ScopedTest {
         failed.set(false);
         List<String> aheadNotes = new ArrayList<>();
         List<float[]> ahead = new ArrayList<>();
-        new StreamingRestorer(model, Device.CPU, mean().withBatch(4), false, true).run(oomOnce,
+        new StreamingRestorer(model, Device.CPU, mean().withBatch(4), new StreamingRestorer.Schedule(false, true, null)).run(oomOnce,
                 (i, f) -> ahead.add(f.toFloatArray()), null, Progress.of(Progress.NONE, aheadNotes::add));
         assertEquals(1, aheadNotes.size(), "looking ahead: " + aheadNotes);
         assertEquals(clip.size(), ahead.size());

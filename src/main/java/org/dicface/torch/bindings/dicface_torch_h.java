@@ -40,10 +40,10 @@ public class dicface_torch_h {
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(java.lang.Long.MAX_VALUE, JAVA_BYTE));
-    private static final int DFT_API_VERSION = (int)7L;
+    private static final int DFT_API_VERSION = (int)8L;
     /**
      * {@snippet lang=c :
-     * DFT_API_VERSION = 7
+     * DFT_API_VERSION = 8
      * }
      */
     public static int DFT_API_VERSION() {
@@ -1654,6 +1654,485 @@ public class dicface_torch_h {
                 traceDowncall("dft_live_tensors");
             }
             return (long)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_set_pinned_copies {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_set_pinned_copies");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_set_pinned_copies(int32_t enabled)
+     * }
+     */
+    public static FunctionDescriptor dft_set_pinned_copies$descriptor() {
+        return dft_set_pinned_copies.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_set_pinned_copies(int32_t enabled)
+     * }
+     */
+    public static MethodHandle dft_set_pinned_copies$handle() {
+        return dft_set_pinned_copies.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_set_pinned_copies(int32_t enabled)
+     * }
+     */
+    public static MemorySegment dft_set_pinned_copies$address() {
+        return dft_set_pinned_copies.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_set_pinned_copies(int32_t enabled)
+     * }
+     */
+    public static MemorySegment dft_set_pinned_copies(int enabled) {
+        var mh$ = dft_set_pinned_copies.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_set_pinned_copies", enabled);
+            }
+            return (MemorySegment)mh$.invokeExact(enabled);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_get_pinned_copies {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_get_pinned_copies");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t dft_get_pinned_copies(void)
+     * }
+     */
+    public static FunctionDescriptor dft_get_pinned_copies$descriptor() {
+        return dft_get_pinned_copies.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t dft_get_pinned_copies(void)
+     * }
+     */
+    public static MethodHandle dft_get_pinned_copies$handle() {
+        return dft_get_pinned_copies.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t dft_get_pinned_copies(void)
+     * }
+     */
+    public static MemorySegment dft_get_pinned_copies$address() {
+        return dft_get_pinned_copies.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t dft_get_pinned_copies(void)
+     * }
+     */
+    public static int dft_get_pinned_copies() {
+        var mh$ = dft_get_pinned_copies.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_get_pinned_copies");
+            }
+            return (int)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_cuda_graphs_available {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_cuda_graphs_available");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int32_t dft_cuda_graphs_available(void)
+     * }
+     */
+    public static FunctionDescriptor dft_cuda_graphs_available$descriptor() {
+        return dft_cuda_graphs_available.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int32_t dft_cuda_graphs_available(void)
+     * }
+     */
+    public static MethodHandle dft_cuda_graphs_available$handle() {
+        return dft_cuda_graphs_available.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int32_t dft_cuda_graphs_available(void)
+     * }
+     */
+    public static MemorySegment dft_cuda_graphs_available$address() {
+        return dft_cuda_graphs_available.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int32_t dft_cuda_graphs_available(void)
+     * }
+     */
+    public static int dft_cuda_graphs_available() {
+        var mh$ = dft_cuda_graphs_available.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_cuda_graphs_available");
+            }
+            return (int)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_graph_new {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_graph_new");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_graph_new(dft_graph** out, int32_t device_index)
+     * }
+     */
+    public static FunctionDescriptor dft_graph_new$descriptor() {
+        return dft_graph_new.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_graph_new(dft_graph** out, int32_t device_index)
+     * }
+     */
+    public static MethodHandle dft_graph_new$handle() {
+        return dft_graph_new.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_graph_new(dft_graph** out, int32_t device_index)
+     * }
+     */
+    public static MemorySegment dft_graph_new$address() {
+        return dft_graph_new.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_graph_new(dft_graph** out, int32_t device_index)
+     * }
+     */
+    public static MemorySegment dft_graph_new(MemorySegment out, int device_index) {
+        var mh$ = dft_graph_new.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_graph_new", out, device_index);
+            }
+            return (MemorySegment)mh$.invokeExact(out, device_index);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_graph_begin {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_graph_begin");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_graph_begin(dft_graph* graph, int32_t capture)
+     * }
+     */
+    public static FunctionDescriptor dft_graph_begin$descriptor() {
+        return dft_graph_begin.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_graph_begin(dft_graph* graph, int32_t capture)
+     * }
+     */
+    public static MethodHandle dft_graph_begin$handle() {
+        return dft_graph_begin.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_graph_begin(dft_graph* graph, int32_t capture)
+     * }
+     */
+    public static MemorySegment dft_graph_begin$address() {
+        return dft_graph_begin.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_graph_begin(dft_graph* graph, int32_t capture)
+     * }
+     */
+    public static MemorySegment dft_graph_begin(MemorySegment graph, int capture) {
+        var mh$ = dft_graph_begin.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_graph_begin", graph, capture);
+            }
+            return (MemorySegment)mh$.invokeExact(graph, capture);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_graph_end {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_graph_end");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_graph_end(dft_graph* graph)
+     * }
+     */
+    public static FunctionDescriptor dft_graph_end$descriptor() {
+        return dft_graph_end.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_graph_end(dft_graph* graph)
+     * }
+     */
+    public static MethodHandle dft_graph_end$handle() {
+        return dft_graph_end.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_graph_end(dft_graph* graph)
+     * }
+     */
+    public static MemorySegment dft_graph_end$address() {
+        return dft_graph_end.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_graph_end(dft_graph* graph)
+     * }
+     */
+    public static MemorySegment dft_graph_end(MemorySegment graph) {
+        var mh$ = dft_graph_end.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_graph_end", graph);
+            }
+            return (MemorySegment)mh$.invokeExact(graph);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_graph_replay {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            dicface_torch_h.C_POINTER,
+            dicface_torch_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_graph_replay");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * dft_error* dft_graph_replay(dft_graph* graph)
+     * }
+     */
+    public static FunctionDescriptor dft_graph_replay$descriptor() {
+        return dft_graph_replay.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * dft_error* dft_graph_replay(dft_graph* graph)
+     * }
+     */
+    public static MethodHandle dft_graph_replay$handle() {
+        return dft_graph_replay.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * dft_error* dft_graph_replay(dft_graph* graph)
+     * }
+     */
+    public static MemorySegment dft_graph_replay$address() {
+        return dft_graph_replay.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * dft_error* dft_graph_replay(dft_graph* graph)
+     * }
+     */
+    public static MemorySegment dft_graph_replay(MemorySegment graph) {
+        var mh$ = dft_graph_replay.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_graph_replay", graph);
+            }
+            return (MemorySegment)mh$.invokeExact(graph);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dft_graph_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            dicface_torch_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = dicface_torch_h.findOrThrow("dft_graph_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * void dft_graph_free(dft_graph* graph)
+     * }
+     */
+    public static FunctionDescriptor dft_graph_free$descriptor() {
+        return dft_graph_free.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * void dft_graph_free(dft_graph* graph)
+     * }
+     */
+    public static MethodHandle dft_graph_free$handle() {
+        return dft_graph_free.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * void dft_graph_free(dft_graph* graph)
+     * }
+     */
+    public static MemorySegment dft_graph_free$address() {
+        return dft_graph_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void dft_graph_free(dft_graph* graph)
+     * }
+     */
+    public static void dft_graph_free(MemorySegment graph) {
+        var mh$ = dft_graph_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dft_graph_free", graph);
+            }
+            mh$.invokeExact(graph);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
