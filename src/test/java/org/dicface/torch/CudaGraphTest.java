@@ -1,18 +1,18 @@
 package org.dicface.torch;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
 /**
- * What a CUDA graph says where it cannot be made; on a CUDA machine, that a replay is the captured step on the new
- * input (gpu-check runs this test there).
+ * On a CUDA machine, that a replay is the captured step on the new input (gpu-check runs it there through main);
+ * elsewhere, what a CUDA graph says when it cannot be made. The callers' use of graphs is checked on the CPU with a
+ * stand-in (pipeline's RerunGraph).
  */
 class CudaGraphTest {
     @Test
-    void refusesWhatItCannotDo() {
+    void replaysOnAGpuAndRefusesClearlyElsewhere() {
         assertThrows(IllegalArgumentException.class, () -> new CudaGraph(Device.CPU));
         if (!CudaGraph.available()) {
             TorchException e = assertThrows(TorchException.class, () -> new CudaGraph(Device.cuda(0)));
@@ -20,33 +20,55 @@ class CudaGraphTest {
         } else if (!Torch.cudaAvailable()) {
             TorchException e = assertThrows(TorchException.class, () -> new CudaGraph(Device.cuda(0)));
             assertTrue(e.getMessage().contains("no CUDA device 0"), e.getMessage());
+        } else {
+            // y = relu(x W + b) captured once and replayed on new inputs equals the same ops run call by call
+            double difference = replayedDifference(Device.cuda(0));
+            assertTrue(difference <= 1e-5, "relative difference " + difference);
         }
     }
 
-    /** On a GPU: y = relu(x W + b) captured once, replayed on new inputs, equals the same ops run call by call. */
-    @Test
-    void replayComputesTheCapturedStepOnTheNewInput() {
-        if (!Torch.cudaAvailable()) {
-            return;  // nothing to replay on: the stand-in (pipeline's RerunGraph) covers the callers on the CPU
-        }
-        Device gpu = Device.cuda(0);
+    /** gpu-check's way to run the check above where JUnit is not: prints a RESULT line. */
+    public static void main(String[] args) {
+        double difference = replayedDifference(Device.cuda(0));
+        System.out.printf("RESULT cuda_graph_replay_max_rel=%.2e ok=%s%n", difference, difference <= 1e-5);
+    }
+
+    /** The largest relative difference of the warm-up and three replays from the same step run call by call. */
+    static double replayedDifference(Device gpu) {
+        double most = 0;
         try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.INFERENCE.enter(); CudaGraph graph = new CudaGraph(gpu)) {
             Tensor w = random(1, gpu, 64, 32);
             Tensor b = random(2, gpu, 32);
             java.util.function.UnaryOperator<Tensor> step = x -> x.matmul(w).add(b).relu();
             Tensor first = random(3, gpu, 16, 64);
-            Tensor warm = graph.warmUp(first, step);
-            assertArrayClose(step.apply(first), warm);
+            most = Math.max(most, difference(step.apply(first), graph.warmUp(first, step)));
             Tensor input = first.copy();
             Tensor output = graph.capture(input, step);
-            for (int seed = 4; seed < 7; seed++) {
-                Tensor x = random(seed, gpu, 16, 64);
-                input.copyFrom(x);
-                graph.replay();
-                assertArrayClose(step.apply(x), output);
+            try {
+                for (int seed = 4; seed < 7; seed++) {
+                    Tensor x = random(seed, gpu, 16, 64);
+                    input.copyFrom(x);
+                    graph.replay();
+                    most = Math.max(most, difference(step.apply(x), output));
+                }
+            } finally {
+                output.close();
             }
-            output.close();
         }
+        return most;
+    }
+
+    private static double difference(Tensor expected, Tensor actual) {
+        float[] e = expected.toFloatArray();
+        float[] a = actual.toFloatArray();
+        if (e.length != a.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double most = 0;
+        for (int i = 0; i < e.length; i++) {
+            most = Math.max(most, Math.abs(e[i] - a[i]) / Math.max(1, Math.abs(e[i])));
+        }
+        return most;
     }
 
     private static Tensor random(int seed, Device device, long... shape) {
