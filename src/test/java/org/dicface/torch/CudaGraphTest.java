@@ -76,13 +76,4 @@ class CudaGraphTest {
             return Tensor.normal(0, 1, g, DType.FLOAT32, Device.CPU, shape).to(device);
         }
     }
-
-    private static void assertArrayClose(Tensor expected, Tensor actual) {
-        float[] e = expected.toFloatArray();
-        float[] a = actual.toFloatArray();
-        assertEquals(e.length, a.length);
-        for (int i = 0; i < e.length; i++) {
-            assertEquals(e[i], a[i], 1e-5 * Math.max(1, Math.abs(e[i])), "element " + i);
-        }
-    }
 }
