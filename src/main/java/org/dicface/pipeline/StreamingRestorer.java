@@ -39,6 +39,8 @@ public final class StreamingRestorer {
     private final Device device;
     private final Settings settings;
     private final Schedule schedule;
+    private TokenGraphs graphs;  // shared by the open streams (the faces of a video advance together); null: none open
+    private int openStreams;
 
     /** What a run produced besides the frames; {@code mostCachedFrames}: encoded frames held at once, at most. */
     /** {@code batch}: the output frames restored per step at the end (fewer than asked if memory ran out). */
@@ -155,9 +157,9 @@ public final class StreamingRestorer {
         private int batch;
         private int restored;
         private Tokens next;  // with look-ahead: the next step's token part, already queued
-        private final TokenGraphs graphs;  // null: call by call
         private int handedOut;
         private Tensor usage;
+        private boolean closed;
 
         private Stream(FrameSource source, FrameRange range, boolean withUncertainty, Progress progress) {
             this.source = source;
@@ -167,7 +169,9 @@ public final class StreamingRestorer {
             this.progress = progress;
             this.cache = new EncoderCache(model, source, device);
             this.batch = Batching.choose(settings.batch(), model, device);
-            this.graphs = schedule.graphs() == null ? null : new TokenGraphs(schedule.graphs(), progress::note);
+            if (openStreams++ == 0 && schedule.graphs() != null) {
+                graphs = new TokenGraphs(schedule.graphs());
+            }
         }
 
         /** Whether output frames remain. */
@@ -261,7 +265,7 @@ public final class StreamingRestorer {
                     if (schedule.together()) {
                         Tensor frames = Tensor.cat(windows, 0);
                         UnaryOperator<Tensor> part = x -> DirichletHead.alpha(model.logits(middleTokens(x, b)));
-                        alphas.addAll((graphs != null ? graphs.apply(frames, part) : part.apply(frames)).chunk(b, 0));
+                        alphas.addAll((graphs != null ? graphs.apply(frames, part, progress::note) : part.apply(frames)).chunk(b, 0));
                     } else {
                         for (int j = 0; j < b; j++) {
                             alphas.add(DirichletHead.alpha(model.logits(
@@ -354,12 +358,17 @@ public final class StreamingRestorer {
 
         @Override
         public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             if (next != null) {
                 next.close();
                 next = null;
             }
-            if (graphs != null) {
+            if (--openStreams == 0 && graphs != null) {
                 graphs.close();
+                graphs = null;
             }
             cache.close();
             ready.forEach(o -> {

@@ -21,7 +21,6 @@ import org.dicface.torch.TorchException;
  */
 final class TokenGraphs implements AutoCloseable {
     private final Supplier<StepGraph> graphs;
-    private final Consumer<String> note;
     private final Map<List<Long>, Integer> seen = new HashMap<>();
     private final Map<List<Long>, Captured> captured = new HashMap<>();
     private boolean failed;
@@ -35,13 +34,15 @@ final class TokenGraphs implements AutoCloseable {
         }
     }
 
-    TokenGraphs(Supplier<StepGraph> graphs, Consumer<String> note) {
+    TokenGraphs(Supplier<StepGraph> graphs) {
         this.graphs = graphs;
-        this.note = note;
     }
 
-    /** {@code step.apply(input)}, the same values however it is run; the result belongs to the caller's scope. */
-    Tensor apply(Tensor input, UnaryOperator<Tensor> step) {
+    /**
+     * {@code step.apply(input)}, the same values however it is run; the result belongs to the caller's scope. A failed
+     * capture is told to {@code note}.
+     */
+    Tensor apply(Tensor input, UnaryOperator<Tensor> step, Consumer<String> note) {
         if (failed) {
             return step.apply(input);
         }
@@ -55,15 +56,15 @@ final class TokenGraphs implements AutoCloseable {
         if (seen.merge(key, 1, Integer::sum) < 2) {
             return step.apply(input);
         }
-        return captureAfter(key, input, step);
+        return captureAfter(key, input, step, note);
     }
 
-    private Tensor captureAfter(List<Long> key, Tensor input, UnaryOperator<Tensor> step) {
+    private Tensor captureAfter(List<Long> key, Tensor input, UnaryOperator<Tensor> step, Consumer<String> note) {
         StepGraph graph;
         try {
             graph = graphs.get();
         } catch (TorchException | IllegalArgumentException e) {
-            return fallBack(e, step.apply(input));
+            return fallBack(e, step.apply(input), note);
         }
         Tensor out;
         try {
@@ -81,12 +82,12 @@ final class TokenGraphs implements AutoCloseable {
                 fixedInput.close();
             }
             graph.close();
-            return fallBack(e, out);
+            return fallBack(e, out, note);
         }
         return out;
     }
 
-    private Tensor fallBack(RuntimeException e, Tensor out) {
+    private Tensor fallBack(RuntimeException e, Tensor out, Consumer<String> note) {
         failed = true;
         clear();
         note.accept("CUDA graphs do not work here (" + e.getMessage().lines().findFirst().orElse("") + "): the network's"

@@ -194,6 +194,28 @@ class StreamingRestorerTest extends ScopedTest {
                 assertEquals(0, counts.open, what + ": graphs left open");
             }
         }
+        // two streams open at once (the faces of a video) share the graphs: one capture, and closed with the last stream
+        RerunGraph.Counts shared = new RerunGraph.Counts();
+        StreamingRestorer restorer = new StreamingRestorer(model, Device.CPU, settings.withBatch(1),
+                new StreamingRestorer.Schedule(true, false, () -> new RerunGraph(shared, false)));
+        List<float[]> alone = runWithMaps(clip, settings.withBatch(1), new StreamingRestorer.Schedule(true, false, null),
+                Progress.NONE).frames();
+        try (StreamingRestorer.Stream first = restorer.open(source(clip), new FrameRange(0, n), false, Progress.NONE)) {
+            try (StreamingRestorer.Stream second = restorer.open(source(clip), new FrameRange(2, n), false, Progress.NONE)) {
+                for (int i = 0; i < n; i++) {
+                    try (org.dicface.torch.Scope scope = org.dicface.torch.Scope.open()) {
+                        assertArrayEquals(alone.get(i), first.next().frame().toFloatArray(), "first stream, frame " + i);
+                        if (i >= 2) {
+                            assertArrayEquals(alone.get(i), second.next().frame().toFloatArray(), "second stream, frame " + i);
+                        }
+                    }
+                }
+            }
+            assertEquals(1, shared.captures, "one capture for both streams");
+            assertEquals(1, shared.open, "the graph lives while a stream is open");
+        }
+        assertEquals(0, shared.open, "closed with the last stream");
+
         List<String> notes = new ArrayList<>();
         RerunGraph.Counts counts = new RerunGraph.Counts();
         Run plain = runWithMaps(clip, settings.withBatch(1), new StreamingRestorer.Schedule(true, true, null), Progress.NONE);
