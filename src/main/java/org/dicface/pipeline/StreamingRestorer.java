@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 import org.dicface.model.CodebookUsage;
 import org.dicface.model.DicFace;
@@ -39,7 +39,7 @@ public final class StreamingRestorer {
     private final Device device;
     private final Settings settings;
     private final Schedule schedule;
-    private TokenGraphs graphs;  // shared by the open streams (the faces of a video advance together); null: none open
+    private StepGraphs graphs;  // shared by the open streams (the faces of a video advance together); null: none open
     private int openStreams;
 
     /** What a run produced besides the frames; {@code mostCachedFrames}: encoded frames held at once, at most. */
@@ -67,13 +67,14 @@ public final class StreamingRestorer {
      * holds one step's windows more in the encoder cache and changes no value (each frame keeps its window and its
      * seed); on the CPU, where the draws and the network share the cores, there is nothing to overlap.
      *
-     * <p>{@code graphs}: where not null, the together token part runs as a graph per shape ({@link TokenGraphs}); on
+     * <p>{@code graphs}: where not null, the together token part and generator run as graphs, one per shape
+     * ({@link StepGraphs}); on
      * CUDA with {@code -Ddicface.cudaGraphs=true} (off by default).
      */
     record Schedule(boolean together, boolean lookAhead, Supplier<StepGraph> graphs) {
         Schedule {
             if (graphs != null && !together) {
-                throw new IllegalArgumentException("a graph records the token part of the whole batch: graphs need together");
+                throw new IllegalArgumentException("a graph records a step of the whole batch: graphs need together");
             }
         }
 
@@ -170,7 +171,7 @@ public final class StreamingRestorer {
             this.cache = new EncoderCache(model, source, device);
             this.batch = Batching.choose(settings.batch(), model, device);
             if (openStreams++ == 0 && schedule.graphs() != null) {
-                graphs = new TokenGraphs(schedule.graphs());
+                graphs = new StepGraphs(schedule.graphs());
             }
         }
 
@@ -264,8 +265,8 @@ public final class StreamingRestorer {
                     List<Tensor> alphas = new ArrayList<>(b);
                     if (schedule.together()) {
                         Tensor frames = Tensor.cat(windows, 0);
-                        UnaryOperator<Tensor> part = x -> DirichletHead.alpha(model.logits(middleTokens(x, b)));
-                        alphas.addAll((graphs != null ? graphs.apply(frames, part, progress::note) : part.apply(frames)).chunk(b, 0));
+                        Function<List<Tensor>, Tensor> part = in -> DirichletHead.alpha(model.logits(middleTokens(in.get(0), b)));
+                        alphas.addAll(run("tokens", List.of(frames), part).chunk(b, 0));
                     } else {
                         for (int j = 0; j < b; j++) {
                             alphas.add(DirichletHead.alpha(model.logits(
@@ -302,16 +303,20 @@ public final class StreamingRestorer {
                         }
                     }
                     Tensor w = Tensor.cat(ws, 0);
-                    Tensor latent = schedule.together() ? model.latent(w) : Tensor.cat(latents, 0);
-                    Map<Integer, Tensor> skips = new LinkedHashMap<>();
+                    List<Tensor> skips = new ArrayList<>();  // the batch's, in the configuration's order of resolutions
                     for (int r : model.config().connectList()) {
                         List<Tensor> perFrame = new ArrayList<>(b);
                         for (int j = 0; j < b; j++) {
                             perFrame.add(cache.get(first + j).skips().get(r));
                         }
-                        skips.put(r, Tensor.cat(perFrame, 0));
+                        skips.add(Tensor.cat(perFrame, 0));
                     }
-                    Tensor out = model.decode(latent, skips, settings.fidelity()).to(Device.CPU, DType.FLOAT32);
+                    List<Tensor> inputs = new ArrayList<>(List.of(w));
+                    inputs.addAll(skips);
+                    Tensor decoded = schedule.together()
+                            ? run("generator", inputs, in -> decode(model.latent(in.get(0)), in.subList(1, in.size())))
+                            : decode(Tensor.cat(latents, 0), skips);
+                    Tensor out = decoded.to(Device.CPU, DType.FLOAT32);
                     int size = model.config().imgSize();
                     List<Output> made = new ArrayList<>(b);
                     for (int j = 0; j < b; j++) {
@@ -336,6 +341,21 @@ public final class StreamingRestorer {
                 }
                 return null;
             });
+        }
+
+        /** The generator on a batch's latent and skips (in the configuration's order of resolutions). */
+        private Tensor decode(Tensor latent, List<Tensor> skips) {
+            Map<Integer, Tensor> byResolution = new LinkedHashMap<>();
+            List<Integer> resolutions = model.config().connectList();
+            for (int k = 0; k < resolutions.size(); k++) {
+                byResolution.put(resolutions.get(k), skips.get(k));
+            }
+            return model.decode(latent, byResolution, settings.fidelity());
+        }
+
+        /** A step of fixed shapes: from a graph when graphs are on, else call by call (the same values). */
+        private Tensor run(String name, List<Tensor> inputs, Function<List<Tensor>, Tensor> step) {
+            return graphs != null ? graphs.apply(name, inputs, step, progress::note) : step.apply(inputs);
         }
 
         /** The transformer's output tokens [h*w, count, E] at the middle frames of {@code count} windows [count*t, ...]. */

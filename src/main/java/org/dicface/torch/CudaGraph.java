@@ -10,7 +10,8 @@ import static org.dicface.torch.bindings.dicface_torch_h.dft_graph_replay;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.function.UnaryOperator;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * A CUDA graph (libtorch's {@code at::cuda::CUDAGraph}): the kernels of a step recorded once on a stream of its own and
@@ -39,16 +40,16 @@ public final class CudaGraph implements StepGraph {
     }
 
     @Override
-    public Tensor warmUp(Tensor input, UnaryOperator<Tensor> step) {
-        return onGraphStream(false, () -> step.apply(input));
+    public Tensor warmUp(List<Tensor> inputs, Function<List<Tensor>, Tensor> step) {
+        return onGraphStream(false, () -> step.apply(inputs));
     }
 
     @Override
-    public Tensor capture(Tensor input, UnaryOperator<Tensor> step) {
+    public Tensor capture(List<Tensor> inputs, Function<List<Tensor>, Tensor> step) {
         // the step's other tensors are freed (back to the graph's pool) with the scope; the output belongs to no scope
         return onGraphStream(true, () -> Scope.unowned(() -> {
             try (Scope scope = Scope.open()) {
-                return scope.keep(step.apply(input));
+                return scope.keep(step.apply(inputs));
             }
         }));
     }

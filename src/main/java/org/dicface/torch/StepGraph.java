@@ -1,22 +1,23 @@
 package org.dicface.torch;
 
-import java.util.function.UnaryOperator;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * A fixed-shape step recorded once and replayed: the shape of a CUDA graph ({@link CudaGraph}), so that code which
  * replays steps can be checked on the CPU with a stand-in that runs the step again.
  */
 public interface StepGraph extends AutoCloseable {
-    /** {@code step.apply(input)}, run where the capture will run, so that what it initialises lazily is done before. */
-    Tensor warmUp(Tensor input, UnaryOperator<Tensor> step);
+    /** {@code step.apply(inputs)}, run where the capture will run, so that what it initialises lazily is done before. */
+    Tensor warmUp(List<Tensor> inputs, Function<List<Tensor>, Tensor> step);
 
     /**
-     * Records {@code step} on {@code input}, which must stay alive and in place as long as this graph; returns the
+     * Records {@code step} on {@code inputs}, which must stay alive and in place as long as this graph; returns the
      * output, which every {@link #replay} overwrites (owned by the caller, no scope). Nothing runs yet.
      */
-    Tensor capture(Tensor input, UnaryOperator<Tensor> step);
+    Tensor capture(List<Tensor> inputs, Function<List<Tensor>, Tensor> step);
 
-    /** The step again, on what {@code input} holds now, into the output {@link #capture} gave. */
+    /** The step again, on what the inputs hold now, into the output {@link #capture} gave. */
     void replay();
 
     @Override

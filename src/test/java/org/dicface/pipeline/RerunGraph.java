@@ -1,6 +1,7 @@
 package org.dicface.pipeline;
 
-import java.util.function.UnaryOperator;
+import java.util.List;
+import java.util.function.Function;
 
 import org.dicface.torch.Scope;
 import org.dicface.torch.StepGraph;
@@ -8,8 +9,8 @@ import org.dicface.torch.Tensor;
 import org.dicface.torch.TorchException;
 
 /**
- * A CUDA graph's stand-in on the CPU: a capture keeps the step, its fixed input and an output that holds nothing yet
- * (NaN, as a captured output holds whatever its memory held); a replay runs the step again on what the input holds and
+ * A CUDA graph's stand-in on the CPU: a capture keeps the step, its fixed inputs and an output that holds nothing yet
+ * (NaN, as a captured output holds whatever its memory held); a replay runs the step again on what the inputs hold and
  * writes the result into that output, which is what a replay does to a graph's tensors.
  */
 final class RerunGraph implements StepGraph {
@@ -22,9 +23,9 @@ final class RerunGraph implements StepGraph {
 
     private final Counts counts;
     private final boolean failCapture;
-    private Tensor input;
+    private List<Tensor> inputs;
     private Tensor output;
-    private UnaryOperator<Tensor> step;
+    private Function<List<Tensor>, Tensor> step;
 
     RerunGraph(Counts counts, boolean failCapture) {
         this.counts = counts;
@@ -33,20 +34,20 @@ final class RerunGraph implements StepGraph {
     }
 
     @Override
-    public Tensor warmUp(Tensor input, UnaryOperator<Tensor> step) {
-        return step.apply(input);
+    public Tensor warmUp(List<Tensor> inputs, Function<List<Tensor>, Tensor> step) {
+        return step.apply(inputs);
     }
 
     @Override
-    public Tensor capture(Tensor input, UnaryOperator<Tensor> step) {
+    public Tensor capture(List<Tensor> inputs, Function<List<Tensor>, Tensor> step) {
         if (failCapture) {
             throw new TorchException("operation not permitted when stream is capturing");
         }
-        this.input = input;
+        this.inputs = inputs;
         this.step = step;
         output = Scope.unowned(() -> {
             try (Scope scope = Scope.open()) {
-                return scope.keep(step.apply(input).mul(Double.NaN));
+                return scope.keep(step.apply(inputs).mul(Double.NaN));
             }
         });
         counts.captures++;
@@ -56,7 +57,7 @@ final class RerunGraph implements StepGraph {
     @Override
     public void replay() {
         try (Scope scope = Scope.open()) {
-            output.copyFrom(step.apply(input));
+            output.copyFrom(step.apply(inputs));
         }
         counts.replays++;
     }

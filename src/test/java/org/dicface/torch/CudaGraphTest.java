@@ -3,6 +3,9 @@ package org.dicface.torch;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.function.Function;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,18 +41,20 @@ class CudaGraphTest {
         double most = 0;
         try (Scope scope = Scope.open(); GradMode.Guard g = GradMode.INFERENCE.enter(); CudaGraph graph = new CudaGraph(gpu)) {
             Tensor w = random(1, gpu, 64, 32);
-            Tensor b = random(2, gpu, 32);
-            java.util.function.UnaryOperator<Tensor> step = x -> x.matmul(w).add(b).relu();
+            Tensor b = random(2, gpu, 32);  // an input too: a graph takes several
+            Function<List<Tensor>, Tensor> step = in -> in.get(0).matmul(w).add(in.get(1)).relu();
             Tensor first = random(3, gpu, 16, 64);
-            most = Math.max(most, difference(step.apply(first), graph.warmUp(first, step)));
-            Tensor input = first.copy();
-            Tensor output = graph.capture(input, step);
+            most = Math.max(most, difference(step.apply(List.of(first, b)), graph.warmUp(List.of(first, b), step)));
+            List<Tensor> inputs = List.of(first.copy(), b.copy());
+            Tensor output = graph.capture(inputs, step);
             try {
                 for (int seed = 4; seed < 7; seed++) {
                     Tensor x = random(seed, gpu, 16, 64);
-                    input.copyFrom(x);
+                    Tensor bias = random(seed + 10, gpu, 32);
+                    inputs.get(0).copyFrom(x);
+                    inputs.get(1).copyFrom(bias);
                     graph.replay();
-                    most = Math.max(most, difference(step.apply(x), output));
+                    most = Math.max(most, difference(step.apply(List.of(x, bias)), output));
                 }
             } finally {
                 output.close();
