@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.dicface.model.CodebookUsage;
 import org.dicface.model.DicFace;
@@ -68,8 +68,7 @@ public final class StreamingRestorer {
      * seed); on the CPU, where the draws and the network share the cores, there is nothing to overlap.
      *
      * <p>{@code graphs}: where not null, the together token part and generator run as graphs, one per shape
-     * ({@link StepGraphs}); on
-     * CUDA with {@code -Ddicface.cudaGraphs=true} (off by default).
+     * ({@link StepGraphs}); on CUDA with {@code -Ddicface.cudaGraphs=true} (off by default).
      */
     record Schedule(boolean together, boolean lookAhead, Supplier<StepGraph> graphs) {
         Schedule {
