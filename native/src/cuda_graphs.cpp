@@ -14,7 +14,7 @@
 namespace dft {
 
 std::atomic<bool> redirecting{false};
-std::atomic<bool> pinned_copies{true};
+static std::atomic<bool> pinned_copies{true};
 static std::mutex redirect_mutex;
 static std::optional<c10::Stream> redirect_to;
 
@@ -27,6 +27,27 @@ static void redirect(std::optional<c10::Stream> stream) {
   std::lock_guard<std::mutex> lock(redirect_mutex);
   redirect_to = stream;
   redirecting.store(stream.has_value(), std::memory_order_release);
+}
+
+at::Tensor to_device(const at::Tensor& t, at::Device target, at::ScalarType type) {
+#ifdef DFT_WITH_CUDA
+  if (pinned_copies && target.is_cuda() && t.device().is_cpu() && !t.requires_grad()) {
+    // Converted on the CPU first (a converting copy would stage through pageable memory again), then copied into
+    // pinned memory (no handle of this API is pinned, so never the caller's buffer, which it may change or free at
+    // once): the copy to the device is then queued without waiting for the device, in stream order with everything
+    // after it. libtorch's host allocator keeps the pinned block until the copy is done.
+    at::Tensor source = t.to(type).contiguous();
+    at::Tensor pinned;
+    try {
+      pinned = source.pin_memory();
+    } catch (const c10::Error&) {
+      (void)cudaGetLastError();  // pinning can fail (a locked-memory limit): a plain copy, and no error left behind
+      return source.to(target, type);
+    }
+    return pinned.to(target, type, /*non_blocking=*/true);
+  }
+#endif
+  return t.to(target, type);
 }
 
 }  // namespace dft

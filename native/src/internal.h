@@ -28,8 +28,8 @@ struct dft_generator {
 namespace dft {
 
 extern std::atomic<int64_t> live_tensors;
-// Copies from the CPU to a CUDA device go through pinned memory without blocking (dft_set_pinned_copies).
-extern std::atomic<bool> pinned_copies;
+// t.to(target, type); from the CPU to a CUDA device through pinned memory, without blocking (dft_set_pinned_copies).
+at::Tensor to_device(const at::Tensor& t, at::Device target, at::ScalarType type);
 // While a graph is begun (dft_graph_begin) every call runs on its stream: the stream of that graph, or nothing.
 extern std::atomic<bool> redirecting;
 std::optional<c10::Stream> redirected_stream();

@@ -157,15 +157,7 @@ dft_error* dft_to(int32_t mode, dft_tensor** out, const dft_tensor* tensor, int3
   return op(mode, out, [&] {
     const at::Tensor& t = need(tensor, "tensor");
     at::ScalarType type = dtype < 0 ? t.scalar_type() : scalar_type(dtype);
-    at::Device target = device(device_type, device_index);
-    if (pinned_copies && target.is_cuda() && t.device().is_cpu() && !t.requires_grad()) {
-      // Converted on the CPU first (a converting copy would stage through pageable memory again), then copied
-      // into pinned memory (no handle of this API is pinned, so never the caller's buffer, which it may change or
-      // free at once): the copy to the device is then queued without waiting for the device, in stream order with
-      // everything after it. libtorch's host allocator keeps the pinned block until the copy is done.
-      return t.to(type).contiguous().pin_memory().to(target, type, /*non_blocking=*/true);
-    }
-    return t.to(target, type);
+    return to_device(t, device(device_type, device_index), type);
   });
 }
 
