@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.dicface.model.DicFace;
 import org.dicface.model.Probe;
@@ -22,14 +23,24 @@ final class EncoderCache implements AutoCloseable {
     private final DicFace model;
     private final FrameSource source;
     private final Device device;
+    private final Steps steps;
     private final Map<Integer, DicFace.Encoded> entries = new LinkedHashMap<>();
     private int encoded;
     private int most;
 
-    EncoderCache(DicFace model, FrameSource source, Device device) {
+    /** How a step of fixed shapes runs: call by call, or from a graph ({@link StepGraphs}); the same values. */
+    @FunctionalInterface
+    interface Steps {
+        Steps DIRECT = (name, inputs, step) -> step.apply(inputs);
+
+        List<Tensor> run(String name, List<Tensor> inputs, Function<List<Tensor>, List<Tensor>> step);
+    }
+
+    EncoderCache(DicFace model, FrameSource source, Device device, Steps steps) {
         this.model = model;
         this.source = source;
         this.device = device;
+        this.steps = steps;
     }
 
     DicFace.Encoded get(int index) {
@@ -62,13 +73,20 @@ final class EncoderCache implements AutoCloseable {
                 for (int i : missing) {
                     frames.add(source.frame(i).to(device, model.dtype()).unsqueeze(0));
                 }
-                DicFace.Encoded batch = model.encode(Tensor.cat(frames, 0), Probe.NONE);
+                // as a list: the features, then the skips in the configuration's order of resolutions
+                List<Integer> resolutions = model.config().connectList();
+                List<Tensor> batch = steps.run("encoder", List.of(Tensor.cat(frames, 0)), in -> {
+                    DicFace.Encoded e = model.encode(in.get(0), Probe.NONE);
+                    List<Tensor> out = new ArrayList<>(List.of(e.lqFeat()));
+                    resolutions.forEach(r -> out.add(e.skips().get(r)));
+                    return out;
+                });
                 for (int k = 0; k < missing.size(); k++) {
                     Map<Integer, Tensor> skips = new LinkedHashMap<>();
-                    for (var skip : batch.skips().entrySet()) {
-                        skips.put(skip.getKey(), scope.keep(skip.getValue().narrow(0, k, 1)));
+                    for (int j = 0; j < resolutions.size(); j++) {
+                        skips.put(resolutions.get(j), scope.keep(batch.get(j + 1).narrow(0, k, 1)));
                     }
-                    entries.put(missing.get(k), new DicFace.Encoded(scope.keep(batch.lqFeat().narrow(0, k, 1)), skips));
+                    entries.put(missing.get(k), new DicFace.Encoded(scope.keep(batch.get(0).narrow(0, k, 1)), skips));
                 }
             }
             return null;

@@ -14,9 +14,9 @@ import org.dicface.torch.Tensor;
 import org.dicface.torch.TorchException;
 
 /**
- * Steps of fixed shapes as graphs (docs/ARCHITECTURE.md, decision 31), one per step and input shapes: the token part
- * (transformer and Dirichlet head on a batch's windows) and the generator (latent and decoder on a batch's weights and
- * skips). A shape's first step runs call by call; its second warms a graph up and captures it; later ones copy their
+ * Steps of fixed shapes as graphs (docs/ARCHITECTURE.md, decision 31), one per step and input shapes: the encoder (a
+ * step's new frames), the token part (transformer and Dirichlet head on a batch's windows) and the generator (latent
+ * and decoder on a batch's weights and skips). A shape's first step runs call by call; its second warms a graph up and captures it; later ones copy their
  * inputs into the graph's and replay it. A shape seen once (a clip's last, shorter step) is never captured. If a
  * capture fails, every step runs call by call from then on, after one note.
  */
@@ -26,10 +26,10 @@ final class StepGraphs implements AutoCloseable {
     private final Map<List<Object>, Captured> captured = new HashMap<>();
     private boolean failed;
 
-    private record Captured(StepGraph graph, List<Tensor> inputs, Tensor output) implements AutoCloseable {
+    private record Captured(StepGraph graph, List<Tensor> inputs, List<Tensor> outputs) implements AutoCloseable {
         @Override
         public void close() {
-            output.close();
+            outputs.forEach(Tensor::close);
             inputs.forEach(Tensor::close);
             graph.close();
         }
@@ -40,10 +40,10 @@ final class StepGraphs implements AutoCloseable {
     }
 
     /**
-     * {@code step.apply(inputs)}, the same values however it is run; the result belongs to the caller's scope.
+     * {@code step.apply(inputs)}, the same values however it is run; the results belong to the caller's scope.
      * {@code name} tells steps apart; a failed capture is told to {@code note}.
      */
-    Tensor apply(String name, List<Tensor> inputs, Function<List<Tensor>, Tensor> step, Consumer<String> note) {
+    List<Tensor> apply(String name, List<Tensor> inputs, Function<List<Tensor>, List<Tensor>> step, Consumer<String> note) {
         if (failed) {
             return step.apply(inputs);
         }
@@ -54,7 +54,8 @@ final class StepGraphs implements AutoCloseable {
                 c.inputs().get(i).copyFrom(inputs.get(i));
             }
             c.graph().replay();
-            return c.output().copy();  // the next replay overwrites the output; a look-ahead step still needs it
+            // the next replay overwrites the outputs, while a look-ahead step or the encoder's cache still needs them
+            return c.outputs().stream().map(Tensor::copy).toList();
         }
         if (seen.merge(key, 1, Integer::sum) < 2) {
             return step.apply(inputs);
@@ -62,7 +63,7 @@ final class StepGraphs implements AutoCloseable {
         return captureAfter(key, inputs, step, note);
     }
 
-    private Tensor captureAfter(List<Object> key, List<Tensor> inputs, Function<List<Tensor>, Tensor> step,
+    private List<Tensor> captureAfter(List<Object> key, List<Tensor> inputs, Function<List<Tensor>, List<Tensor>> step,
             Consumer<String> note) {
         StepGraph graph;
         try {
@@ -70,7 +71,7 @@ final class StepGraphs implements AutoCloseable {
         } catch (TorchException | IllegalArgumentException e) {
             return fallBack(e, step.apply(inputs), note);
         }
-        Tensor out;
+        List<Tensor> out;
         try {
             out = graph.warmUp(inputs, step);
         } catch (RuntimeException e) {
@@ -92,7 +93,7 @@ final class StepGraphs implements AutoCloseable {
         return out;
     }
 
-    private Tensor fallBack(RuntimeException e, Tensor out, Consumer<String> note) {
+    private List<Tensor> fallBack(RuntimeException e, List<Tensor> out, Consumer<String> note) {
         failed = true;
         clear();
         note.accept("CUDA graphs do not work here (" + e.getMessage().lines().findFirst().orElse("") + "): the network"

@@ -167,7 +167,7 @@ public final class StreamingRestorer {
             this.restored = range.from();
             this.withUncertainty = withUncertainty;
             this.progress = progress;
-            this.cache = new EncoderCache(model, source, device);
+            this.cache = new EncoderCache(model, source, device, this::run);
             this.batch = Batching.choose(settings.batch(), model, device);
             if (openStreams++ == 0 && schedule.graphs() != null) {
                 graphs = new StepGraphs(schedule.graphs());
@@ -264,8 +264,9 @@ public final class StreamingRestorer {
                     List<Tensor> alphas = new ArrayList<>(b);
                     if (schedule.together()) {
                         Tensor frames = Tensor.cat(windows, 0);
-                        Function<List<Tensor>, Tensor> part = in -> DirichletHead.alpha(model.logits(middleTokens(in.get(0), b)));
-                        alphas.addAll(run("tokens", List.of(frames), part).chunk(b, 0));
+                        Function<List<Tensor>, List<Tensor>> part =
+                                in -> List.of(DirichletHead.alpha(model.logits(middleTokens(in.get(0), b))));
+                        alphas.addAll(run("tokens", List.of(frames), part).get(0).chunk(b, 0));
                     } else {
                         for (int j = 0; j < b; j++) {
                             alphas.add(DirichletHead.alpha(model.logits(
@@ -313,7 +314,7 @@ public final class StreamingRestorer {
                     List<Tensor> inputs = new ArrayList<>(List.of(w));
                     inputs.addAll(skips);
                     Tensor decoded = schedule.together()
-                            ? run("generator", inputs, in -> decode(model.latent(in.get(0)), in.subList(1, in.size())))
+                            ? run("generator", inputs, in -> List.of(decode(model.latent(in.get(0)), in.subList(1, in.size())))).get(0)
                             : decode(Tensor.cat(latents, 0), skips);
                     Tensor out = decoded.to(Device.CPU, DType.FLOAT32);
                     int size = model.config().imgSize();
@@ -353,7 +354,7 @@ public final class StreamingRestorer {
         }
 
         /** A step of fixed shapes: from a graph when graphs are on, else call by call (the same values). */
-        private Tensor run(String name, List<Tensor> inputs, Function<List<Tensor>, Tensor> step) {
+        private List<Tensor> run(String name, List<Tensor> inputs, Function<List<Tensor>, List<Tensor>> step) {
             return graphs != null ? graphs.apply(name, inputs, step, progress::note) : step.apply(inputs);
         }
 

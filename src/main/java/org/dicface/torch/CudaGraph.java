@@ -40,23 +40,23 @@ public final class CudaGraph implements StepGraph {
     }
 
     @Override
-    public Tensor warmUp(List<Tensor> inputs, Function<List<Tensor>, Tensor> step) {
+    public List<Tensor> warmUp(List<Tensor> inputs, Function<List<Tensor>, List<Tensor>> step) {
         return onGraphStream(false, () -> step.apply(inputs));
     }
 
     @Override
-    public Tensor capture(List<Tensor> inputs, Function<List<Tensor>, Tensor> step) {
-        // the step's other tensors are freed (back to the graph's pool) with the scope; the output belongs to no scope
+    public List<Tensor> capture(List<Tensor> inputs, Function<List<Tensor>, List<Tensor>> step) {
+        // the step's other tensors are freed (back to the graph's pool) with the scope; the outputs belong to no scope
         return onGraphStream(true, () -> Scope.unowned(() -> {
             try (Scope scope = Scope.open()) {
-                return scope.keep(step.apply(inputs));
+                return scope.keepAll(new java.util.ArrayList<>(step.apply(inputs)));
             }
         }));
     }
 
-    private Tensor onGraphStream(boolean capture, java.util.function.Supplier<Tensor> body) {
+    private List<Tensor> onGraphStream(boolean capture, java.util.function.Supplier<List<Tensor>> body) {
         Native.check(dft_graph_begin(handle(), capture ? 1 : 0));
-        Tensor out;
+        List<Tensor> out;
         try {
             out = body.get();
         } catch (RuntimeException | Error e) {
@@ -70,7 +70,7 @@ public final class CudaGraph implements StepGraph {
         try {
             Native.check(dft_graph_end(handle));  // a capture that went wrong fails here
         } catch (TorchException e) {
-            out.close();
+            out.forEach(Tensor::close);
             throw e;
         }
         return out;

@@ -9,15 +9,15 @@ import java.util.function.Function;
  */
 public interface StepGraph extends AutoCloseable {
     /** {@code step.apply(inputs)}, run where the capture will run, so that what it initialises lazily is done before. */
-    Tensor warmUp(List<Tensor> inputs, Function<List<Tensor>, Tensor> step);
+    List<Tensor> warmUp(List<Tensor> inputs, Function<List<Tensor>, List<Tensor>> step);
 
     /**
      * Records {@code step} on {@code inputs}, which must stay alive and in place as long as this graph; returns the
-     * output, which every {@link #replay} overwrites (owned by the caller, no scope). Nothing runs yet.
+     * outputs, which every {@link #replay} overwrites (owned by the caller, no scope). Nothing runs yet.
      */
-    Tensor capture(List<Tensor> inputs, Function<List<Tensor>, Tensor> step);
+    List<Tensor> capture(List<Tensor> inputs, Function<List<Tensor>, List<Tensor>> step);
 
-    /** The step again, on what the inputs hold now, into the output {@link #capture} gave. */
+    /** The step again, on what the inputs hold now, into the outputs {@link #capture} gave. */
     void replay();
 
     @Override

@@ -9,9 +9,9 @@ import org.dicface.torch.Tensor;
 import org.dicface.torch.TorchException;
 
 /**
- * A CUDA graph's stand-in on the CPU: a capture keeps the step, its fixed inputs and an output that holds nothing yet
- * (NaN, as a captured output holds whatever its memory held); a replay runs the step again on what the inputs hold and
- * writes the result into that output, which is what a replay does to a graph's tensors.
+ * A CUDA graph's stand-in on the CPU: a capture keeps the step, its fixed inputs and outputs that hold nothing yet
+ * (NaN, as captured outputs hold whatever their memory held); a replay runs the step again on what the inputs hold
+ * and writes the results into those outputs, which is what a replay does to a graph's tensors.
  */
 final class RerunGraph implements StepGraph {
     /** What the graphs of a run did; {@code open}: made and not yet closed. */
@@ -24,8 +24,8 @@ final class RerunGraph implements StepGraph {
     private final Counts counts;
     private final boolean failCapture;
     private List<Tensor> inputs;
-    private Tensor output;
-    private Function<List<Tensor>, Tensor> step;
+    private List<Tensor> outputs;
+    private Function<List<Tensor>, List<Tensor>> step;
 
     RerunGraph(Counts counts, boolean failCapture) {
         this.counts = counts;
@@ -34,30 +34,33 @@ final class RerunGraph implements StepGraph {
     }
 
     @Override
-    public Tensor warmUp(List<Tensor> inputs, Function<List<Tensor>, Tensor> step) {
+    public List<Tensor> warmUp(List<Tensor> inputs, Function<List<Tensor>, List<Tensor>> step) {
         return step.apply(inputs);
     }
 
     @Override
-    public Tensor capture(List<Tensor> inputs, Function<List<Tensor>, Tensor> step) {
+    public List<Tensor> capture(List<Tensor> inputs, Function<List<Tensor>, List<Tensor>> step) {
         if (failCapture) {
             throw new TorchException("operation not permitted when stream is capturing");
         }
         this.inputs = inputs;
         this.step = step;
-        output = Scope.unowned(() -> {
+        outputs = Scope.unowned(() -> {
             try (Scope scope = Scope.open()) {
-                return scope.keep(step.apply(inputs).mul(Double.NaN));
+                return scope.keepAll(new java.util.ArrayList<>(step.apply(inputs).stream().map(t -> t.mul(Double.NaN)).toList()));
             }
         });
         counts.captures++;
-        return output;
+        return outputs;
     }
 
     @Override
     public void replay() {
         try (Scope scope = Scope.open()) {
-            output.copyFrom(step.apply(inputs));
+            List<Tensor> again = step.apply(inputs);
+            for (int i = 0; i < outputs.size(); i++) {
+                outputs.get(i).copyFrom(again.get(i));
+            }
         }
         counts.replays++;
     }
