@@ -74,9 +74,15 @@ final class StepGraphs implements AutoCloseable {
         List<Tensor> out;
         try {
             out = graph.warmUp(inputs, step);
+        } catch (TorchException e) {
+            graph.close();
+            if (Batching.isOutOfMemory(e)) {
+                throw e;  // as without graphs: the restorer halves the batch
+            }
+            return fallBack(e, step.apply(inputs), note);  // another graph begun in this process, say
         } catch (RuntimeException e) {
             graph.close();
-            throw e;  // what the step itself raised (out of memory, say), as without graphs
+            throw e;
         }
         List<Tensor> fixed = new ArrayList<>();
         try {

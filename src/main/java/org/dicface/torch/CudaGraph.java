@@ -16,7 +16,9 @@ import java.util.function.Function;
 /**
  * A CUDA graph (libtorch's {@code at::cuda::CUDAGraph}): the kernels of a step recorded once on a stream of its own and
  * replayed as one launch, so that a step of hundreds of small kernels costs the host one call. The step must have
- * fixed shapes and must not copy to the host; its tensors live in the graph's own memory pool.
+ * fixed shapes and must not copy to the host; its tensors live in the graph's own memory pool. While one is warmed up or
+ * captured, every call of the native library in the process runs on its stream (calls are not tied to OS threads), so
+ * graphs are for a process where one thread drives the GPU; a second graph begun meanwhile is refused.
  */
 public final class CudaGraph implements StepGraph {
     private MemorySegment handle;

@@ -19,28 +19,42 @@ final class RerunGraph implements StepGraph {
         int captures;
         int replays;
         int open;
+        boolean ranOutOfMemory;
     }
 
+    /**
+     * Where this stand-in fails as a real graph can: never, in the capture, at begin (another graph begun), or out of
+     * memory in its first warm-up.
+     */
+    enum Fail { NEVER, CAPTURE, BEGIN, OUT_OF_MEMORY_ONCE }
+
     private final Counts counts;
-    private final boolean failCapture;
+    private final Fail fail;
     private List<Tensor> inputs;
     private List<Tensor> outputs;
     private Function<List<Tensor>, List<Tensor>> step;
 
-    RerunGraph(Counts counts, boolean failCapture) {
+    RerunGraph(Counts counts, Fail fail) {
         this.counts = counts;
-        this.failCapture = failCapture;
+        this.fail = fail;
         counts.open++;
     }
 
     @Override
     public List<Tensor> warmUp(List<Tensor> inputs, Function<List<Tensor>, List<Tensor>> step) {
+        if (fail == Fail.BEGIN) {
+            throw new TorchException("a graph is already begun (one at a time per process)");
+        }
+        if (fail == Fail.OUT_OF_MEMORY_ONCE && !counts.ranOutOfMemory) {
+            counts.ranOutOfMemory = true;
+            throw new TorchException("CUDA out of memory. Tried to allocate 2.00 GiB");
+        }
         return step.apply(inputs);
     }
 
     @Override
     public List<Tensor> capture(List<Tensor> inputs, Function<List<Tensor>, List<Tensor>> step) {
-        if (failCapture) {
+        if (fail == Fail.CAPTURE) {
             throw new TorchException("operation not permitted when stream is capturing");
         }
         this.inputs = inputs;

@@ -167,7 +167,8 @@ class StreamingRestorerTest extends ScopedTest {
      * graph's own output) gives every frame and map of the run without graphs, bit for bit, with and without looking
      * ahead (when the next step's replay overwrites the output this step still needs); a shape is captured at its second
      * step and replayed from its third, the clip's shorter last step is never captured, and every graph is closed. A
-     * capture that fails gives one note and the same frames.
+     * capture that fails, or a graph that cannot begin, gives one note and the same frames; running out of memory while
+     * warming one up halves the batch, as without graphs.
      */
     @Test
     void replayedGraphsGiveTheSameFrames() {
@@ -181,7 +182,7 @@ class StreamingRestorerTest extends ScopedTest {
                 RerunGraph.Counts counts = new RerunGraph.Counts();
                 List<String> notes = new ArrayList<>();
                 Run replayed = runWithMaps(clip, settings.withBatch(batch), new StreamingRestorer.Schedule(true, lookAhead,
-                        () -> new RerunGraph(counts, false)), Progress.of(Progress.NONE, notes::add));
+                        () -> new RerunGraph(counts, RerunGraph.Fail.NEVER)), Progress.of(Progress.NONE, notes::add));
                 assertEquals(List.of(), notes, what);
                 assertEquals(n, replayed.frames().size(), what);
                 for (int i = 0; i < n; i++) {
@@ -201,7 +202,7 @@ class StreamingRestorerTest extends ScopedTest {
         // two streams open at once (the faces of a video) share the graphs: one capture, and closed with the last stream
         RerunGraph.Counts shared = new RerunGraph.Counts();
         StreamingRestorer restorer = new StreamingRestorer(model, Device.CPU, settings.withBatch(1),
-                new StreamingRestorer.Schedule(true, false, () -> new RerunGraph(shared, false)));
+                new StreamingRestorer.Schedule(true, false, () -> new RerunGraph(shared, RerunGraph.Fail.NEVER)));
         List<float[]> alone = runWithMaps(clip, settings.withBatch(1), new StreamingRestorer.Schedule(true, false, null),
                 Progress.NONE).frames();
         try (StreamingRestorer.Stream first = restorer.open(source(clip), new FrameRange(0, n), false, Progress.NONE)) {
@@ -220,18 +221,36 @@ class StreamingRestorerTest extends ScopedTest {
         }
         assertEquals(0, shared.open, "closed with the last stream");
 
-        List<String> notes = new ArrayList<>();
-        RerunGraph.Counts counts = new RerunGraph.Counts();
         Run plain = runWithMaps(clip, settings.withBatch(1), new StreamingRestorer.Schedule(true, true, null), Progress.NONE);
-        Run failing = runWithMaps(clip, settings.withBatch(1),
-                new StreamingRestorer.Schedule(true, true, () -> new RerunGraph(counts, true)), Progress.of(Progress.NONE, notes::add));
-        assertEquals(1, notes.size(), "one note: " + notes);
-        assertTrue(notes.get(0).contains("CUDA graphs do not work here (operation not permitted"), notes.get(0));
-        for (int i = 0; i < n; i++) {
-            assertArrayEquals(plain.frames().get(i), failing.frames().get(i), "capture failed, frame " + i);
+        for (RerunGraph.Fail fail : new RerunGraph.Fail[] {RerunGraph.Fail.CAPTURE, RerunGraph.Fail.BEGIN}) {
+            List<String> notes = new ArrayList<>();
+            RerunGraph.Counts counts = new RerunGraph.Counts();
+            Run failing = runWithMaps(clip, settings.withBatch(1), new StreamingRestorer.Schedule(true, true,
+                    () -> new RerunGraph(counts, fail)), Progress.of(Progress.NONE, notes::add));
+            assertEquals(1, notes.size(), fail + ", one note: " + notes);
+            assertTrue(notes.get(0).startsWith("CUDA graphs do not work here ("), notes.get(0));
+            for (int i = 0; i < n; i++) {
+                assertArrayEquals(plain.frames().get(i), failing.frames().get(i), fail + ", frame " + i);
+            }
+            assertEquals(0, counts.captures, fail + ": nothing captured");
+            assertEquals(0, counts.open, fail + ": the failed graph is closed");
         }
-        assertEquals(0, counts.open, "the failed graph is closed");
-        assertThrows(IllegalArgumentException.class, () -> new StreamingRestorer.Schedule(false, true, () -> new RerunGraph(counts, false)));
+        // out of memory while warming a graph up is what it is without graphs: the batch halves, the run goes on
+        Settings mean = new Settings(new Sampling.Mean(), 3, 1.0, Settings.Uncertainty.NONE);
+        List<String> notes = new ArrayList<>();
+        RerunGraph.Counts oom = new RerunGraph.Counts();
+        Run halved = runWithMaps(clip, mean.withBatch(2), new StreamingRestorer.Schedule(true, true,
+                () -> new RerunGraph(oom, RerunGraph.Fail.OUT_OF_MEMORY_ONCE)), Progress.of(Progress.NONE, notes::add));
+        Run reference = runWithMaps(clip, mean.withBatch(1), new StreamingRestorer.Schedule(true, true, null), Progress.NONE);
+        assertEquals(1, notes.size(), "one note: " + notes);
+        assertTrue(notes.get(0).startsWith("out of memory with 2 frames per step"), notes.get(0));
+        assertEquals(1, halved.summary().batch());
+        for (int i = 0; i < n; i++) {
+            assertTrue(Fixture.relativeError(halved.frames().get(i), reference.frames().get(i)) <= 1e-4, "after halving, frame " + i);
+        }
+        assertEquals(0, oom.open, "no graph left open after halving");
+        assertThrows(IllegalArgumentException.class,
+                () -> new StreamingRestorer.Schedule(false, true, () -> new RerunGraph(new RerunGraph.Counts(), RerunGraph.Fail.NEVER)));
         handles.assertNothingLeft("no handle outlives a run with graphs");
     }
 
