@@ -31,8 +31,6 @@ final class EncoderCache implements AutoCloseable {
     /** How a step of fixed shapes runs: call by call, or from a graph ({@link StepGraphs}); the same values. */
     @FunctionalInterface
     interface Steps {
-        Steps DIRECT = (name, inputs, step) -> step.apply(inputs);
-
         List<Tensor> run(String name, List<Tensor> inputs, Function<List<Tensor>, List<Tensor>> step);
     }
 

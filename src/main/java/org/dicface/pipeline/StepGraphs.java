@@ -16,9 +16,9 @@ import org.dicface.torch.TorchException;
 /**
  * Steps of fixed shapes as graphs (docs/ARCHITECTURE.md, decision 31), one per step and input shapes: the encoder (a
  * step's new frames), the token part (transformer and Dirichlet head on a batch's windows) and the generator (latent
- * and decoder on a batch's weights and skips). A shape's first step runs call by call; its second warms a graph up and captures it; later ones copy their
- * inputs into the graph's and replay it. A shape seen once (a clip's last, shorter step) is never captured. If a
- * capture fails, every step runs call by call from then on, after one note.
+ * and decoder on a batch's weights and skips). A shape's first step runs call by call; its second warms a graph up
+ * and captures it; later ones copy their inputs into the graph's and replay it. A shape seen once (a clip's last,
+ * shorter step) is never captured. If a capture fails, every step runs call by call from then on, after one note.
  */
 final class StepGraphs implements AutoCloseable {
     private final Supplier<StepGraph> graphs;

@@ -79,7 +79,7 @@ public final class StreamingRestorer {
 
         static Schedule of(Device device) {
             boolean gpu = device.type() == Device.Type.CUDA;
-            boolean graphs = gpu && Boolean.getBoolean("dicface.cudaGraphs") && CudaGraph.available();
+            boolean graphs = gpu && CudaGraph.requested() && CudaGraph.available();
             return new Schedule(gpu, gpu, graphs ? () -> new CudaGraph(device) : null);
         }
     }
@@ -303,19 +303,18 @@ public final class StreamingRestorer {
                         }
                     }
                     Tensor w = Tensor.cat(ws, 0);
-                    List<Tensor> skips = new ArrayList<>();  // the batch's, in the configuration's order of resolutions
+                    // the generator's inputs: the weights, then the batch's skips in the configuration's order of resolutions
+                    List<Tensor> inputs = new ArrayList<>(List.of(w));
                     for (int r : model.config().connectList()) {
                         List<Tensor> perFrame = new ArrayList<>(b);
                         for (int j = 0; j < b; j++) {
                             perFrame.add(cache.get(first + j).skips().get(r));
                         }
-                        skips.add(Tensor.cat(perFrame, 0));
+                        inputs.add(Tensor.cat(perFrame, 0));
                     }
-                    List<Tensor> inputs = new ArrayList<>(List.of(w));
-                    inputs.addAll(skips);
                     Tensor decoded = schedule.together()
                             ? run("generator", inputs, in -> List.of(decode(model.latent(in.get(0)), in.subList(1, in.size())))).get(0)
-                            : decode(Tensor.cat(latents, 0), skips);
+                            : decode(Tensor.cat(latents, 0), inputs.subList(1, inputs.size()));
                     Tensor out = decoded.to(Device.CPU, DType.FLOAT32);
                     int size = model.config().imgSize();
                     List<Output> made = new ArrayList<>(b);

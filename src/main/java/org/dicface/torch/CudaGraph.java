@@ -35,6 +35,11 @@ public final class CudaGraph implements StepGraph {
         }
     }
 
+    /** Whether graphs are asked for: {@code -Ddicface.cudaGraphs=true} (off by default). */
+    public static boolean requested() {
+        return Boolean.getBoolean("dicface.cudaGraphs");
+    }
+
     /** Whether this build of the native library has CUDA graphs (a CUDA build; a device is needed too). */
     public static boolean available() {
         Torch.init();

@@ -19,8 +19,8 @@ public final class Diagnose {
             System.out.println("attention: " + (Torch.attentionFused() ? "fused (scaled_dot_product_attention)" : "op by op (libtorch 1.x)"));
             System.out.println("convolution layout: " + (Torch.channelsLast() ? "channels-last (NHWC, -Ddicface.channelsLast=true)"
                     : "NCHW (channels-last with -Ddicface.channelsLast=true)"));
-            System.out.println("CUDA graphs of the token part: " + (!CudaGraph.available() ? "no (a CPU build)"
-                    : Boolean.getBoolean("dicface.cudaGraphs") ? "on (-Ddicface.cudaGraphs=true)" : "off (on with -Ddicface.cudaGraphs=true)"));
+            System.out.println("CUDA graphs of a step's parts: " + (!CudaGraph.available() ? "no (a CPU build)"
+                    : CudaGraph.requested() ? "on (-Ddicface.cudaGraphs=true)" : "off (on with -Ddicface.cudaGraphs=true)"));
             System.out.println("copies to the GPU: " + (Torch.pinnedCopies() ? "pinned, not waiting (off with -Ddicface.pinnedCopies=false)"
                     : "pageable, waiting (-Ddicface.pinnedCopies=false)"));
             System.out.println("data-parallel process groups: Gloo (CPU) " + (ProcessGroup.supports(Device.CPU) ? "yes" : "no")

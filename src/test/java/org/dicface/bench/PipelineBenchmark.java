@@ -131,7 +131,7 @@ public final class PipelineBenchmark {
 
     /** The speed switches that are not at their defaults, as RESULT fields. */
     private static String switches() {
-        return (Boolean.getBoolean("dicface.cudaGraphs") ? " cuda_graphs=on" : "")
+        return (org.dicface.torch.CudaGraph.requested() ? " cuda_graphs=on" : "")
                 + (Torch.pinnedCopies() ? "" : " pinned_copies=off")
                 + (Torch.channelsLast() ? " channels_last=on" : "")
                 + (Boolean.getBoolean("dicface.cudnnBenchmark") ? " cudnn_benchmark=on" : "");
