@@ -33,7 +33,8 @@ class CudaGraphTest {
     /** gpu-check's way to run the check above where JUnit is not: prints a RESULT line. */
     public static void main(String[] args) {
         if (!CudaGraph.available() || !Torch.cudaAvailable()) {
-            System.out.println("RESULT cuda_graph_replay=not_run reason=\"" + (CudaGraph.available() ? "no CUDA device" : "a build without CUDA") + "\"");
+            String why = CudaGraph.available() ? "no CUDA device" : "a build without CUDA";
+            System.out.println("RESULT cuda_graph_replay=not_run reason=\"" + why + "\"");
             return;
         }
         double difference = replayedDifference(Device.cuda(0));
